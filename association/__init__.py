@@ -1,0 +1,101 @@
+"""The Association of Modern Technoparks: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from association import config as settings
+from association.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = settings.PROJECT_ROOT / "migrations"
+TEMPLATES = settings.PROJECT_ROOT / "templates"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(settings.DEFAULT_INSTANCE),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES),
+    )
+    instance_path = Path((config or {}).get("INSTANCE_PATH", app.instance_path))
+    app.instance_path = str(instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.load(instance_path, config))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    _init_babel(app)
+    _init_login(app)
+    _import_models()
+
+    from association import errors, web
+    from association.audit.views import bp as audit_bp
+    from association.auth.views import bp as auth_bp
+    from association.cli import register_commands
+    from association.mail.views import bp as mail_bp
+    from association.main.views import bp as main_bp
+    from association.parks.views import bp as parks_bp
+
+    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    web.register(app)
+    register_commands(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model, so that the metadata (and Alembic) sees all tables.
+    from association.audit import models as _audit  # noqa: F401
+    from association.auth import models as _auth  # noqa: F401
+    from association.documents import models as _documents  # noqa: F401
+    from association.mail import models as _mail  # noqa: F401
+    from association.parks import models as _parks  # noqa: F401
+
+
+def _init_babel(app: Flask) -> None:
+    from flask_login import current_user
+
+    def locale() -> str:
+        if current_user and current_user.is_authenticated:
+            return current_user.language
+        return app.config["BABEL_DEFAULT_LOCALE"]
+
+    def timezone() -> str:
+        if current_user and current_user.is_authenticated:
+            return current_user.timezone
+        return app.config["DEFAULT_TIMEZONE"]
+
+    babel.init_app(app, locale_selector=locale, timezone_selector=timezone)
+
+
+def _init_login(app: Flask) -> None:
+    from association.auth.models import User
+    from association.auth.service import may_sign_in
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    # A stolen cookie used from elsewhere loses its session (Flask-Login "strong" protection).
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # A changed token (password changed, deactivated) or a withdrawn park ends the session.
+        if user is None or user.session_token != token or not may_sign_in(user):
+            return None
+        return user

@@ -1,0 +1,5 @@
+from association.auth.models import User
+
+
+def can_read_audit_log(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_staff

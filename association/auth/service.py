@@ -1,0 +1,346 @@
+"""Accounts: signing in, invitations, password resets, and the users the secretariat manages.
+
+Every function that changes something is a state change (association.domain): it checks
+the rules, writes its audit event and its e-mail in the same transaction, or refuses
+with a DomainError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from association.audit.log import record
+from association.auth.models import (
+    LANGUAGES,
+    AccountToken,
+    Role,
+    TokenPurpose,
+    User,
+    normalise_email,
+)
+from association.auth.passwords import check_new_password, hash_password, password_matches
+from association.auth.policy import can_change_roles, can_manage_users
+from association.database import utcnow
+from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
+from association.mail.outbox import queue_mail
+from association.parks.models import Park, ParkStatus
+from association.site import site_url
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def may_sign_in(user: User) -> bool:
+    """Active, with a password, and not of a withdrawn park."""
+    if not user.active or not user.has_password:
+        return False
+    return user.park is None or user.park.status != ParkStatus.WITHDRAWN
+
+
+@state_change
+def sign_in(session: Session, email: str, password: str) -> User:
+    """The user with this e-mail and password, or NotAllowed with one message for every failure.
+
+    An unknown e-mail and a wrong password get the same answer; both are audited.
+    """
+    user = find_user_by_email(session, email)
+    if user is None or not password_matches(user.password_hash, password):
+        raise NotAllowed(
+            _("Wrong e-mail or password."),
+            audit=Refusal("login.failed", actor=user, details={"email": normalise_email(email)[:320]}),
+        )
+    if not may_sign_in(user):
+        raise NotAllowed(
+            _("This account is not active. Please contact the secretariat."),
+            audit=Refusal("login.refused_inactive", actor=user, subject=user),
+        )
+    user.last_login_at = utcnow()
+    record(session, "login.succeeded", actor=user, subject=user)
+    return user
+
+
+@state_change
+def sign_out(session: Session, user: User) -> None:
+    record(session, "logout", actor=user, subject=user)
+
+
+# --- links sent by e-mail -------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue_token(session: Session, user: User, purpose: TokenPurpose, hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AccountToken(
+            user=user,
+            purpose=purpose,
+            token_hash=_digest(token),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    return token
+
+
+def find_token(session: Session, token: str, purpose: TokenPurpose) -> AccountToken:
+    """The unused, unexpired token, or Invalid saying plainly what is wrong with the link."""
+    found = session.scalar(
+        select(AccountToken).where(AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose)
+    )
+    if found is None:
+        raise Invalid(_("This link is not valid. Please check that you copied all of it."))
+    if found.used_at is not None:
+        raise Invalid(_("This link has already been used. Each link works once."))
+    if found.expires_at <= utcnow():
+        raise Invalid(_("This link has expired. Please ask for a new one."))
+    return found
+
+
+def _use_token(session: Session, token: str, purpose: TokenPurpose, password: str) -> User:
+    found = find_token(session, token, purpose)
+    check_new_password(password)
+    user = found.user
+    found.used_at = utcnow()
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    return user
+
+
+@state_change
+def accept_invitation(session: Session, token: str, password: str) -> User:
+    """Set the invited user's first password; the link works once and until it expires."""
+    user = _use_token(session, token, TokenPurpose.INVITATION, password)
+    record(session, "invitation.accepted", actor=user, subject=user)
+    return user
+
+
+@state_change
+def request_password_reset(session: Session, email: str) -> None:
+    """E-mail a reset link if the address belongs to an active account; silent otherwise.
+
+    The caller shows the same message either way, so the form does not reveal who has an account.
+    """
+    user = find_user_by_email(session, email)
+    if user is None or not may_sign_in(user):
+        return
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    token = _issue_token(session, user, TokenPurpose.PASSWORD_RESET, hours)
+    queue_mail(
+        session,
+        user.email,
+        _("Reset your password"),
+        "password_reset.txt",
+        user=user,
+        link=site_url(f"/reset/{token}"),
+        hours=hours,
+    )
+    record(session, "password_reset.requested", actor=user, subject=user)
+
+
+@state_change
+def reset_password(session: Session, token: str, password: str) -> User:
+    """Set a new password through a reset link; every other session of the user ends."""
+    user = _use_token(session, token, TokenPurpose.PASSWORD_RESET, password)
+    record(session, "password_reset.completed", actor=user, subject=user)
+    return user
+
+
+@state_change
+def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
+    """Change one's own password; every other session of the user ends."""
+    if not password_matches(user.password_hash, current_password):
+        raise Invalid(_("The current password is not right."))
+    check_new_password(new_password)
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    record(session, "password.changed", actor=user, subject=user)
+
+
+# --- users as the secretariat manages them -------------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed(_("You do not have the right to do this."))
+
+
+def _check_membership(role: Role, park: Park | None, delegate: bool, signatory: bool) -> None:
+    if role == Role.MEMBER and park is None:
+        raise Invalid(_("A member representative belongs to a park."))
+    if role != Role.MEMBER and park is not None:
+        raise Invalid(_("Secretariat and administrator accounts do not belong to a park."))
+    if park is None and (delegate or signatory):
+        raise Invalid(_("Only a park's representative can be its delegate or signatory."))
+
+
+@state_change
+def create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    email: str,
+    full_name: str,
+    role: Role = Role.MEMBER,
+    park: Park | None = None,
+    title: str = "",
+    delegate: bool = False,
+    signatory: bool = False,
+    password: str | None = None,
+    invite: bool = False,
+) -> tuple[User, str | None]:
+    """Create an account; returns (user, invitation token or None).
+
+    `actor` None is the command line (the machine's operator). The e-mail is unique
+    whatever its case. With `invite`, the user gets an e-mailed link to set a password.
+    """
+    if actor is not None:
+        _require(can_manage_users(actor))
+        if role != Role.MEMBER:
+            _require(can_change_roles(actor))
+    email = normalise_email(email)
+    if "@" not in email:
+        raise Invalid(_("Please give a valid e-mail address."))
+    if not full_name.strip():
+        raise Invalid(_("Please give the person's full name."))
+    if find_user_by_email(session, email) is not None:
+        raise Conflict(_("A user with the e-mail %(email)s already exists.", email=email))
+    role = Role(role)
+    _check_membership(role, park, delegate, signatory)
+    if password is not None:
+        check_new_password(password)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        title=title.strip(),
+        role=role,
+        park=park,
+        is_delegate=delegate,
+        is_signatory=signatory,
+        password_hash=hash_password(password) if password is not None else None,
+        session_token=new_session_token(),
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+    )
+    session.add(user)
+    session.flush()
+    token = None
+    if invite:
+        token = _send_invitation(session, user)
+    record(
+        session,
+        "user.created",
+        actor=actor,
+        subject=user,
+        details={"email": email, "role": role.value, "park": park.slug if park else None,
+                 "delegate": delegate, "signatory": signatory, "invited": invite},
+    )
+    return user, token
+
+
+def _send_invitation(session: Session, user: User) -> str:
+    hours = current_app.config["INVITATION_HOURS"]
+    token = _issue_token(session, user, TokenPurpose.INVITATION, hours)
+    queue_mail(
+        session,
+        user.email,
+        _("Your account at the Association of Modern Technoparks"),
+        "invitation.txt",
+        user=user,
+        link=site_url(f"/invitation/{token}"),
+        hours=hours,
+    )
+    return token
+
+
+@state_change
+def reinvite_user(session: Session, actor: User, user: User) -> str:
+    """Send a fresh invitation to a user who has not set a password yet."""
+    _require(can_manage_users(actor))
+    if user.has_password:
+        raise Conflict(_("%(name)s has already set a password.", name=user.full_name))
+    token = _send_invitation(session, user)
+    record(session, "user.reinvited", actor=actor, subject=user)
+    return token
+
+
+@state_change
+def set_park_duties(session: Session, actor: User, user: User, *, delegate: bool, signatory: bool) -> None:
+    """Make a park's user its delegate (casts the park's vote) and/or signatory (signs memoranda)."""
+    _require(can_manage_users(actor))
+    _check_membership(user.role, user.park, delegate, signatory)
+    before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
+    user.is_delegate, user.is_signatory = delegate, signatory
+    record(session, "user.duties_changed", actor=actor, subject=user,
+           details={"before": before, "after": {"delegate": delegate, "signatory": signatory}})
+
+
+@state_change
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """Deactivate (every session ends at once) or reactivate an account."""
+    _require(can_manage_users(actor))
+    if user.id == actor.id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    if user.active == active:
+        raise Conflict(_("The account is already %(state)s.", state=_("active") if active else _("deactivated")))
+    if user.role != Role.MEMBER and not can_change_roles(actor):
+        raise NotAllowed(_("Only an administrator can deactivate secretariat accounts."))
+    user.active = active
+    user.session_token = new_session_token()
+    record(session, "user.activated" if active else "user.deactivated", actor=actor, subject=user)
+
+
+@state_change
+def change_role(session: Session, actor: User, user: User, role: Role, park: Park | None = None) -> None:
+    """Give a user another role (administrators only)."""
+    _require(can_change_roles(actor))
+    role = Role(role)
+    if user.id == actor.id:
+        raise Conflict(_("You cannot change your own role."))
+    if user.role == role:
+        raise Conflict(_("%(name)s already has this role.", name=user.full_name))
+    if role != Role.MEMBER:
+        park = None
+    _check_membership(role, park, user.is_delegate and park is not None, user.is_signatory and park is not None)
+    before = user.role
+    user.role, user.park = role, park
+    if park is None:
+        user.is_delegate = user.is_signatory = False
+    user.session_token = new_session_token()
+    record(session, "user.role_changed", actor=actor, subject=user,
+           details={"before": str(before), "after": role.value, "park": park.slug if park else None})
+
+
+def count_admins(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) or 0
+
+
+@state_change
+def set_preferences(session: Session, user: User, *, language: str, timezone: str) -> None:
+    """The user's language and time zone (times are shown in it)."""
+    if language not in {code for code, _name in LANGUAGES}:
+        raise Invalid(_("This language is not offered."))
+    if timezone not in available_timezones():
+        raise Invalid(_("Unknown time zone."))
+    user.language, user.timezone = language, timezone
+    record(session, "user.preferences_changed", actor=user, subject=user,
+           details={"language": language, "timezone": timezone})
+
+
+@state_change
+def note_throttled_login(session: Session, email: str) -> None:
+    """Keep a trace of a sign-in refused for too many attempts (brute force)."""
+    record(session, "login.throttled", details={"email": normalise_email(email)[:320]})

@@ -1,0 +1,99 @@
+"""Configuration: defaults, then the environment. Nothing else in the package reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+# Every variable the application reads, with its default; the README's table mirrors this.
+SETTINGS: dict[str, object] = {
+    "SECRET_KEY": None,  # generated into instance/secret_key on first run when not given
+    "DATABASE_URL": None,  # default: SQLite in instance/association.db
+    "SERVER_NAME": None,
+    "PREFERRED_URL_SCHEME": "http",
+    "BASE_URL": "http://127.0.0.1:5000",  # used in e-mails and QR codes
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,
+    "MAIL_SENDER": "Association of Modern Technoparks <secretariat@technoparks.example>",
+    "INVITATION_HOURS": 72,
+    "PASSWORD_RESET_HOURS": 2,
+    "DEFAULT_TIMEZONE": "Asia/Almaty",
+    "SESSION_COOKIE_SECURE": False,
+    "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+    "LOG_LEVEL": "INFO",
+    # The association's document seal: a PKCS#12 file in production; without one, a
+    # development key and self-signed certificate are generated into instance/ on first use.
+    "SIGNING_PKCS12_PATH": None,
+    "SIGNING_PKCS12_PASSWORD": None,
+}
+
+_BOOLEAN = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _coerce(default: object, raw: str) -> object:
+    if isinstance(default, bool):
+        try:
+            return _BOOLEAN[raw.strip().lower()]
+        except KeyError:
+            raise ValueError(f"expected a yes/no value, got {raw!r}") from None
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """The secret key kept in instance/secret_key, created on first run (never committed)."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created with owner-only permissions: it signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config: defaults, then environment, then explicit overrides (tests)."""
+    overrides = dict(overrides or {})
+    config: dict[str, object] = {}
+    for name, default in SETTINGS.items():
+        raw = os.environ.get(name)
+        config[name] = default if raw is None or raw == "" else _coerce(default, raw)
+    config.update(overrides)
+
+    database_url = config.pop("DATABASE_URL") or f"sqlite:///{instance_path / 'association.db'}"
+    config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = instance_secret_key(instance_path)
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URI"]
+    config["BOOTSTRAP_SERVE_LOCAL"] = True
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
+    config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(database_url))
+    return config
+
+
+def _engine_options(database_url: str) -> dict:
+    if database_url.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,106 @@
+"""Demo data from the 2022 memorandum: idempotent, built through the same domain functions
+as the pages, so the demo obeys every rule. Each area adds its part as it lands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from association.auth.models import Role
+from association.auth.service import create_user, find_user_by_email
+from association.parks.models import Park, ParkStatus
+from association.parks.service import create_park
+
+DEMO_PASSWORD = "technoparks-demo"
+SECRETARIAT_EMAIL = "secretariat@demo.technoparks.example"
+ADMIN_EMAIL = "admin@demo.technoparks.example"
+
+
+@dataclass(frozen=True)
+class DemoPark:
+    login: str  # the short name in the demo logins' addresses
+    name_latin: str
+    name_native: str
+    country: str
+    city: str
+    website: str
+    status: ParkStatus
+    delegate: tuple[str, str]  # full name, title
+    signatory: tuple[str, str]
+
+
+# The six parks that signed the memorandum of cooperation in Astana on 28 September 2022.
+FOUNDERS = [
+    DemoPark("astanahub", "Astana Hub", "Астана Хаб", "KZ", "Astana", "https://astanahub.com", ParkStatus.MEMBER,
+             ("Aigerim Sadykova", "Director of International Relations"), ("Yerlan Nurpeisov", "Chief Executive Officer")),
+    DemoPark("sabahlab", "Sabah Lab", "Sabah Lab", "AZ", "Baku", "https://sabah.edu.az", ParkStatus.MEMBER,
+             ("Rashad Mammadov", "Head of Partnerships"), ("Leyla Hasanova", "Director")),
+    DemoPark("htp", "High Technology Park of the Kyrgyz Republic", "Кыргыз Республикасынын Жогорку технологиялар паркы",
+             "KG", "Bishkek", "https://htp.kg", ParkStatus.MEMBER,
+             ("Nurlan Abdyldaev", "Deputy Director"), ("Aida Temirbekova", "Executive Director")),
+    DemoPark("bilisimvadisi", "Bilişim Vadisi", "Bilişim Vadisi", "TR", "Kocaeli", "https://bilisimvadisi.com.tr", ParkStatus.MEMBER,
+             ("Elif Yılmaz", "International Affairs Manager"), ("Serkan Çelik", "General Manager")),
+    DemoPark("cyberpark", "Bilkent Cyberpark", "Bilkent Cyberpark", "TR", "Ankara", "https://cyberpark.com.tr", ParkStatus.MEMBER,
+             ("Murat Demir", "Business Development Manager"), ("Ayşe Kaya", "General Manager")),
+    DemoPark("itpark", "IT Park Uzbekistan", "IT Park Oʻzbekiston", "UZ", "Tashkent", "https://it-park.uz", ParkStatus.MEMBER,
+             ("Dilnoza Karimova", "Head of International Cooperation"), ("Jahongir Toʻxtayev", "Chief Executive Officer")),
+]
+
+# Parks that took part in the 2022 exhibition and are candidates: observers until admitted.
+CANDIDATES = [
+    DemoPark("tmpark", "Technopark of Turkmenistan", "Türkmenistanyň Tehnoparky", "TM", "Ashgabat", "", ParkStatus.OBSERVER,
+             ("Merdan Annayev", "Head of Cooperation"), ("Gulshat Orazova", "Director")),
+    DemoPark("tjpark", "Technopark of Tajikistan", "Технопарки Тоҷикистон", "TJ", "Dushanbe", "", ParkStatus.OBSERVER,
+             ("Farrukh Rahimov", "Project Manager"), ("Zarina Saidova", "Director")),
+    DemoPark("pstp", "Palestine Technology Park", "حديقة فلسطين التكنولوجية", "PS", "Ramallah", "", ParkStatus.OBSERVER,
+             ("Omar Khalil", "Partnerships Officer"), ("Lina Haddad", "Managing Director")),
+]
+
+FOUNDED = date(2022, 9, 28)
+
+
+def demo_email(duty: str, demo: DemoPark) -> str:
+    return f"{duty}.{demo.login}@demo.technoparks.example"
+
+
+def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> None:
+    if find_user_by_email(session, email) is None:
+        create_user(session, None, email=email, full_name=full_name, password=DEMO_PASSWORD, **kwargs)
+
+
+def seed_parks_and_users(session: Session) -> None:
+    _ensure_user(session, ADMIN_EMAIL, "Kanat Bekov", role=Role.ADMIN, title="Platform administrator")
+    _ensure_user(session, SECRETARIAT_EMAIL, "Saule Omarova", role=Role.SECRETARIAT, title="Secretary General")
+    for demo in FOUNDERS + CANDIDATES:
+        park = session.scalar(select(Park).where(Park.name_latin == demo.name_latin))
+        if park is None:
+            park = create_park(
+                session, None, name_latin=demo.name_latin, name_native=demo.name_native, country=demo.country,
+                city=demo.city, website=demo.website, status=demo.status,
+                member_since=FOUNDED if demo.status == ParkStatus.MEMBER else None,
+                reason="Founding member: memorandum of 28 September 2022" if demo.status == ParkStatus.MEMBER
+                else "Candidate: took part in the 2022 exhibition",
+            )
+        (delegate, delegate_title), (signatory, signatory_title) = demo.delegate, demo.signatory
+        _ensure_user(session, demo_email("delegate", demo), delegate, title=delegate_title,
+                     park=park, delegate=True)
+        _ensure_user(session, demo_email("signatory", demo), signatory, title=signatory_title,
+                     park=park, signatory=True)
+
+
+# Each area's part, in the order their data depend on each other.
+SEEDERS = [seed_parks_and_users]
+
+
+def seed_demo(session: Session) -> list[tuple[str, str]]:
+    """Create whatever of the demo association is missing; returns the demo logins (e-mail, who)."""
+    for seeder in SEEDERS:
+        seeder(session)
+    logins = [(ADMIN_EMAIL, "administrator"), (SECRETARIAT_EMAIL, "secretariat")]
+    for demo in FOUNDERS:
+        logins.append((demo_email("delegate", demo), f"delegate of {demo.name_latin}"))
+        logins.append((demo_email("signatory", demo), f"signatory of {demo.name_latin}"))
+    return logins

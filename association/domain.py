@@ -1,0 +1,117 @@
+"""What every domain function shares: its errors, and the transaction it runs in.
+
+Domain functions (each area's rules.py / service.py) take a session and the acting
+user, check the rules, change models, write the audit event and the outbox in the
+same transaction. Views, the command line and tests all call them, so none of them
+can skip a rule.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An audit event to keep although the action was refused (a failed login, a late ballot)."""
+
+    action: str
+    actor: object | None = None  # the User, when known
+    subject: object | None = None  # the model the action was about
+    details: dict = field(default_factory=dict)
+
+
+class DomainError(Exception):
+    """A refused action; the message is shown to the user as it is."""
+
+    status = 400
+
+    def __init__(self, message: str, *, audit: Refusal | None = None):
+        super().__init__(message)
+        self.message = message
+        self.audit = audit
+
+
+class Invalid(DomainError):
+    """The input breaks a rule (a choice not on the ballot, a date in the past)."""
+
+    status = 400
+
+
+class NotAllowed(DomainError):
+    """The user may not do this."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    """The object's state does not allow this now (approving a rejected application)."""
+
+    status = 409
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def state_change(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a domain function as one serialised transaction: all of it is committed, or none.
+
+    The first statement takes the association-wide change lock (the audit chain's head
+    row), so the checks the function makes see every committed change and no other
+    change interleaves until this one commits: check-then-act is safe on SQLite and
+    PostgreSQL alike. A state change called from inside another joins its transaction.
+    The session must be the first argument.
+    """
+
+    @functools.wraps(fn)
+    def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        if session.info.get("in_state_change"):
+            return fn(session, *args, **kwargs)
+        from association.audit.log import lock_chain
+
+        session.info["in_state_change"] = True
+        try:
+            lock_chain(session)
+            result = fn(session, *args, **kwargs)
+            session.commit()
+            return result
+        except DomainError as error:
+            session.rollback()
+            if error.audit is not None:
+                _keep_refusal(session, error.audit)
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop("in_state_change", None)
+
+    return run
+
+
+def _keep_refusal(session: Session, refusal: Refusal) -> None:
+    from association.audit.log import lock_chain, record
+
+    try:
+        lock_chain(session)
+        record(
+            session,
+            refusal.action,
+            actor=refusal.actor,
+            subject=refusal.subject,
+            details=refusal.details,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

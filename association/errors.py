@@ -1,0 +1,53 @@
+"""HTML error pages, and the one place where domain errors become HTTP statuses."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from association.domain import DomainError
+
+TITLES = {
+    400: "The request could not be understood",
+    403: "You do not have access to this",
+    404: "There is nothing at this address",
+    405: "This action is not possible here",
+    409: "This is not possible in the current state",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def error_page(status: int, message: str | None = None):
+    title = _(TITLES.get(status, "Error"))
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return error_page(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_page(400, _("The form had expired or was not sent from this site. Please go back, reload the page and try again."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return error_page(413, _("Uploads may be at most %(size)d MB in all.", size=limit_mb))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return error_page(429, _("Please wait a minute before trying again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return error_page(error.code or 500, error.description if error.code not in (404, 500) else None)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return error_page(500, _("The error has been logged. Please try again in a moment."))

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from association.auth.models import User
+from association.mail.models import OutboxMessage
+from association.main.dashboard import Task
+
+
+def outbox_tasks(session: Session, user: User) -> list[Task]:
+    """Secretariat: messages that failed to send (only where SMTP is configured)."""
+    if not user.is_staff or not current_app.config.get("MAIL_SERVER"):
+        return []
+    failed = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
+    )
+    if not failed:
+        return []
+    return [Task(title=_("%(count)d e-mails could not be sent", count=failed),
+                 detail=_("They stay in the outbox and are tried again by send-mail."),
+                 url=url_for("mail.outbox"), action=_("Open the outbox"), urgent=True)]

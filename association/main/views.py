@@ -1,0 +1,56 @@
+"""Home, dashboard and liveness."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from association.auth.models import User
+from association.extensions import db
+from association.mail.models import OutboxMessage
+from association.main.dashboard import tasks_for
+from association.parks.models import Park, ParkStatus
+from association.parks.policy import can_manage_parks
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    parks = db.session.scalars(
+        select(Park).where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER])).order_by(Park.country, Park.name_latin)
+    ).all()
+    return render_template("main/home.html", parks=parks)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html", tasks=tasks_for(db.session, current_user))
+
+
+@bp.get("/healthz")
+def healthz():
+    # Answers only when the database does: a load balancer should not send work here otherwise.
+    db.session.execute(select(1))
+    return {"status": "ok"}
+
+
+@bp.get("/secretariat/")
+@login_required
+def secretariat_home():
+    if not can_manage_parks(current_user):
+        abort(403)
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    figures = [
+        (count(Park, Park.status == ParkStatus.MEMBER), _("member parks"), "parks.park_list"),
+        (count(Park, Park.status == ParkStatus.OBSERVER), _("observers"), "parks.park_list"),
+        (count(User, User.active.is_(True)), _("active users"), "parks.user_list"),
+        (count(OutboxMessage, OutboxMessage.sent_at.is_(None)), _("e-mails in the outbox"), "mail.outbox"),
+    ]
+    return render_template("main/secretariat.html", figures=figures)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+
+from association.auth.models import Role
+from association.parks.models import ParkStatus
+
+STATUS_LABELS = {
+    ParkStatus.MEMBER: _l("Member (votes)"),
+    ParkStatus.OBSERVER: _l("Observer (takes part, does not vote)"),
+    ParkStatus.SUSPENDED: _l("Suspended (does not vote)"),
+    ParkStatus.WITHDRAWN: _l("Withdrawn (no access)"),
+}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
+def http_only(form, field):
+    if field.data and not field.data.lower().startswith(("http://", "https://")):
+        raise ValidationError(_l("A website address starts with http:// or https://."))
+
+
+class ParkForm(FlaskForm):
+    name_latin = StringField(_l("Name in Latin script"), validators=[DataRequired(), Length(max=200)])
+    name_native = StringField(_l("Name in native script"), validators=[Optional(), Length(max=200)],
+                              description=_l("As the park writes it, e.g. Астана Хаб."))
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class NewParkForm(ParkForm):
+    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    member_since = DateField(_l("Member since"), validators=[Optional()],
+                             description=_l("Leave empty for today."))
+    submit = SubmitField(_l("Create park"))
+
+
+class ParkStatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept in the park's history."))
+    submit = SubmitField(_l("Change status"))
+
+
+class InviteUserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)],
+                        description=_l("e.g. Chief Executive Officer"))
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
+    park = SelectField(_l("Park"), coerce=int)
+    delegate = BooleanField(_l("Delegate: casts the park's vote"))
+    signatory = BooleanField(_l("Signatory: signs memoranda for the park"))
+    submit = SubmitField(_l("Send invitation"))
+
+
+class DutiesForm(FlaskForm):
+    delegate = BooleanField(_l("Delegate: casts the park's vote"))
+    signatory = BooleanField(_l("Signatory: signs memoranda for the park"))
+    submit = SubmitField(_l("Save duties"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r.value, r.value.capitalize()) for r in Role])
+    park = SelectField(_l("Park (for a member representative)"), coerce=int)
+    submit = SubmitField(_l("Change role"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the form carries only the CSRF token."""
+
+    submit = SubmitField()

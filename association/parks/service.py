@@ -1,0 +1,170 @@
+"""Parks as the secretariat manages them: creation, profile, status and its history."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import urlparse
+
+import pycountry
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from association.audit.log import record
+from association.auth.models import User
+from association.database import utcnow
+from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.parks.models import Park, ParkStatus, ParkStatusChange
+from association.parks.policy import can_manage_parks
+
+# The statuses an admitted park has; each of them has a membership number.
+ADMITTED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def check_country(code: str) -> str:
+    code = (code or "").strip().upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise Invalid(_("%(code)s is not an ISO 3166 country code.", code=code or "—"))
+    return code
+
+
+def check_website(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise Invalid(_("A website address starts with http:// or https://."))
+    return url
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70] or "park"
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 2
+    while session.scalar(select(Park.id).where(Park.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def next_membership_number(session: Session, country: str) -> str:
+    """`AMT-<country>-<nnnn>`, numbered in order of admission across the association.
+
+    Parks are never deleted and numbers never change, so a number is never reused; the
+    caller runs inside a state change, so two admissions cannot take the same number.
+    """
+    count = session.scalar(select(func.count()).select_from(Park).where(Park.membership_number.is_not(None))) or 0
+    return f"AMT-{country}-{count + 1:04d}"
+
+
+def _require(actor: User | None) -> None:
+    # actor None: the command line, run by the machine's operator.
+    if actor is not None and not can_manage_parks(actor):
+        raise NotAllowed(_("Only the secretariat manages parks."))
+
+
+def _admit(session: Session, park: Park, since: date | None) -> None:
+    if park.membership_number is None:
+        park.membership_number = next_membership_number(session, park.country)
+    if park.member_since is None:
+        park.member_since = since or utcnow().date()
+
+
+@state_change
+def create_park(
+    session: Session,
+    actor: User | None,
+    *,
+    name_latin: str,
+    name_native: str = "",
+    country: str,
+    city: str = "",
+    website: str = "",
+    status: ParkStatus = ParkStatus.MEMBER,
+    member_since: date | None = None,
+    reason: str = "",
+) -> Park:
+    """A new park; a member or observer gets its membership number and member-since date."""
+    _require(actor)
+    if not name_latin.strip():
+        raise Invalid(_("Please give the park's name in Latin script."))
+    status = ParkStatus(status)
+    park = Park(
+        slug=_unique_slug(session, name_latin),
+        name_latin=name_latin.strip(),
+        name_native=name_native.strip(),
+        country=check_country(country),
+        city=city.strip(),
+        website=check_website(website),
+        status=status,
+    )
+    if status in ADMITTED:
+        _admit(session, park, member_since)
+    session.add(park)
+    session.add(ParkStatusChange(park=park, from_status=None, to_status=status, reason=reason or "created",
+                                 changed_by=actor))
+    session.flush()
+    record(session, "park.created", actor=actor, subject=park,
+           details={"slug": park.slug, "status": status.value, "membership_number": park.membership_number})
+    return park
+
+
+EDITABLE_FIELDS = ("name_latin", "name_native", "country", "city", "website")
+
+
+@state_change
+def update_park(session: Session, actor: User | None, park: Park, **changes: str) -> Park:
+    """Change a park's names and address; the slug (a stable address) stays."""
+    _require(actor)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(_("These fields cannot be changed here: %(fields)s", fields=", ".join(sorted(unknown))))
+    if "country" in changes:
+        changes["country"] = check_country(changes["country"])
+    if "website" in changes:
+        changes["website"] = check_website(changes["website"])
+    if "name_latin" in changes and not changes["name_latin"].strip():
+        raise Invalid(_("Please give the park's name in Latin script."))
+    before, after = {}, {}
+    for field, value in changes.items():
+        value = value.strip()
+        if getattr(park, field) != value:
+            before[field], after[field] = getattr(park, field), value
+            setattr(park, field, value)
+    if after:
+        record(session, "park.updated", actor=actor, subject=park, details={"before": before, "after": after})
+    return park
+
+
+@state_change
+def change_park_status(session: Session, actor: User | None, park: Park, status: ParkStatus, reason: str) -> Park:
+    """Move a park to another status, with a reason; the change is kept in the park's history.
+
+    A park admitted for the first time (to member or observer) gets its membership number.
+    Withdrawn parks' users can no longer sign in.
+    """
+    _require(actor)
+    status = ParkStatus(status)
+    if not reason.strip():
+        raise Invalid(_("Please give the reason for the change."))
+    if park.status == status:
+        raise Conflict(_("%(park)s is already %(status)s.", park=park.name_latin, status=status.value))
+    if status in ADMITTED:
+        _admit(session, park, None)
+    session.add(ParkStatusChange(park=park, from_status=park.status, to_status=status,
+                                 reason=reason.strip(), changed_by=actor))
+    record(session, "park.status_changed", actor=actor, subject=park,
+           details={"from": str(park.status), "to": status.value, "reason": reason.strip()})
+    park.status = status
+    return park

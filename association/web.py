@@ -1,0 +1,59 @@
+"""What every request shares: the audit origin, the secretariat's fence, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, abort, request
+from flask_babel import format_datetime, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from association.audit.log import current_origin
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def note_origin():
+        agent = request.user_agent.string[:200]
+        current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
+
+    @app.before_request
+    def fence_secretariat():
+        # A second line behind each view's own check: members never reach /secretariat/.
+        if request.path == "/secretariat" or request.path.startswith("/secretariat/"):
+            if not current_user.is_authenticated:
+                return app.login_manager.unauthorized()
+            if not current_user.is_staff:
+                abort(403)
+
+    @app.template_filter("local")
+    def local_time(value: datetime | None, format: str = "medium") -> str:
+        """A UTC time in the viewer's time zone, with the zone named."""
+        if value is None:
+            return ""
+        return f"{format_datetime(value, format)} ({current_timezone()})"
+
+    # Globals rather than a context processor, so that imported macros see them too.
+    app.jinja_env.globals.update(
+        nav_links=nav_links, secretariat_links=secretariat_links, current_timezone=current_timezone
+    )
+
+
+def current_timezone() -> str:
+    return str(get_timezone())
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """The public pages in the main navigation; each area adds its own as it lands."""
+    return [("main.home", _("Home"))]
+
+
+def secretariat_links() -> list[tuple[str, str]]:
+    return [
+        ("main.secretariat_home", _("Overview")),
+        ("parks.park_list", _("Parks")),
+        ("parks.user_list", _("Users")),
+        ("audit.event_list", _("Audit log")),
+        ("mail.outbox", _("Outbox")),
+    ]

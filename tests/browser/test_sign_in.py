@@ -1,0 +1,39 @@
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_see_the_dashboard_and_sign_out(live_server, page, delegate, tmp_path):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(delegate.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/dashboard")
+    assert page.get_by_role("heading", name="Welcome, Aigerim Sadykova").is_visible()
+    assert page.get_by_text("You represent Astana Hub").is_visible()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server}/")
+    assert page.get_by_text("You have signed out.").is_visible()
+    page.goto(f"{live_server}/dashboard")
+    assert "/login" in page.url
+
+
+def test_wrong_password_shows_the_message(live_server, page, delegate):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(delegate.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "Wrong e-mail or password."
+
+
+def test_navigation_collapses_on_a_phone(live_server, browser, delegate):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(f"{live_server}/login")
+    assert phone.get_by_role("button", name="Menu").is_visible()
+    phone.get_by_role("button", name="Menu").click()
+    assert phone.get_by_role("link", name="Sign in").first.is_visible()
+    context.close()
