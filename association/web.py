@@ -46,12 +46,13 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home"))]
+    return [("main.home", _("Home")), ("membership.directory", _("Members")), ("membership.apply", _("Apply"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
     return [
         ("main.secretariat_home", _("Overview")),
+        ("membership.application_list", _("Applications")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
         ("audit.event_list", _("Audit log")),

@@ -1,0 +1,131 @@
+"""Membership certificates: issued through the document engine, re-issued when what they
+state changes, described on the verification page.
+
+The park's current certificate is the newest StoredDocument of kind "certificate" for the
+park that nothing has superseded; CertificateParticulars keeps what each one states.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from association.audit.log import record
+from association.auth.models import User
+from association.database import utcnow
+from association.documents.models import StoredDocument
+from association.domain import Conflict, NotAllowed, state_change
+from association.membership.models import CertificateParticulars
+from association.membership.policy import can_issue_certificates
+from association.parks.models import Park, ParkStatus
+from association.parks.service import country_name
+from association.site import site_url
+
+KIND = "certificate"
+CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
+
+
+def current_certificate(session: Session, park: Park) -> StoredDocument | None:
+    return session.scalar(
+        select(StoredDocument)
+        .where(StoredDocument.kind == KIND, StoredDocument.subject_type == "Park",
+               StoredDocument.subject_id == park.id, StoredDocument.superseded_by_id.is_(None))
+        .order_by(StoredDocument.issued_at.desc(), StoredDocument.id.desc())
+    )
+
+
+def _particulars_now(park: Park) -> dict:
+    return {
+        "name_latin": park.name_latin,
+        "name_native": park.name_native or park.name_latin,
+        "country": park.country,
+        "category": str(park.status),
+        "membership_number": park.membership_number,
+        "member_since": park.member_since,
+    }
+
+
+def _stated(session: Session, document: StoredDocument) -> dict | None:
+    stated = session.get(CertificateParticulars, document.id)
+    if stated is None:
+        return None
+    return {key: getattr(stated, key) for key in _particulars_now_keys()}
+
+
+def _particulars_now_keys() -> tuple[str, ...]:
+    return ("name_latin", "name_native", "country", "category", "membership_number", "member_since")
+
+
+def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bool:
+    """True when the park's names, country, category or number differ from what the certificate states.
+
+    A suspended or withdrawn park's certificate is not out of date: the verification page
+    says the park's state plainly instead.
+    """
+    if park.status not in CERTIFIED:
+        return False
+    return _stated(session, document) != _particulars_now(park)
+
+
+def _render_and_store(session: Session, park: Park, previous: StoredDocument | None) -> StoredDocument:
+    from association.documents import service as documents
+
+    code = documents.new_verification_code() if hasattr(documents, "new_verification_code") else None
+    particulars = _particulars_now(park)
+    issued_on = utcnow().date()
+
+    def html(verification_code: str) -> str:
+        return render_template(
+            "pdf/certificate.html", park=park, particulars=particulars, country=country_name(park.country),
+            issued_on=issued_on, verification_code=verification_code,
+            verify_url=site_url(f"/verify/{verification_code}"),
+        )
+
+    document = documents.issue_document(
+        session, kind=KIND, title=_("Membership certificate of %(park)s", park=park.name_latin),
+        filename=f"certificate-{park.slug}.pdf", subject=park, html=html if code is None else html(code),
+        config=current_app.config, instance_path=current_app.instance_path,
+    )
+    session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
+    if previous is not None:
+        documents.supersede(session, previous, document)
+    record(session, "certificate.issued", subject=park,
+           details={"document_id": document.id, "verification_code": document.verification_code,
+                    "sha256": document.sha256,
+                    "supersedes": previous.verification_code if previous is not None else None})
+    return document
+
+
+def ensure_certificate(session: Session, park: Park) -> StoredDocument | None:
+    """The park's current certificate, issuing one (superseding the old) if it has none or it is out of date.
+
+    Called inside a state change (admission). Parks that are neither members nor observers get none.
+    """
+    if park.status not in CERTIFIED or not park.membership_number:
+        return None
+    current = current_certificate(session, park)
+    if current is not None and not is_out_of_date(session, park, current):
+        return current
+    return _render_and_store(session, park, current)
+
+
+def reissue_certificate_if_needed(session: Session, park: Park) -> StoredDocument | None:
+    """After a change of a park (names, country, status): a new certificate if the current one
+    now states something untrue. A park without a certificate gets none from here."""
+    current = current_certificate(session, park)
+    if current is None or not is_out_of_date(session, park, current):
+        return None
+    return _render_and_store(session, park, current)
+
+
+@state_change
+def reissue_certificate(session: Session, actor: User | None, park: Park) -> StoredDocument:
+    """The secretariat issues a fresh certificate (a lost file, a new key); it supersedes the previous one."""
+    if actor is not None and not can_issue_certificates(actor):
+        raise NotAllowed(_("Only the secretariat issues certificates."))
+    if park.status not in CERTIFIED or not park.membership_number:
+        raise Conflict(_("%(park)s is %(status)s: only members and observers hold a certificate.",
+                         park=park.name_latin, status=park.status))
+    return _render_and_store(session, park, current_certificate(session, park))
