@@ -28,11 +28,13 @@ def _as_operator() -> None:
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo association (idempotent) and print the demo logins."""
-    from association.demo import DEMO_PASSWORD, seed_demo
+    from association.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
     _as_operator()
     logins = seed_demo(db.session)
     click.echo("Demo association ready. Every demo account's password: " + DEMO_PASSWORD)
+    click.echo(f"Staff accounts also ask for a second factor: add the key {DEMO_TOTP_SECRET} to an authenticator")
+    click.echo("app, or print the current code with: .venv/bin/python -m association.demo_code")
     for email, who in logins:
         click.echo(f"  {email:<62} {who}")
 
