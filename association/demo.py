@@ -104,8 +104,14 @@ def seed_parks_and_users(session: Session) -> None:
                      park=park, signatory=True)
 
 
+def _seed_membership(session: Session) -> None:
+    from association.membership.demo import seed_membership
+
+    seed_membership(session)
+
+
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users]
+SEEDERS = [seed_parks_and_users, _seed_membership]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ park that nothing has superseded; CertificateParticulars keeps what each one sta
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,6 @@ from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus
 from association.parks.service import country_name
-from association.site import site_url
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -72,21 +71,17 @@ def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bo
 def _render_and_store(session: Session, park: Park, previous: StoredDocument | None) -> StoredDocument:
     from association.documents import service as documents
 
-    code = documents.new_verification_code() if hasattr(documents, "new_verification_code") else None
+    config = current_app.config
+    code = documents.new_verification_code()
     particulars = _particulars_now(park)
-    issued_on = utcnow().date()
-
-    def html(verification_code: str) -> str:
-        return render_template(
-            "pdf/certificate.html", park=park, particulars=particulars, country=country_name(park.country),
-            issued_on=issued_on, verification_code=verification_code,
-            verify_url=site_url(f"/verify/{verification_code}"),
-        )
-
+    html = documents.render_template_pdf(
+        "pdf/certificate.html", verify_url=documents.verification_url(config, code),
+        park=park, particulars=particulars, country=country_name(park.country), issued_on=utcnow().date(),
+    )
     document = documents.issue_document(
-        session, kind=KIND, title=_("Membership certificate of %(park)s", park=park.name_latin),
-        filename=f"certificate-{park.slug}.pdf", subject=park, html=html if code is None else html(code),
-        config=current_app.config, instance_path=current_app.instance_path,
+        session, kind=KIND, title=f"Membership certificate of {park.name_latin}",
+        filename=f"certificate-{park.slug}.pdf", subject=park, html=html, config=config,
+        instance_path=current_app.instance_path, verification_code=code,
     )
     session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
     if previous is not None:
@@ -129,3 +124,11 @@ def reissue_certificate(session: Session, actor: User | None, park: Park) -> Sto
         raise Conflict(_("%(park)s is %(status)s: only members and observers hold a certificate.",
                          park=park.name_latin, status=park.status))
     return _render_and_store(session, park, current_certificate(session, park))
+
+
+@state_change
+def issue_certificate(session: Session, actor: User | None, park: Park) -> StoredDocument | None:
+    """The park's certificate, issued if it has none or the current one is out of date (idempotent)."""
+    if actor is not None and not can_issue_certificates(actor):
+        raise NotAllowed(_("Only the secretariat issues certificates."))
+    return ensure_certificate(session, park)
