@@ -7,6 +7,9 @@ park that nothing has superseded; CertificateParticulars keeps what each one sta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pycountry
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,10 +23,24 @@ from association.domain import Conflict, NotAllowed, state_change
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus
-from association.parks.service import country_name
+
+if TYPE_CHECKING:
+    from association.documents.service import DocumentState
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
+
+
+def printed_country(code: str) -> str:
+    """The country as a certificate prints it: "State of Palestine", not "Palestine, State of"."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    if ", " in name:
+        head, tail = name.split(", ", 1)
+        name = f"{tail} {head}"
+    return name
 
 
 def current_certificate(session: Session, park: Park) -> StoredDocument | None:
@@ -76,7 +93,7 @@ def _render_and_store(session: Session, park: Park, previous: StoredDocument | N
     particulars = _particulars_now(park)
     html = documents.render_template_pdf(
         "pdf/certificate.html", verify_url=documents.verification_url(config, code),
-        park=park, particulars=particulars, country=country_name(park.country), issued_on=utcnow().date(),
+        park=park, particulars=particulars, country=printed_country(park.country), issued_on=utcnow().date(),
     )
     document = documents.issue_document(
         session, kind=KIND, title=f"Membership certificate of {park.name_latin}",
@@ -132,3 +149,65 @@ def issue_certificate(session: Session, actor: User | None, park: Park) -> Store
     if actor is not None and not can_issue_certificates(actor):
         raise NotAllowed(_("Only the secretariat issues certificates."))
     return ensure_certificate(session, park)
+
+
+# --- what a certificate stands for now (the public /verify/<code> page) ------------------------
+
+
+def describe_certificate(session: Session, document: StoredDocument) -> DocumentState:
+    """Whether the park named on the certificate is a member (or observer) in good standing now.
+
+    A suspended or withdrawn park's certificate says so plainly; a superseded one is not in
+    force (the verification page names its successor).
+    """
+    from association.documents.service import DocumentState
+
+    park = session.get(Park, document.subject_id)
+    stated = session.get(CertificateParticulars, document.id)
+    name = stated.name_latin if stated else (park.name_latin if park else "?")
+    details: list[tuple[str, str]] = []
+    if stated is not None:
+        if stated.name_native and stated.name_native != stated.name_latin:
+            details.append((_("Name in native script"), stated.name_native))
+        details += [
+            (_("Country"), printed_country(stated.country)),
+            (_("Category stated"), _("Member") if stated.category == ParkStatus.MEMBER else _("Observer")),
+            (_("Membership number"), stated.membership_number),
+            (_("Member since"), stated.member_since.isoformat()),
+        ]
+    if document.superseded_by is not None:
+        details.append((_("Replaced by"), document.superseded_by.verification_code))
+    headline = _("Membership certificate of %(park)s", park=name)
+    if park is None:
+        return DocumentState(headline, _("Park unknown"), False, details)
+    details.append((_("The park's status today"), STATE_WORDS[park.status]()))
+    if park.status == ParkStatus.SUSPENDED:
+        return DocumentState(headline, _("Membership suspended: %(park)s is not a member in good standing",
+                                         park=park.name_latin), False, details)
+    if park.status == ParkStatus.WITHDRAWN:
+        return DocumentState(headline, _("%(park)s has withdrawn from the association", park=park.name_latin),
+                             False, details)
+    if document.superseded_by_id is not None:
+        return DocumentState(headline, _("Superseded by certificate %(code)s",
+                                         code=document.superseded_by.verification_code), False, details)
+    if park.status == ParkStatus.MEMBER:
+        return DocumentState(headline, _("Valid: %(park)s is a member in good standing", park=park.name_latin),
+                             True, details)
+    return DocumentState(headline, _("Valid: %(park)s is an observer of the association", park=park.name_latin),
+                         True, details)
+
+
+STATE_WORDS = {
+    ParkStatus.MEMBER: lambda: _("member in good standing"),
+    ParkStatus.OBSERVER: lambda: _("observer"),
+    ParkStatus.SUSPENDED: lambda: _("suspended"),
+    ParkStatus.WITHDRAWN: lambda: _("withdrawn"),
+}
+
+
+def register() -> None:
+    from flask_babel import lazy_gettext
+
+    from association.documents.service import register_describer
+
+    register_describer(KIND, describe_certificate, label=lazy_gettext("Membership certificate"))

@@ -50,6 +50,13 @@ from association.parks.service import country_name
 
 bp = Blueprint("membership", __name__)
 
+
+@bp.record_once
+def _register_describer(state) -> None:
+    # The verification page asks membership what a certificate stands for today.
+    certificates.register()
+
+
 # Request size limits per form (the application-wide MAX_CONTENT_LENGTH stays the outer fence).
 FORM_LIMITS = {
     "membership.apply": service.MAX_DOCUMENTS * service.MAX_DOCUMENT_BYTES + 1024 * 1024,
@@ -104,7 +111,8 @@ def apply():
 def _application_by_code(code: str) -> Application:
     application = service.find_by_tracking_code(db.session, code)
     if application is None:
-        abort(404)
+        # Unknown and malformed codes get the same answer: nothing to learn by trying.
+        abort(Response(render_template("membership/unknown.html"), 404))
     return application
 
 
@@ -243,7 +251,7 @@ def certificate(slug: str):
     document = certificates.current_certificate(db.session, park)
     if document is None:
         abort(404)
-    from association.documents.service import send_stored
+    from association.documents.views import send_stored
 
     return send_stored(document)
 

@@ -144,6 +144,7 @@ def update_park(session: Session, actor: User | None, park: Park, **changes: str
             setattr(park, field, value)
     if after:
         record(session, "park.updated", actor=actor, subject=park, details={"before": before, "after": after})
+    _reissue_certificate_if_needed(session, park)
     return park
 
 
@@ -167,4 +168,13 @@ def change_park_status(session: Session, actor: User | None, park: Park, status:
     record(session, "park.status_changed", actor=actor, subject=park,
            details={"from": str(park.status), "to": status.value, "reason": reason.strip()})
     park.status = status
+    _reissue_certificate_if_needed(session, park)
     return park
+
+
+def _reissue_certificate_if_needed(session: Session, park: Park) -> None:
+    # A certificate that now states a wrong name or category is replaced (imported here:
+    # membership builds on parks).
+    from association.membership.certificates import reissue_certificate_if_needed
+
+    reissue_certificate_if_needed(session, park)
