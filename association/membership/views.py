@@ -253,7 +253,7 @@ def certificate(slug: str):
         abort(404)
     from association.documents.views import send_stored
 
-    return send_stored(document)
+    return send_stored(document, as_attachment=True)
 
 
 @bp.post("/members/<slug>/certificate/reissue")
