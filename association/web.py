@@ -88,7 +88,7 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home"))]
+    return [("main.home", _("Home")), ("documents.verify", _("Verify a document"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
