@@ -46,7 +46,7 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home"))]
+    return [("main.home", _("Home")), ("voting.initiative_list", _("Initiatives"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -54,6 +54,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("main.secretariat_home", _("Overview")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("voting.manage_list", _("Initiatives")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]
