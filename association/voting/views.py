@@ -296,7 +296,7 @@ def vote(initiative_id: int):
     _settle_if_due(initiative)
     try:
         # The park is always the user's own; anything else in the form is ignored.
-        ballot = service.cast_ballot(db.session, current_user, initiative, form.choice.data or "")
+        service.cast_ballot(db.session, current_user, initiative, form.choice.data or "")
     except DomainError as refused:
         if not policy.can_see_initiative(current_user, initiative):
             return render_template("errors/error.html", status=refused.status, title=_("Your ballot was not "
@@ -304,7 +304,8 @@ def vote(initiative_id: int):
         initiative = _load_for_page(initiative_id)
         return render_template("voting/detail.html", **_detail_context(initiative, error=refused.message)), \
             refused.status
-    flash(_("Your park's ballot is recorded. Receipt code: %(code)s", code=ballot.receipt_code), "success")
+    # The receipt is on the page the browser goes to; not read here, to spare a query after commit.
+    flash(_("Your park's ballot is recorded. Its receipt code is shown beside the ballot."), "success")
     return redirect(url_for("voting.initiative_detail", initiative_id=initiative_id), code=303)
 
 

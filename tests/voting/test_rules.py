@@ -5,7 +5,13 @@ from fractions import Fraction
 import pytest
 
 from association.voting.models import Majority, Outcome
-from association.voting.rules import ballots_digest, count, decide_options, decide_yes_no, quorum_met
+from association.voting.rules import (
+    ballots_digest,
+    count,
+    decide_options,
+    decide_yes_no,
+    quorum_met,
+)
 
 HALF = Fraction(1, 2)
 S, A, T, Q, C = Majority.SIMPLE, Majority.ABSOLUTE, Majority.TWO_THIRDS, Majority.THREE_QUARTERS, Majority.CONSENSUS
