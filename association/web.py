@@ -88,7 +88,8 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home")), ("documents.verify", _("Verify a document"))]
+    return [("main.home", _("Home")), ("voting.initiative_list", _("Initiatives")),
+            ("documents.verify", _("Verify a document"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -96,6 +97,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("main.secretariat_home", _("Overview")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("voting.manage_list", _("Initiatives")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]

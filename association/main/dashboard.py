@@ -25,8 +25,9 @@ def _providers() -> list[Callable[[Session, User], list[Task]]]:
     # Each area says what waits in it; an area that lands adds its line here.
     from association.mail.dashboard import outbox_tasks
     from association.parks.dashboard import park_tasks
+    from association.voting.dashboard import voting_tasks
 
-    return [park_tasks, outbox_tasks]
+    return [park_tasks, outbox_tasks, voting_tasks]
 
 
 def tasks_for(session: Session, user: User) -> list[Task]:
