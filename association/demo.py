@@ -15,6 +15,7 @@ from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user, find_user_by_email
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
+from association.voting.demo import seed_voting
 
 DEMO_PASSWORD = "technoparks-demo"
 # The staff demo accounts' second factor (published in the README; never use it elsewhere).
@@ -111,7 +112,7 @@ def _seed_membership(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users, _seed_membership]
+SEEDERS = [seed_parks_and_users, _seed_membership, seed_voting]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:

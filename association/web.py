@@ -88,7 +88,8 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home")), ("membership.directory", _("Members")), ("membership.apply", _("Apply"))]
+    return [("main.home", _("Home")), ("membership.directory", _("Members")), ("membership.apply", _("Apply")),
+            ("voting.initiative_list", _("Initiatives")), ("documents.verify", _("Verify a document"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -97,6 +98,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("membership.application_list", _("Applications")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("voting.manage_list", _("Initiatives")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]

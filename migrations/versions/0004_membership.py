@@ -1,7 +1,7 @@
 """membership: applications, their documents and messages, park profiles, certificate particulars
 
-Revision ID: 0003
-Revises: 0002 (was 0002 on 0001; main took 0002 for the second factor)
+Revision ID: 0004
+Revises: 0003 (the lead's 0002, re-chained after main's second factor and voting)
 Applications for membership (with their PDF documents in the database, the secretariat's
 requests and the applicants' answers, a public history), the parks' public profiles (logo
 in the database) and what each issued certificate states, to know when it is out of date.
@@ -15,8 +15,8 @@ import association.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
