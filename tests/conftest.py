@@ -209,9 +209,3 @@ def csrf_token_from(html: str) -> str:
     assert found, "no CSRF token in the page"
     return found.group(1)
 
-
-def pytest_collection_modifyitems(config, items):
-    # Browser tests last: Playwright's sync API keeps an event loop running in the main thread
-    # for the rest of the session, and pyHanko's asyncio.run() (sealing PDFs) refuses to run
-    # inside one.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -98,6 +98,13 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject"))
 
 
+class PutToVoteForm(FlaskForm):
+    days = IntegerField(_l("Voting period in days"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
+                        description=_l("The member parks' delegates vote; the outcome approves or rejects the "
+                                       "application as applied for."))
+    submit = SubmitField(_l("Put to a vote"))
+
+
 class ProfileForm(FlaskForm):
     description = TextAreaField(_l("About the park"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Shown on the park's public page."))

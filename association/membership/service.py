@@ -11,10 +11,10 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
@@ -39,6 +39,8 @@ from association.membership.policy import can_edit_profile, can_review_applicati
 from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status, check_country, check_website, create_park
 from association.site import site_url
+from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
+from association.voting.service import create_initiative, open_vote, register_outcome_handler
 
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -319,6 +321,7 @@ def approve_application(
     _require_reviewer(actor)
     category = Category(category)
     _refuse_unless(application, MAY_APPROVE, _("approved"))
+    _refuse_while_voting(session, application, initiative)
     status = ParkStatus(category.value)
     why = _("Admitted on application")
     if park is None:
@@ -373,6 +376,7 @@ def reject_application(session: Session, actor: User | None, application: Applic
     _require_reviewer(actor)
     reason = _require_text(reason, _("Please give the reason for the rejection."))
     _refuse_unless(application, MAY_REJECT, _("rejected"))
+    _refuse_while_voting(session, application, initiative)
     application.decision_reason = reason
     application.decided_at = utcnow()
     _move(session, application, ApplicationStatus.REJECTED, reason)
@@ -381,6 +385,105 @@ def reject_application(session: Session, actor: User | None, application: Applic
     _tell_applicant(session, application, _("Decision on your application"), "application_rejected.txt",
                     reason=reason)
     return application
+
+
+# --- admission by a vote of the members ----------------------------------------------------
+
+ADMISSION_VOTE_DAYS = 14
+
+
+def matching_park(session: Session, application: Application) -> Park | None:
+    """An existing, not withdrawn park record of the same name and country (a candidate
+    that took part as an observer): admission links it instead of creating a second one."""
+    return session.scalar(
+        select(Park).where(Park.status != ParkStatus.WITHDRAWN, Park.country == application.country,
+                           func.lower(Park.name_latin) == application.name_latin.strip().lower()).limit(1))
+
+
+def admission_vote(session: Session, application: Application) -> Initiative | None:
+    """The admission vote about this application that is not over yet, if any."""
+    return session.scalar(
+        select(Initiative).where(Initiative.kind == InitiativeKind.ADMISSION,
+                                 Initiative.subject_type == "Application", Initiative.subject_id == application.id,
+                                 Initiative.status.in_([InitiativeStatus.DRAFT, InitiativeStatus.SCHEDULED,
+                                                        InitiativeStatus.OPEN])).limit(1))
+
+
+def _refuse_while_voting(session: Session, application: Application, initiative) -> None:
+    if initiative is None and admission_vote(session, application) is not None:
+        raise Conflict(_("The members are voting on this admission: the vote decides it."))
+
+
+@state_change
+def put_to_vote(session: Session, actor: User | None, application: Application, *,
+                days: int = ADMISSION_VOTE_DAYS) -> Initiative:
+    """Open an admission vote of the member parks on this application.
+
+    The vote decides: when it passes, the application is approved in the category the park
+    applied for; when it fails (or lacks quorum), it is rejected. Until then the secretariat
+    cannot decide by hand.
+    """
+    _require_reviewer(actor)
+    _refuse_unless(application, MAY_APPROVE, _("put to a vote"))
+    if admission_vote(session, application) is not None:
+        raise Conflict(_("The members are already voting on this admission."))
+    if not 1 <= days <= 90:
+        raise Invalid(_("A vote lasts between 1 and 90 days."))
+    category = Category(application.category_requested)
+    initiative = create_initiative(
+        session, actor, kind=InitiativeKind.ADMISSION, subject_type="Application", subject_id=application.id,
+        title=_("Admission of %(park)s (%(country)s) as %(category)s", park=application.name_latin,
+                country=application.country, category=category.value),
+        summary=_("%(park)s, %(city)s, applies to join the association as %(category)s.",
+                  park=application.name_latin, city=application.city, category=category.value),
+        body_markdown=_admission_text(application, category),
+    )
+    open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
+    record(session, "application.put_to_vote", actor=actor, subject=application,
+           details={"initiative_id": initiative.id, "days": days})
+    _tell_applicant(session, application, _("Your application is put to a vote of the members"),
+                    "application_put_to_vote.txt", closes_at=initiative.closes_at.strftime("%d %B %Y, %H:%M"))
+    return initiative
+
+
+def _admission_text(application: Application, category: Category) -> str:
+    lines = [
+        f"**{application.name_latin}**" + (f" ({application.name_native})" if application.name_native else ""),
+        "",
+        f"- {_('Legal entity')}: {application.legal_entity}",
+        f"- {_('Country')}: {application.country}, {application.city}",
+        f"- {_('Founded')}: {application.year_founded}",
+        f"- {_('Resident companies')}: {application.resident_companies}",
+        f"- {_('Category applied for')}: {category.value}",
+        "",
+        f"## {_('Motivation')}",
+        "",
+        application.motivation,
+    ]
+    return "\n".join(lines)
+
+
+def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
+    """What a closed admission vote decides. Never raises for an application that moved on
+    meanwhile (withdrawn, say): the vote must still close, and the audit log says why nothing
+    followed."""
+    application = session.get(Application, initiative.subject_id) if initiative.subject_type == "Application" else None
+    if application is None or application.status not in MAY_APPROVE:
+        record(session, "application.vote_without_effect", subject=initiative,
+               details={"outcome": outcome.value, "application_id": initiative.subject_id,
+                        "status": application.status if application else None})
+        return
+    if outcome == Outcome.PASSED:
+        approve_application(session, None, application, Category(application.category_requested),
+                            park=matching_park(session, application),
+                            reason=_("Admitted by a vote of the member parks."), initiative=initiative)
+    else:
+        why = (_("The member parks' vote did not reach its quorum.") if outcome == Outcome.NO_QUORUM
+               else _("The member parks voted against the admission."))
+        reject_application(session, None, application, why, initiative=initiative)
+
+
+register_outcome_handler(InitiativeKind.ADMISSION, _decide_by_vote)
 
 
 # --- the public profile ---------------------------------------------------------------------

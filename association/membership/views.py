@@ -27,6 +27,7 @@ from association.membership.forms import (
     ApplicationForm,
     ApproveForm,
     ProfileForm,
+    PutToVoteForm,
     RejectForm,
     RequestInformationForm,
     WithdrawForm,
@@ -126,7 +127,7 @@ def _tracking_page(application: Application, answer_form: AnswerForm, withdraw_f
     response = render_template(
         "membership/tracking.html", application=application, answer_form=answer_form,
         withdraw_form=withdraw_form, status_label=service.status_label, country=country_name(application.country),
-        max_documents=service.MAX_DOCUMENTS,
+        max_documents=service.MAX_DOCUMENTS, vote=service.admission_vote(db.session, application),
     )
     return response, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -306,8 +307,7 @@ def _approve_form(application: Application) -> ApproveForm:
     form.park.choices = [(0, _("Create a new park"))] + [
         (p.id, f"{p.name_latin} ({p.country}, {p.status})") for p in candidates]
     if request.method == "GET":
-        same = next((p for p in candidates if p.name_latin.casefold() == application.name_latin.casefold()
-                     and p.country == application.country), None)
+        same = service.matching_park(db.session, application)
         form.park.data = same.id if same else 0
     return form
 
@@ -320,23 +320,28 @@ def application_detail(application_id: int):
     return _detail_page(application)
 
 
-def _detail_page(application, *, request_form=None, approve_form=None, reject_form=None, status=200):
+def _detail_page(application, *, request_form=None, approve_form=None, reject_form=None, vote_form=None,
+                 status=200):
+    vote = service.admission_vote(db.session, application)
     return render_template(
         "membership/application.html", application=application, status_label=service.status_label,
         country=country_name(application.country),
         request_form=request_form or RequestInformationForm(formdata=None),
         approve_form=approve_form or _approve_form(application),
         reject_form=reject_form or RejectForm(formdata=None),
-        may=_possible_actions(application),
+        vote_form=vote_form or PutToVoteForm(formdata=None),
+        vote=vote, may=_possible_actions(application, voting=vote is not None),
     ), status
 
 
-def _possible_actions(application: Application) -> dict[str, bool]:
+def _possible_actions(application: Application, *, voting: bool) -> dict[str, bool]:
+    # While the members vote, the vote decides: no decision by hand.
     return {
         "review": application.status in service.MAY_START_REVIEW,
         "request": application.status in service.MAY_REQUEST_INFORMATION,
-        "approve": application.status in service.MAY_APPROVE,
-        "reject": application.status in service.MAY_REJECT,
+        "approve": application.status in service.MAY_APPROVE and not voting,
+        "reject": application.status in service.MAY_REJECT and not voting,
+        "vote": application.status in service.MAY_APPROVE and not voting,
     }
 
 
@@ -406,3 +411,16 @@ def application_reject(application_id: int):
     service.reject_application(db.session, current_user, application, form.reason.data)
     flash(_("The application is rejected; the applicant is told why."), "success")
     return redirect(url_for("membership.application_detail", application_id=application_id))
+
+
+@bp.post("/secretariat/applications/<int:application_id>/vote")
+@login_required
+def application_vote(application_id: int):
+    application = _application_or_404(application_id)
+    _allow(can_review_applications(current_user))
+    form = PutToVoteForm()
+    if not form.validate_on_submit():
+        return _detail_page(application, vote_form=form, status=400)
+    initiative = service.put_to_vote(db.session, current_user, application, days=form.days.data)
+    flash(_("The admission is put to a vote of the member parks; their delegates are told."), "success")
+    return redirect(url_for("voting.initiative_detail", initiative_id=initiative.id))

@@ -1,0 +1,130 @@
+"""An admission put to a vote of the member parks: the vote's outcome decides the application."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from association.database import utcnow
+from association.domain import Conflict
+from association.membership import service
+from association.membership.models import ApplicationStatus
+from association.parks.models import Park, ParkStatus
+from association.voting.models import InitiativeKind, InitiativeStatus
+from association.voting.service import cast_ballot, close_vote
+from tests.conftest import login
+
+
+@pytest.fixture
+def electorate(make_park, make_user):
+    """Three member parks, each with a delegate."""
+    delegates = []
+    for name in ("Astana Hub", "Sabah Lab", "IT Park Uzbekistan"):
+        park = make_park(name, country="KZ")
+        delegates.append(make_user(park=park, delegate=True))
+    return delegates
+
+
+def test_putting_to_vote_opens_an_admission_initiative_about_the_application(session, secretariat, electorate,
+                                                                              make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    initiative = service.put_to_vote(session, secretariat, application, days=10)
+    assert initiative.kind == InitiativeKind.ADMISSION and initiative.status == InitiativeStatus.OPEN
+    assert (initiative.subject_type, initiative.subject_id) == ("Application", application.id)
+    assert "Technopark of Tajikistan" in initiative.title
+    assert initiative.closes_at - utcnow() > timedelta(days=9)
+    assert service.admission_vote(session, application).id == initiative.id
+
+
+def test_a_passed_vote_approves_the_application(session, secretariat, electorate, make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    initiative = service.put_to_vote(session, secretariat, application)
+    for delegate in electorate:
+        cast_ballot(session, delegate, initiative, "for")
+    close_vote(session, secretariat, initiative)
+    session.expire_all()
+    assert application.status == ApplicationStatus.APPROVED
+    park = session.scalar(select(Park).where(Park.name_latin == "Technopark of Tajikistan"))
+    assert park.status == ParkStatus.MEMBER and park.membership_number.startswith("AMT-TJ-")
+    assert service.admission_vote(session, application) is None
+
+
+def test_a_passed_vote_links_the_candidates_existing_record(session, secretariat, electorate, make_park,
+                                                           make_application):
+    candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    initiative = service.put_to_vote(session, secretariat, application)
+    for delegate in electorate:
+        cast_ballot(session, delegate, initiative, "for")
+    close_vote(session, secretariat, initiative)
+    session.expire_all()
+    assert application.park_id == candidate.id and candidate.status == ParkStatus.MEMBER
+
+
+@pytest.mark.parametrize("choices, why", [(["against", "against", "for"], "voted against"),
+                                           (["for"], "quorum")])
+def test_a_failed_vote_rejects_the_application_with_the_reason(session, secretariat, electorate, make_application,
+                                                              choices, why):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    initiative = service.put_to_vote(session, secretariat, application)
+    for delegate, choice in zip(electorate, choices, strict=False):
+        cast_ballot(session, delegate, initiative, choice)
+    close_vote(session, secretariat, initiative)
+    session.expire_all()
+    assert application.status == ApplicationStatus.REJECTED
+    assert why in application.decision_reason
+
+
+def test_no_decision_by_hand_while_the_members_vote(session, secretariat, electorate, make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    service.put_to_vote(session, secretariat, application)
+    with pytest.raises(Conflict, match="voting"):
+        service.approve_application(session, secretariat, application, "member")
+    with pytest.raises(Conflict, match="voting"):
+        service.reject_application(session, secretariat, application, "changed our mind")
+    with pytest.raises(Conflict, match="already voting"):
+        service.put_to_vote(session, secretariat, application)
+    session.expire_all()
+    assert application.status == ApplicationStatus.UNDER_REVIEW
+
+
+def test_a_submitted_application_cannot_be_put_to_vote_before_review(session, secretariat, electorate,
+                                                                    make_application):
+    application = make_application(ApplicationStatus.SUBMITTED)
+    with pytest.raises(Conflict):
+        service.put_to_vote(session, secretariat, application)
+
+
+def test_a_vote_on_a_withdrawn_application_still_closes_and_changes_nothing(session, secretariat, electorate,
+                                                                          make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    initiative = service.put_to_vote(session, secretariat, application)
+    cast_ballot(session, electorate[0], initiative, "for")
+    service.withdraw_application(session, application)
+    close_vote(session, secretariat, initiative)
+    session.expire_all()
+    assert initiative.status == InitiativeStatus.CLOSED
+    assert application.status == ApplicationStatus.WITHDRAWN
+
+
+def test_put_to_vote_through_the_page(client, session, secretariat, electorate, make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    login(client, secretariat)
+    page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
+    assert "Put to a vote of the members" in page
+    response = client.post(f"/secretariat/applications/{application.id}/vote", data={"days": "7"})
+    assert response.status_code == 302 and "/initiatives/" in response.headers["Location"]
+    page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
+    assert "The members are voting" in page and "Put to a vote of the members" not in page
+    assert client.post(f"/secretariat/applications/{application.id}/approve",
+                       data={"category": "member", "park": 0}).status_code == 409
+    tracking = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
+    assert "The member parks are voting on the admission" in tracking
+
+
+def test_put_to_vote_with_a_bad_period_shows_the_error(client, secretariat, electorate, make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    login(client, secretariat)
+    response = client.post(f"/secretariat/applications/{application.id}/vote", data={"days": "400"})
+    assert response.status_code == 400
+    assert b"between 1 and 90" in response.data
