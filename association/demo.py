@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from association.auth.models import Role
 from association.auth.service import create_user, find_user_by_email
+from association.meetings.demo import seed_meetings
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
 
@@ -92,7 +93,7 @@ def seed_parks_and_users(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users]
+SEEDERS = [seed_parks_and_users, seed_meetings]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:

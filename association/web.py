@@ -46,7 +46,10 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home"))]
+    links = [("main.home", _("Home"))]
+    if current_user.is_authenticated:
+        links.append(("meetings.meeting_list", _("Meetings")))
+    return links
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -54,6 +57,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("main.secretariat_home", _("Overview")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("meetings.manage_list", _("Meetings")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]
