@@ -27,7 +27,8 @@ SETTINGS: dict[str, object] = {
     "INVITATION_HOURS": 72,
     "PASSWORD_RESET_HOURS": 2,
     "DEFAULT_TIMEZONE": "Asia/Almaty",
-    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_SECURE": False,  # set to true automatically when PREFERRED_URL_SCHEME is https
+    "TRUST_PROXY_HOPS": 0,  # how many proxies in front set X-Forwarded-* (ProxyFix); 0 trusts none
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "LOG_LEVEL": "INFO",
     # The association's document seal: a PKCS#12 file in production; without one, a
@@ -81,7 +82,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
-    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URI"]
+    if config["PREFERRED_URL_SCHEME"] == "https":
+        config["SESSION_COOKIE_SECURE"] = True
     config["BOOTSTRAP_SERVE_LOCAL"] = True
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -4,19 +4,61 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, abort, request
+from flask import Flask, abort, redirect, request, url_for
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from association.audit.log import current_origin
 
+# Only our own origin; no inline script or style. Bootstrap's CSS draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+SECOND_FACTOR_EXEMPT = {"auth.enrol_second_factor", "auth.logout", "static", "bootstrap.static", "main.healthz"}
+
 
 def register(app: Flask) -> None:
+    if app.config["TRUST_PROXY_HOPS"]:
+        # Behind a load balancer: trust its X-Forwarded-For/-Proto, so the client's address
+        # (rate limits, audit) and https (secure cookies, HSTS) are seen as they are.
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
     @app.before_request
     def note_origin():
         agent = request.user_agent.string[:200]
         current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
+
+    @app.before_request
+    def require_second_factor():
+        # Staff without a second factor may only set one up (or sign out) until they have.
+        if (current_user.is_authenticated and current_user.must_use_second_factor
+                and not current_user.has_second_factor
+                and request.endpoint not in SECOND_FACTOR_EXEMPT):
+            return redirect(url_for("auth.enrol_second_factor"))
 
     @app.before_request
     def fence_secretariat():

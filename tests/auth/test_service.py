@@ -114,3 +114,15 @@ def test_delegate_duty_needs_a_park(session, secretariat, make_user):
     staff = make_user(role=Role.SECRETARIAT)
     with pytest.raises(Invalid):
         service.set_park_duties(session, secretariat, staff, delegate=True, signatory=False)
+
+
+@pytest.mark.parametrize("password", ["password1234", "qwerty123456", "passwordpassword", "Iloveyou2026!",
+                                      "123456789012", "!!!!football!!"])
+def test_common_passwords_are_refused(make_user, park, password):
+    with pytest.raises(Invalid, match="most common"):
+        make_user(password=password, park=park)
+
+
+@pytest.mark.parametrize("password", ["correct horse battery staple", "Astana-Bishkek 2026 spring", "my park has 40 residents"])
+def test_long_uncommon_passwords_are_accepted(make_user, park, password):
+    assert make_user(password=password, park=park).has_password
