@@ -464,7 +464,7 @@ def _minutes_conflict(minutes: Minutes, action: str) -> Conflict:
     if minutes.status == MinutesStatus.PUBLISHED:
         return Conflict(_("Published minutes are read-only. To change them, start a correction: "
                           "a new version that is circulated and approved again."))
-    return Conflict(_("Minutes that are %(status)s cannot be %(action)s.", status=_(minutes.status.value), action=action))
+    return Conflict(_("Minutes that are %(status)s cannot be %(action)s.", status=_(str(minutes.status)), action=action))
 
 
 @state_change
