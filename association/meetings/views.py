@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -64,7 +65,7 @@ def in_zone_filter(value: datetime | None, zone: str, format: str = "medium") ->
     """A UTC time in a named zone (the meeting's own), with the zone named."""
     if value is None:
         return ""
-    return f"{format_datetime(value.astimezone(ZoneInfo(zone)).replace(tzinfo=None), format)} ({zone})"
+    return f"{babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())} ({zone})"
 
 
 def _allow(allowed: bool) -> None:

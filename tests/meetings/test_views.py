@@ -212,3 +212,18 @@ def test_the_secretariat_pages_render_through_the_whole_life(client, session, se
     correct = client.post(f"/secretariat/minutes/{minutes_circulated.id}/correct")
     assert correct.status_code == 302 and "/edit" in correct.headers["Location"]
     assert client.get(correct.headers["Location"]).status_code == 200
+
+
+def test_the_meetings_own_local_time_is_shown_beside_the_viewers(client, session, secretariat, delegate):
+    from datetime import datetime
+
+    from association.meetings.models import MeetingKind
+
+    start = service.in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")
+    meeting = service.create_meeting(session, secretariat, kind=MeetingKind.BOARD, title="Board", starts_at=start,
+                                     ends_at=start + timedelta(hours=1), timezone="Asia/Baku", place="Baku")
+    delegate.timezone = "Europe/Istanbul"
+    session.commit()
+    login(client, delegate)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "09:00 (Europe/Istanbul)" in page and "10:00 (Asia/Baku)" in page
