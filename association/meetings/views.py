@@ -413,9 +413,25 @@ def agenda_edit(meeting_id: int, item_id: int):
     return render_template("meetings/form.html", form=form, meeting=meeting, heading=_("Edit an agenda item"))
 
 
-@bp.post("/secretariat/meetings/<int:meeting_id>/agenda/<int:item_id>/<any(up, down, remove):action>")
+@bp.post("/secretariat/meetings/<int:meeting_id>/agenda/<int:item_id>/up")
 @login_required
-def agenda_change(meeting_id: int, item_id: int, action: str):
+def agenda_up(meeting_id: int, item_id: int):
+    return _agenda_change(meeting_id, item_id, "up")
+
+
+@bp.post("/secretariat/meetings/<int:meeting_id>/agenda/<int:item_id>/down")
+@login_required
+def agenda_down(meeting_id: int, item_id: int):
+    return _agenda_change(meeting_id, item_id, "down")
+
+
+@bp.post("/secretariat/meetings/<int:meeting_id>/agenda/<int:item_id>/remove")
+@login_required
+def agenda_remove(meeting_id: int, item_id: int):
+    return _agenda_change(meeting_id, item_id, "remove")
+
+
+def _agenda_change(meeting_id: int, item_id: int, action: str):
     meeting = _meeting_or_404(meeting_id)
     item = _item_or_404(meeting, item_id)
     _staff()
@@ -523,9 +539,15 @@ MINUTES_ACTIONS = {
 }
 
 
-@bp.post("/secretariat/minutes/<int:minutes_id>/<any(circulate, return, approve, publish, correct):action>")
-@login_required
-def minutes_action(minutes_id: int, action: str):
+def _minutes_route(action: str):
+    def view(minutes_id: int):
+        return _minutes_action(minutes_id, action)
+
+    view.__name__ = f"minutes_{action}"
+    bp.post(f"/secretariat/minutes/<int:minutes_id>/{action}")(login_required(view))
+
+
+def _minutes_action(minutes_id: int, action: str):
     minutes = _minutes_by_id(minutes_id)
     _staff()
     _confirmed()
@@ -543,3 +565,7 @@ def minutes_action(minutes_id: int, action: str):
         function(db.session, current_user, minutes)
         flash(str(message), "success")
     return redirect(target)
+
+
+for _action in ("circulate", "return", "approve", "publish", "correct"):
+    _minutes_route(_action)
