@@ -87,7 +87,7 @@ def seed_panel(session: Session) -> None:
     secretariat = _secretariat(session)
     astana = ZoneInfo("Asia/Almaty")
     meeting = service.create_meeting(
-        session, None, kind=MeetingKind.GENERAL_ASSEMBLY, title=PANEL_TITLE,
+        session, None, kind=MeetingKind.BOARD, title=PANEL_TITLE,
         starts_at=datetime(2022, 9, 29, 14, 0, tzinfo=astana), ends_at=datetime(2022, 9, 29, 15, 30, tzinfo=astana),
         timezone="Asia/Almaty", place="Digital Bridge Forum, Astana, Kazakhstan", historical=True)
     for title, presenter in [("Opening", "Astana Hub"), ("The association's first year", "Heads of the founding parks"),
