@@ -227,3 +227,27 @@ def test_the_meetings_own_local_time_is_shown_beside_the_viewers(client, session
     login(client, delegate)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "09:00 (Europe/Istanbul)" in page and "10:00 (Asia/Baku)" in page
+
+
+def test_the_dashboard_shows_upcoming_meetings_within_thirty_days(client, session, make_meeting, delegate):
+    make_meeting("Board next week")
+    make_meeting("Assembly in two months", starts_at=utcnow() + timedelta(days=60),
+                 ends_at=utcnow() + timedelta(days=60, hours=2))
+    login(client, delegate)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Meeting: Board next week" in page and "Assembly in two months" not in page
+
+
+def test_the_secretariats_dashboard_asks_for_the_next_step_of_the_minutes(client, session, secretariat, make_meeting):
+    meeting = make_meeting("Board", held=True)
+    login(client, secretariat)
+    assert "Minutes to write: Board" in client.get("/dashboard").get_data(as_text=True)
+    minutes = service.start_minutes(session, secretariat, meeting, body="Text")
+    service.circulate_minutes(session, secretariat, minutes)
+    assert "Minutes to approve: Board" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_there_is_no_pdf_before_publication(client, session, delegate, minutes_circulated):
+    login(client, delegate)
+    assert client.get(f"/meetings/{minutes_circulated.meeting_id}/minutes.pdf").status_code == 404
+    assert "Download the minutes" not in client.get(f"/meetings/{minutes_circulated.meeting_id}").get_data(as_text=True)
