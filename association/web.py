@@ -88,7 +88,7 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    links = [("main.home", _("Home"))]
+    links = [("main.home", _("Home")), ("documents.verify", _("Verify a document"))]
     if current_user.is_authenticated:
         links.append(("meetings.meeting_list", _("Meetings")))
     return links
