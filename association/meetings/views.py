@@ -18,6 +18,9 @@ from association.database import utcnow
 from association.domain import DomainError
 from association.extensions import db
 from association.markdown import render_markdown
+
+# Imported here so that its describer for /verify/<code> is registered with the blueprint.
+from association.meetings import minutes_pdf as documents
 from association.meetings import service
 from association.meetings.calendar import calendar_for
 from association.meetings.forms import (
@@ -163,9 +166,7 @@ def minutes_comment(meeting_id: int, version: int):
 
 
 def _send_document(minutes: Minutes):
-    from association.meetings.minutes_pdf import send_minutes_document
-
-    return send_minutes_document(minutes)
+    return documents.send_minutes_document(minutes)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf")

@@ -10,6 +10,7 @@ import time_machine
 
 from association.parks.models import ParkStatus
 from tests.browser.conftest import sign_in
+from tests.documents.pdf_helpers import plain_text
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +90,6 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         pdf = download_info.value.path().read_bytes()
         assert pdf.startswith(b"%PDF")
         (tmp_path / "minutes.pdf").write_bytes(pdf)
+        text = plain_text(pdf, tmp_path)
+        assert "Astana Hub" in text and "Aigerim Sadykova" in text and "excused" in text
+        assert "The budget for 2031 is adopted." in text
