@@ -47,8 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
     from association.main.views import bp as main_bp
     from association.meetings.views import bp as meetings_bp
     from association.parks.views import bp as parks_bp
+    from association.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, meetings_bp):
+    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, meetings_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     web.register(app)
@@ -77,6 +78,7 @@ def _import_models() -> None:
     from association.mail import models as _mail  # noqa: F401
     from association.meetings import models as _meetings  # noqa: F401
     from association.parks import models as _parks  # noqa: F401
+    from association.voting import models as _voting  # noqa: F401
 
 
 def _init_babel(app: Flask) -> None:

@@ -88,9 +88,10 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    links = [("main.home", _("Home")), ("documents.verify", _("Verify a document"))]
+    links = [("main.home", _("Home")), ("voting.initiative_list", _("Initiatives")),
+             ("documents.verify", _("Verify a document"))]
     if current_user.is_authenticated:
-        links.append(("meetings.meeting_list", _("Meetings")))
+        links.insert(2, ("meetings.meeting_list", _("Meetings")))
     return links
 
 
@@ -99,6 +100,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("main.secretariat_home", _("Overview")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("voting.manage_list", _("Initiatives")),
         ("meetings.manage_list", _("Meetings")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),

@@ -1,7 +1,7 @@
 """meetings: agendas, attendance, minutes versions, comments, reads, calendar feeds
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Meetings with their agenda (generic links to initiatives and memoranda, wired later),
 attendance per park (with the park's status kept for the quorum), minutes as versions
 (a correction is a new row; nothing is overwritten), comments, reading receipts for the
@@ -17,7 +17,7 @@ import association.database
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
