@@ -45,11 +45,13 @@ def create_app(config: dict | None = None) -> Flask:
     from association.documents.views import bp as documents_bp
     from association.mail.views import bp as mail_bp
     from association.main.views import bp as main_bp
+    from association.meetings.views import bp as meetings_bp
     from association.membership.views import bp as membership_bp
     from association.parks.views import bp as parks_bp
     from association.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, membership_bp):
+    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, membership_bp,
+                      meetings_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     web.register(app)
@@ -76,6 +78,7 @@ def _import_models() -> None:
     from association.auth import models as _auth  # noqa: F401
     from association.documents import models as _documents  # noqa: F401
     from association.mail import models as _mail  # noqa: F401
+    from association.meetings import models as _meetings  # noqa: F401
     from association.membership import models as _membership  # noqa: F401
     from association.parks import models as _parks  # noqa: F401
     from association.voting import models as _voting  # noqa: F401

@@ -35,6 +35,8 @@ SETTINGS: dict[str, object] = {
     # development key and self-signed certificate are generated into instance/ on first use.
     "SIGNING_PKCS12_PATH": None,
     "SIGNING_PKCS12_PASSWORD": None,
+    # A meeting is quorate when more than this share of the member parks is present (0.5: over half).
+    "MEETING_QUORUM_FRACTION": 0.5,
 }
 
 _BOOLEAN = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -48,6 +50,8 @@ def _coerce(default: object, raw: str) -> object:
             raise ValueError(f"expected a yes/no value, got {raw!r}") from None
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     return raw
 
 

@@ -88,8 +88,13 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home")), ("membership.directory", _("Members")), ("membership.apply", _("Apply")),
-            ("voting.initiative_list", _("Initiatives")), ("documents.verify", _("Verify a document"))]
+    links = [("main.home", _("Home")), ("membership.directory", _("Members")),
+             ("voting.initiative_list", _("Initiatives")), ("documents.verify", _("Verify a document"))]
+    if current_user.is_authenticated:
+        links.insert(3, ("meetings.meeting_list", _("Meetings")))
+    else:
+        links.insert(2, ("membership.apply", _("Apply")))
+    return links
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -99,6 +104,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
         ("voting.manage_list", _("Initiatives")),
+        ("meetings.manage_list", _("Meetings")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]

@@ -1,7 +1,7 @@
 """membership: applications, their documents and messages, park profiles, certificate particulars
 
 Revision ID: 0004
-Revises: 0003 (the lead's 0002, re-chained after main's second factor and voting)
+Revises: 0003
 Applications for membership (with their PDF documents in the database, the secretariat's
 requests and the applicants' answers, a public history), the parks' public profiles (logo
 in the database) and what each issued certificate states, to know when it is out of date.

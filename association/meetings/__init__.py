@@ -1,0 +1,1 @@
+"""Meetings: the General Assembly, the Board and working groups; agendas, attendance, minutes."""

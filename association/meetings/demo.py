@@ -1,0 +1,131 @@
+"""The demo's meetings: the heads' panel of 29 September 2022 in Astana (held, with attendance
+and published minutes) and an upcoming General Assembly in Tashkent with its agenda."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from association.auth.models import User
+from association.database import utcnow
+from association.meetings import service
+from association.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
+from association.parks.models import Park
+
+PANEL_TITLE = "Heads of technoparks panel, Digital Bridge Forum 2022"
+ASSEMBLY_TITLE = "General Assembly of the Association"
+
+PANEL_MINUTES = """\
+# Heads of technoparks panel
+
+**Digital Bridge Forum 2022**, Astana, 29 September 2022.
+
+The panel met the day after the six founding parks signed the Memorandum of cooperation
+(28 September 2022) to agree how the Association of Modern Technoparks starts its work.
+
+## 1. Opening
+
+The host, Astana Hub, welcomed the heads of the founding parks and recalled the memorandum
+signed the day before at the Digital Bridge Forum.
+
+## 2. The association's first year
+
+Each park presented its programmes for start-ups and the support it can offer to the
+residents of the other parks: soft-landing offices, joint acceleration and access to
+the parks' investor networks. The parks agreed to exchange residents' contacts through
+the secretariat.
+
+## 3. Secretariat and governance
+
+The panel asked Astana Hub to host the secretariat during the first year and to prepare
+the rules of procedure of the General Assembly, including voting online and the
+approval of minutes.
+
+## 4. Next meeting
+
+The first General Assembly will be called by the secretariat; members will be invited
+by e-mail with the agenda.
+"""
+
+PANEL_DECISIONS = """\
+1. The secretariat of the association is hosted by Astana Hub for the first year.
+2. The secretariat drafts the rules of procedure of the General Assembly for approval by vote.
+3. Each founding park names a delegate and a signatory to the secretariat within one month.
+4. The parks open their acceleration programmes to the residents of the other founding parks.
+"""
+
+ASSEMBLY_AGENDA = [
+    ("Opening and adoption of the agenda", "Secretary General", ""),
+    ("Report of the secretariat on the year", "Secretary General", ""),
+    ("Admission of new members: the observer parks' applications", "Secretariat", ""),
+    ("Budget and membership fees for the coming year", "Treasurer", ""),
+    ("Programme of joint acceleration and soft landing", "IT Park Uzbekistan", ""),
+    ("Any other business", "", ""),
+]
+
+
+def _secretariat(session: Session) -> User | None:
+    from association.demo import SECRETARIAT_EMAIL
+
+    return session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
+
+
+def _founders(session: Session) -> list[Park]:
+    from association.demo import FOUNDERS
+
+    names = [demo.name_latin for demo in FOUNDERS]
+    parks = session.scalars(select(Park).where(Park.name_latin.in_(names))).all()
+    return sorted(parks, key=lambda park: names.index(park.name_latin))
+
+
+def seed_panel(session: Session) -> None:
+    if session.scalar(select(Meeting.id).where(Meeting.title == PANEL_TITLE)) is not None:
+        return
+    secretariat = _secretariat(session)
+    astana = ZoneInfo("Asia/Almaty")
+    meeting = service.create_meeting(
+        session, None, kind=MeetingKind.BOARD, title=PANEL_TITLE,
+        starts_at=datetime(2022, 9, 29, 14, 0, tzinfo=astana), ends_at=datetime(2022, 9, 29, 15, 30, tzinfo=astana),
+        timezone="Asia/Almaty", place="Digital Bridge Forum, Astana, Kazakhstan", historical=True)
+    for title, presenter in [("Opening", "Astana Hub"), ("The association's first year", "Heads of the founding parks"),
+                             ("Secretariat and governance", "Astana Hub"), ("Next meeting", "")]:
+        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter)
+    service.mark_held(session, None, meeting)
+    entries = []
+    for park in _founders(session):
+        head = next((user for user in park.users if user.is_signatory), None)
+        entries.append(service.AttendanceEntry(park=park, status=AttendanceStatus.PRESENT,
+                                               represented_by=head.full_name if head else "", represented_by_user=head))
+    if entries:
+        service.record_attendance(session, None, meeting, entries)
+    minutes = service.start_minutes(session, secretariat, meeting, body=PANEL_MINUTES, decisions=PANEL_DECISIONS)
+    service.circulate_minutes(session, secretariat, minutes)
+    if secretariat is not None:
+        service.approve_minutes(session, secretariat, minutes)
+        service.publish_minutes(session, secretariat, minutes)
+
+
+def seed_assembly(session: Session) -> None:
+    if session.scalar(select(Meeting.id).where(Meeting.title == ASSEMBLY_TITLE,
+                                               Meeting.status == MeetingStatus.SCHEDULED)) is not None:
+        return
+    tashkent = ZoneInfo("Asia/Tashkent")
+    day = (utcnow().astimezone(tashkent) + timedelta(days=60)).date()
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=tashkent)
+    meeting = service.create_meeting(
+        session, None, kind=MeetingKind.GENERAL_ASSEMBLY, title=ASSEMBLY_TITLE, starts_at=starts,
+        ends_at=starts + timedelta(hours=6), timezone="Asia/Tashkent",
+        place="IT Park Uzbekistan, Tashkent", online_url="https://meet.technoparks.example/general-assembly")
+    for title, presenter, notes in ASSEMBLY_AGENDA:
+        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, notes=notes)
+
+
+def seed_meetings(session: Session) -> None:
+    seed_panel(session)
+    seed_assembly(session)
+
+
+

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+
+from association.auth.forms import timezone_choices
+from association.meetings.models import AttendanceStatus, MeetingKind
+
+KIND_LABELS = {
+    MeetingKind.GENERAL_ASSEMBLY: _l("General Assembly"),
+    MeetingKind.BOARD: _l("Board"),
+    MeetingKind.WORKING_GROUP: _l("Working group"),
+}
+ATTENDANCE_LABELS = {
+    AttendanceStatus.PRESENT: _l("present"),
+    AttendanceStatus.ABSENT: _l("absent"),
+    AttendanceStatus.EXCUSED: _l("excused"),
+}
+LINK_LABELS = {"": _l("Nothing"), "initiative": _l("Initiative"), "memorandum": _l("Memorandum")}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def http_only(form, field):
+    if field.data and not field.data.lower().startswith(("http://", "https://")):
+        raise ValidationError(_l("An online meeting's link starts with http:// or https://."))
+
+
+class _MeetingDetails(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    timezone = SelectField(_l("Time zone of the meeting"),
+                           description=_l("Start and end are given in this zone; members see them in their own."))
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)],
+                        description=_l("e.g. IT Park, 15 Mustaqillik Avenue, Tashkent"))
+    online_url = StringField(_l("Online link"), validators=[Optional(), URL(require_tld=False), http_only, Length(max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+
+class _Times(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired()])
+
+
+class MeetingForm(_MeetingDetails, _Times):
+    submit = SubmitField(_l("Schedule the meeting"))
+
+
+class MeetingEditForm(_MeetingDetails):
+    submit = SubmitField(_l("Save"))
+
+
+class RescheduleForm(_Times):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)],
+                           description=_l("Sent to the members with the new times."))
+    submit = SubmitField(_l("Reschedule and tell the members"))
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Sent to the members."))
+    submit = SubmitField(_l("Cancel the meeting"))
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)], description=_l("Markdown."))
+    linked_type = SelectField(_l("Linked to"), choices=list(LINK_LABELS.items()), validators=[Optional()])
+    linked_id = StringField(_l("Its number"), validators=[Optional(), Length(max=10)])
+    submit = SubmitField(_l("Save the item"))
+
+    def validate_linked_id(self, field):
+        if self.linked_type.data and not (field.data or "").strip().isdigit():
+            raise ValidationError(_l("Please give the number of the initiative or memorandum."))
+
+
+class AttendanceRowForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    park_id = HiddenField()
+    status = SelectField(_l("Attendance"), choices=[(s.value, label) for s, label in ATTENDANCE_LABELS.items()])
+    represented_by = StringField(_l("Represented by"), validators=[Optional(), Length(max=300)])
+
+
+class AttendanceForm(FlaskForm):
+    rows = FieldList(FormField(AttendanceRowForm))
+    submit = SubmitField(_l("Save the attendance"))
+
+
+class MinutesForm(FlaskForm):
+    body = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=200_000)], render_kw={"rows": 18},
+                         description=_l("Markdown: # headings, **bold**, lists, tables, links."))
+    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=50_000)], render_kw={"rows": 8},
+                              description=_l("Markdown; one numbered item per decision."))
+    submit = SubmitField(_l("Save the draft"))
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=4000)])
+    submit = SubmitField(_l("Send the comment"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField()
