@@ -44,9 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
     from association.cli import register_commands
     from association.mail.views import bp as mail_bp
     from association.main.views import bp as main_bp
+    from association.memoranda.views import bp as memoranda_bp
     from association.parks.views import bp as parks_bp
 
-    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, memoranda_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     web.register(app)
@@ -60,6 +61,7 @@ def _import_models() -> None:
     from association.auth import models as _auth  # noqa: F401
     from association.documents import models as _documents  # noqa: F401
     from association.mail import models as _mail  # noqa: F401
+    from association.memoranda import models as _memoranda  # noqa: F401
     from association.parks import models as _parks  # noqa: F401
 
 

@@ -77,7 +77,7 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home"))]
+    return [("main.home", _("Home")), ("memoranda.register", _("Memoranda"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -85,6 +85,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("main.secretariat_home", _("Overview")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("memoranda.secretariat_register", _("Memoranda")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]

@@ -24,9 +24,10 @@ class Task:
 def _providers() -> list[Callable[[Session, User], list[Task]]]:
     # Each area says what waits in it; an area that lands adds its line here.
     from association.mail.dashboard import outbox_tasks
+    from association.memoranda.dashboard import memorandum_tasks
     from association.parks.dashboard import park_tasks
 
-    return [park_tasks, outbox_tasks]
+    return [park_tasks, outbox_tasks, memorandum_tasks]
 
 
 def tasks_for(session: Session, user: User) -> list[Task]:
