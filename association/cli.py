@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -17,7 +18,8 @@ from association.parks.models import Park
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, create_user_command, audit_verify_command, send_mail_command):
+    for command in (seed_demo_command, create_user_command, audit_verify_command, send_mail_command,
+                    backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -28,11 +30,13 @@ def _as_operator() -> None:
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo association (idempotent) and print the demo logins."""
-    from association.demo import DEMO_PASSWORD, seed_demo
+    from association.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
     _as_operator()
     logins = seed_demo(db.session)
     click.echo("Demo association ready. Every demo account's password: " + DEMO_PASSWORD)
+    click.echo(f"Staff accounts also ask for a second factor: add the key {DEMO_TOTP_SECRET} to an authenticator")
+    click.echo("app, or print the current code with: .venv/bin/python -m association.demo_code")
     for email, who in logins:
         click.echo(f"  {email:<62} {who}")
 
@@ -86,4 +90,35 @@ def send_mail_command():
         raise click.ClickException(str(problem)) from None
     click.echo(f"Sent {sent} messages; {failed} failed and stay in the outbox.")
     if failed:
+        sys.exit(1)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    """Write a consistent backup of the database (documents included) to PATH, while the app runs."""
+    from association.backup import BackupError, backup_database, database_name
+
+    try:
+        backup_database(db.engine, path)
+    except BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backed up {database_name(db.engine)} to {path} ({path.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(path: Path):
+    """Load a backup made by `backup` into an empty database, then check the audit chain."""
+    from association.backup import BackupError, database_name, restore_database
+
+    try:
+        restore_database(db.engine, path)
+    except BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    db.session.remove()
+    report = verify_chain(db.session)
+    click.echo(f"Restored {path} into {database_name(db.engine)}; audit chain "
+               + ("intact." if report.intact else f"BROKEN at event {report.first_bad_seq}: {report.problem}"))
+    if not report.intact:
         sys.exit(1)

@@ -6,15 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import Role
+from association.auth.models import Role, User
+from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user, find_user_by_email
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
 
 DEMO_PASSWORD = "technoparks-demo"
+# The staff demo accounts' second factor (published in the README; never use it elsewhere).
+DEMO_TOTP_SECRET = "AMTDEMOSECRETAMTDEMOSECRETAMTDEM"
 SECRETARIAT_EMAIL = "secretariat@demo.technoparks.example"
 ADMIN_EMAIL = "admin@demo.technoparks.example"
 
@@ -66,14 +70,23 @@ def demo_email(duty: str, demo: DemoPark) -> str:
     return f"{duty}.{demo.login}@demo.technoparks.example"
 
 
-def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> None:
-    if find_user_by_email(session, email) is None:
-        create_user(session, None, email=email, full_name=full_name, password=DEMO_PASSWORD, **kwargs)
+def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> User:
+    user = find_user_by_email(session, email)
+    if user is None:
+        user, _token = create_user(session, None, email=email, full_name=full_name, password=DEMO_PASSWORD, **kwargs)
+    return user
+
+
+def _ensure_second_factor(session: Session, user: User) -> None:
+    if not user.has_second_factor:
+        begin_enrolment(session, user, secret=DEMO_TOTP_SECRET)
+        confirm_enrolment(session, user, pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 def seed_parks_and_users(session: Session) -> None:
-    _ensure_user(session, ADMIN_EMAIL, "Kanat Bekov", role=Role.ADMIN, title="Platform administrator")
-    _ensure_user(session, SECRETARIAT_EMAIL, "Saule Omarova", role=Role.SECRETARIAT, title="Secretary General")
+    for email, name, role, title in ((ADMIN_EMAIL, "Kanat Bekov", Role.ADMIN, "Platform administrator"),
+                                     (SECRETARIAT_EMAIL, "Saule Omarova", Role.SECRETARIAT, "Secretary General")):
+        _ensure_second_factor(session, _ensure_user(session, email, name, role=role, title=title))
     for demo in FOUNDERS + CANDIDATES:
         park = session.scalar(select(Park).where(Park.name_latin == demo.name_latin))
         if park is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, abort, request
+from flask import Flask, abort, redirect, request, url_for
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +24,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+SECOND_FACTOR_EXEMPT = {"auth.enrol_second_factor", "auth.logout", "static", "bootstrap.static", "main.healthz"}
 
 
 def register(app: Flask) -> None:
@@ -48,6 +51,14 @@ def register(app: Flask) -> None:
     def note_origin():
         agent = request.user_agent.string[:200]
         current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
+
+    @app.before_request
+    def require_second_factor():
+        # Staff without a second factor may only set one up (or sign out) until they have.
+        if (current_user.is_authenticated and current_user.must_use_second_factor
+                and not current_user.has_second_factor
+                and request.endpoint not in SECOND_FACTOR_EXEMPT):
+            return redirect(url_for("auth.enrol_second_factor"))
 
     @app.before_request
     def fence_secretariat():

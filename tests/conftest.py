@@ -13,14 +13,16 @@ import re
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 
 from association import create_app
 from association.audit.log import GENESIS
 from association.audit.models import AuditChainHead
-from association.auth.models import Role
+from association.auth.models import Role, User
+from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user
 from association.extensions import db, limiter
 from association.parks.models import ParkStatus
@@ -150,14 +152,31 @@ def make_user(session):
     return make
 
 
-@pytest.fixture
-def secretariat(make_user):
-    return make_user(role=Role.SECRETARIAT, email="secretariat@example.org", full_name="Saule Omarova")
+def enrol_second_factor(session, user) -> None:
+    """Set up the user's TOTP second factor, as the enrolment page does."""
+    begin_enrolment(session, user)
+    confirm_enrolment(session, user, pyotp.TOTP(user.totp_secret).now())
+
+
+def current_code(session, user) -> str:
+    """A code the user's authenticator would show now; tests may reuse a time step."""
+    session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+    session.commit()
+    return pyotp.TOTP(session.get(User, user.id).totp_secret).now()
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN, email="admin@example.org", full_name="Kanat Bekov")
+def secretariat(make_user, session):
+    user = make_user(role=Role.SECRETARIAT, email="secretariat@example.org", full_name="Saule Omarova")
+    enrol_second_factor(session, user)
+    return user
+
+
+@pytest.fixture
+def admin(make_user, session):
+    user = make_user(role=Role.ADMIN, email="admin@example.org", full_name="Kanat Bekov")
+    enrol_second_factor(session, user)
+    return user
 
 
 @pytest.fixture
@@ -176,8 +195,12 @@ def member(make_user, park):
 
 
 def login(client, user, password: str = PASSWORD):
-    """Sign in through the form, as a person would; returns the response."""
-    return client.post("/login", data={"email": user.email, "password": password})
+    """Sign in through the form as a person would, with the second factor when the user has
+    one; returns the last response."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    if response.status_code == 302 and "/login/second-factor" in response.headers["Location"]:
+        response = client.post(response.headers["Location"], data={"code": current_code(db.session, user)})
+    return response
 
 
 def csrf_token_from(html: str) -> str:

@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from association.auth.models import LANGUAGES
@@ -59,3 +59,16 @@ class PreferencesForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Authentication code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "autofocus": True})
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolmentForm(FlaskForm):
+    code = StringField(_l("The code your app shows now"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Turn on"))

@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP): the secret is set at enrolment and confirmed by a first code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()  # a code's time step is used once only
 
     park: Mapped[Park | None] = relationship(back_populates="users")
 
@@ -69,6 +73,15 @@ class User(UserMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    @property
+    def must_use_second_factor(self) -> bool:
+        """Secretariat and administrators act only with a second factor."""
+        return self.is_staff
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -97,3 +110,14 @@ class AccountToken(db.Model):
 
 def normalise_email(address: str) -> str:
     return address.strip().lower()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the authenticator is lost; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

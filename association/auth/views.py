@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from association.auth import service
+from association.auth import second_factor, service
 from association.auth.forms import (
     ChangePasswordForm,
+    EnrolmentForm,
     LoginForm,
     NewPasswordForm,
     PreferencesForm,
     ResetRequestForm,
+    SecondFactorForm,
 )
-from association.auth.models import TokenPurpose
+from association.auth.models import TokenPurpose, User
 from association.domain import DomainError
 from association.extensions import db, limiter
+from association.forms import ConfirmForm
+
+# How long a second-factor check counts as fresh for sensitive actions (roles, issuing).
+FRESH_SECONDS = 10 * 60
 
 bp = Blueprint("auth", __name__)
 
@@ -55,9 +72,113 @@ def login():
         except DomainError as refused:
             error = refused.message
         else:
+            # A new session at sign-in: nothing set before it (by anyone) carries over.
+            session.clear()
+            if user.has_second_factor:
+                session["second_factor_pending"] = user.get_id()
+                session["remember"] = bool(form.remember.data)
+                return redirect(url_for("auth.second_factor_step", next=request.args.get("next")))
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, error=error)
+
+
+def _pending_user() -> User | None:
+    user_id, _sep, token = (session.get("second_factor_pending") or "").partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or user.session_token != token or not service.may_sign_in(user):
+        return None
+    return user
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
+               on_breach=_throttled)
+def second_factor_step():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.verify_second_factor(db.session, user, form.code.data)
+        except DomainError as refused:
+            form.code.errors.append(refused.message)
+        else:
+            remember = session.get("remember", False)
+            session.clear()
+            login_user(user, remember=remember)
+            session["second_factor_at"] = time.time()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/second_factor.html", form=form)
+
+
+def second_factor_is_fresh() -> bool:
+    return time.time() - session.get("second_factor_at", 0) < FRESH_SECONDS
+
+
+def fresh_second_factor(view):
+    """For sensitive actions (changing roles, issuing a memorandum): the user must have
+    confirmed their second factor in the last ten minutes; otherwise they are asked to."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.has_second_factor:
+            return redirect(url_for("auth.enrol_second_factor"))
+        if not second_factor_is_fresh():
+            flash(_("Please confirm it is you with your authentication code, then repeat the action."), "warning")
+            back = request.full_path if request.method == "GET" else (request.referrer or url_for("main.dashboard"))
+            return redirect(url_for("auth.confirm_second_factor", next=back))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def confirm_second_factor():
+    if not current_user.has_second_factor:
+        return redirect(url_for("auth.enrol_second_factor"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.verify_second_factor(db.session, current_user, form.code.data)
+        except DomainError as refused:
+            form.code.errors.append(refused.message)
+        else:
+            session["second_factor_at"] = time.time()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/confirm.html", form=form)
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+@login_required
+def enrol_second_factor():
+    if current_user.has_second_factor:
+        return render_template("auth/second_factor_on.html")
+    if not current_user.totp_secret:
+        second_factor.begin_enrolment(db.session, current_user)
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.confirm_enrolment(db.session, current_user, form.code.data)
+        except DomainError as refused:
+            form.code.errors.append(refused.message)
+        else:
+            session["second_factor_at"] = time.time()
+            return render_template("auth/recovery_codes.html", codes=codes)
+    return render_template("auth/enrol.html", form=form, qr=second_factor.provisioning_qr(current_user),
+                           secret=current_user.totp_secret)
+
+
+@bp.post("/account/second-factor/off")
+@login_required
+def disable_second_factor():
+    if ConfirmForm().validate_on_submit():
+        second_factor.reset_second_factor(db.session, current_user, current_user)
+        flash(_("The second factor is off."), "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/logout")

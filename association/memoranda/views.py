@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from association.auth.views import fresh_second_factor
 from association.domain import DomainError
 from association.extensions import db, limiter
 from association.markdown import render_markdown
@@ -447,6 +448,7 @@ def withdraw(memorandum_id: int):
 
 @bp.post("/secretariat/memoranda/<int:memorandum_id>/issue")
 @login_required
+@fresh_second_factor
 def issue(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()
@@ -457,6 +459,7 @@ def issue(memorandum_id: int):
 
 @bp.post("/secretariat/memoranda/<int:memorandum_id>/terminate")
 @login_required
+@fresh_second_factor
 def terminate(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()

@@ -83,9 +83,3 @@ class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(r.value, r.value.capitalize()) for r in Role])
     park = SelectField(_l("Park (for a member representative)"), coerce=int)
     submit = SubmitField(_l("Change role"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: the form carries only the CSRF token."""
-
-    submit = SubmitField()

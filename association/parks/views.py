@@ -8,15 +8,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from association.auth import second_factor
 from association.auth import service as accounts
 from association.auth.models import Role, User
 from association.auth.policy import can_change_roles, can_manage_users
+from association.auth.views import fresh_second_factor
 from association.domain import DomainError
 from association.extensions import db
+from association.forms import ConfirmForm
 from association.parks import service
 from association.parks.forms import (
     STATUS_LABELS,
-    ConfirmForm,
     DutiesForm,
     InviteUserForm,
     NewParkForm,
@@ -238,6 +240,7 @@ def user_reinvite(user_id: int):
 
 @bp.post("/users/<int:user_id>/role")
 @login_required
+@fresh_second_factor
 def user_role(user_id: int):
     user = _user_or_404(user_id)
     _allow(can_change_roles(current_user))
@@ -247,4 +250,17 @@ def user_role(user_id: int):
         park = db.session.get(Park, form.park.data) if form.park.data else None
         accounts.change_role(db.session, current_user, user, Role(form.role.data), park)
         flash(_("The role is changed."), "success")
+    return redirect(url_for("parks.user_detail", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@login_required
+@fresh_second_factor
+def user_second_factor_reset(user_id: int):
+    user = _user_or_404(user_id)
+    _allow(can_change_roles(current_user))
+    if ConfirmForm().validate_on_submit():
+        second_factor.reset_second_factor(db.session, current_user, user)
+        flash(_("The second factor is reset: %(name)s sets up a new one at the next sign-in.", name=user.full_name),
+              "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))

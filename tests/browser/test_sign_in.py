@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,3 +38,11 @@ def test_navigation_collapses_on_a_phone(live_server, browser, delegate):
     phone.get_by_role("button", name="Menu").click()
     assert phone.get_by_role("link", name="Sign in").first.is_visible()
     context.close()
+
+
+def test_secretariat_signs_in_with_the_second_factor(live_server, page, secretariat, park):
+    sign_in(page, live_server, secretariat)
+    assert page.url == f"{live_server}/dashboard"
+    page.get_by_role("link", name="Secretariat", exact=True).click()
+    page.get_by_role("link", name="Parks", exact=True).click()
+    assert page.get_by_role("link", name="Astana Hub").is_visible()
