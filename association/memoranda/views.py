@@ -14,7 +14,7 @@ from association.auth.views import fresh_second_factor
 from association.domain import DomainError
 from association.extensions import db, limiter
 from association.markdown import render_markdown
-from association.memoranda import policy, service
+from association.memoranda import issuing, policy, service
 from association.memoranda.diff import compare
 from association.memoranda.forms import (
     CompareForm,
@@ -38,6 +38,7 @@ from association.memoranda.models import (
 from association.parks.models import Park, ParkStatus
 
 bp = Blueprint("memoranda", __name__)
+issuing.register()
 
 STATUS_LABELS = {
     MemorandumStatus.DRAFT: _l("draft"),
@@ -143,7 +144,7 @@ def download(memorandum_id: int):
     memorandum = _readable(memorandum_id)
     if memorandum.document is None:
         abort(404)
-    from association.documents.service import send_stored
+    from association.documents.views import send_stored
 
     return send_stored(memorandum.document)
 
