@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from association.auth.models import Role, User
 from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user, find_user_by_email
+from association.memoranda.demo import seed_memoranda
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
 
@@ -105,7 +106,7 @@ def seed_parks_and_users(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users]
+SEEDERS = [seed_parks_and_users, seed_memoranda]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:
