@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from association.mail.models import OutboxMessage
 from association.memoranda import service
-from tests.browser.conftest import browser, live_server, page  # noqa: F401 (the browser test's fixtures)
 
 TEXT_EN = """## Article 1. Purpose
 

@@ -28,8 +28,18 @@ def sign_out(page):
     page.wait_for_load_state()
 
 
-def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, session, secretariat, astana, sabah,
-                                                         astana_signatory, sabah_signatory, tmp_path):
+@pytest.fixture
+def parties(make_park, make_user):
+    astana = make_park("Astana Hub", country="KZ")
+    sabah = make_park("Sabah Lab", country="AZ")
+    return (make_user(park=astana, signatory=True, email="ceo@astanahub.example", full_name="Yerlan Nurpeisov",
+                      title="Chief Executive Officer"),
+            make_user(park=sabah, signatory=True, email="director@sabah.example", full_name="Leyla Hasanova",
+                      title="Director"))
+
+
+def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, session, secretariat, parties, tmp_path):
+    astana_signatory, sabah_signatory = parties
     sign_in(page, live_server, secretariat)
     page.goto(f"{live_server}/secretariat/memoranda/new")
     page.get_by_label("Title").fill("Memorandum on joint events")
