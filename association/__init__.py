@@ -42,17 +42,32 @@ def create_app(config: dict | None = None) -> Flask:
     from association.audit.views import bp as audit_bp
     from association.auth.views import bp as auth_bp
     from association.cli import register_commands
+    from association.documents.views import bp as documents_bp
     from association.mail.views import bp as mail_bp
     from association.main.views import bp as main_bp
     from association.memoranda.views import bp as memoranda_bp
     from association.parks.views import bp as parks_bp
+    from association.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, memoranda_bp):
+    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, memoranda_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     web.register(app)
     register_commands(app)
+    _check_document_engine(app)
     return app
+
+
+def _check_document_engine(app: Flask) -> None:
+    from association.documents.fonts import system_warnings
+    from association.documents.seal import load_signer
+
+    # Loudly: without these, PDFs are slow (fontTools fallback) or miss letters.
+    for warning in system_warnings():
+        app.logger.warning("PDF engine: %s", warning)
+    if app.config.get("SIGNING_PKCS12_PATH"):
+        # A wrong path or password stops the start, not the first certificate.
+        load_signer(app.config, Path(app.instance_path))
 
 
 def _import_models() -> None:
@@ -63,6 +78,7 @@ def _import_models() -> None:
     from association.mail import models as _mail  # noqa: F401
     from association.memoranda import models as _memoranda  # noqa: F401
     from association.parks import models as _parks  # noqa: F401
+    from association.voting import models as _voting  # noqa: F401
 
 
 def _init_babel(app: Flask) -> None:

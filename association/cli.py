@@ -15,11 +15,12 @@ from association.auth.service import create_user
 from association.domain import DomainError
 from association.extensions import db
 from association.parks.models import Park
+from association.voting.cli import close_due_votes_command
 
 
 def register_commands(app: Flask) -> None:
     for command in (seed_demo_command, create_user_command, audit_verify_command, send_mail_command,
-                    backup_command, restore_command):
+                    backup_command, restore_command, close_due_votes_command):
         app.cli.add_command(command)
 
 

@@ -16,6 +16,7 @@ from association.auth.service import create_user, find_user_by_email
 from association.memoranda.demo import seed_memoranda
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
+from association.voting.demo import seed_voting
 
 DEMO_PASSWORD = "technoparks-demo"
 # The staff demo accounts' second factor (published in the README; never use it elsewhere).
@@ -106,7 +107,7 @@ def seed_parks_and_users(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users, seed_memoranda]
+SEEDERS = [seed_parks_and_users, seed_voting, seed_memoranda]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:

@@ -88,7 +88,8 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    return [("main.home", _("Home")), ("memoranda.register", _("Memoranda"))]
+    return [("main.home", _("Home")), ("voting.initiative_list", _("Initiatives")),
+            ("memoranda.register", _("Memoranda")), ("documents.verify", _("Verify a document"))]
 
 
 def secretariat_links() -> list[tuple[str, str]]:
@@ -97,6 +98,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
         ("memoranda.secretariat_register", _("Memoranda")),
+        ("voting.manage_list", _("Initiatives")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
     ]

@@ -26,8 +26,9 @@ def _providers() -> list[Callable[[Session, User], list[Task]]]:
     from association.mail.dashboard import outbox_tasks
     from association.memoranda.dashboard import memorandum_tasks
     from association.parks.dashboard import park_tasks
+    from association.voting.dashboard import voting_tasks
 
-    return [park_tasks, outbox_tasks, memorandum_tasks]
+    return [park_tasks, outbox_tasks, voting_tasks, memorandum_tasks]
 
 
 def tasks_for(session: Session, user: User) -> list[Task]:

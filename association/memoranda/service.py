@@ -14,6 +14,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from markdown_it import MarkdownIt
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,6 @@ from association.auth.passwords import hash_password, password_matches
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, NotFound, Refusal, state_change
 from association.mail.outbox import queue_mail
-from association.markdown import clean_markdown_source
 from association.memoranda import policy
 from association.memoranda.models import (
     LANGUAGE_ORDER,
@@ -167,10 +167,25 @@ def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
     return {language: cleaned[language] for language in LANGUAGE_ORDER if language in cleaned}
 
 
+# Raw HTML is recognised here (never rendered: association.markdown renders without it), so
+# that a text holding any is refused rather than silently changed.
+_markdown_with_html = MarkdownIt("commonmark")
+_SCRIPT_LINK = re.compile(r"(\]\(|\]:|<)\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def _holds_html_or_script(body: str) -> bool:
+    if _SCRIPT_LINK.search(body):
+        return True
+    for token in _markdown_with_html.parse(body):
+        if token.type == "html_block" or any(child.type == "html_inline" for child in token.children or []):
+            return True
+    return False
+
+
 def _unsafe_language(texts: dict[str, str]) -> str | None:
     """The first language whose Markdown holds raw HTML, a script or a script link."""
     for language, body in texts.items():
-        if clean_markdown_source(body) != body:
+        if _holds_html_or_script(body):
             return language
     return None
 

@@ -8,7 +8,7 @@ and single-use links for outside signatories. Registry numbers are unique, and u
 (year, sequence).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 14:01:21.015264
 
 """
@@ -20,7 +20,7 @@ import association.database
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,18 @@
+"""The voting area's command: `flask --app association close-due-votes` (for cron)."""
+
+from __future__ import annotations
+
+import click
+
+from association.audit.log import current_origin
+from association.extensions import db
+
+
+@click.command("close-due-votes")
+def close_due_votes_command():
+    """Open scheduled votes whose time has come, close votes past closes_at, send 24-hour reminders."""
+    from association.voting.service import close_due_votes
+
+    current_origin.set("cli")
+    report = close_due_votes(db.session)
+    click.echo(f"Opened {report.opened}, closed {report.closed}; reminders sent to {report.reminded} parks.")

@@ -1,0 +1,234 @@
+"""Initiatives, their ballots and their frozen results."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from association.database import UTCDateTime, utcnow
+from association.extensions import db
+from association.parks.models import Park
+
+
+class InitiativeKind(enum.StrEnum):
+    GENERAL = "general"
+    ADMISSION = "admission"
+    MEMORANDUM_APPROVAL = "memorandum_approval"
+    MINUTES_APPROVAL = "minutes_approval"
+    BUDGET = "budget"
+    PROGRAMME = "programme"
+
+
+class InitiativeStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"  # dates set, opens by itself at opens_at
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Outcome(enum.StrEnum):
+    PASSED = "passed"
+    REJECTED = "rejected"
+    NO_QUORUM = "no_quorum"
+
+
+class BallotKind(enum.StrEnum):
+    YES_NO = "yes_no"  # For / Against / Abstain
+    OPTIONS = "options"  # choose one of a list (or abstain)
+
+
+class Majority(enum.StrEnum):
+    SIMPLE = "simple"
+    ABSOLUTE = "absolute"
+    TWO_THIRDS = "two_thirds"
+    THREE_QUARTERS = "three_quarters"
+    CONSENSUS = "consensus"
+
+
+class Initiative(db.Model):
+    """A question put to the member parks. Its rules are frozen when voting opens."""
+
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        CheckConstraint("quorum_denominator > 0 AND quorum_numerator >= 0 "
+                        "AND quorum_numerator <= quorum_denominator", name="quorum_fraction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[InitiativeKind] = mapped_column(String(32), index=True, default=InitiativeKind.GENERAL)
+    # None: proposed by the secretariat.
+    proposer_park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
+    status: Mapped[InitiativeStatus] = mapped_column(String(20), index=True, default=InitiativeStatus.DRAFT)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The rules: chosen while drafting, frozen when voting opens.
+    ballot_kind: Mapped[BallotKind] = mapped_column(String(20), default=BallotKind.YES_NO)
+    quorum_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    quorum_denominator: Mapped[int] = mapped_column(Integer, default=2)
+    majority: Mapped[Majority] = mapped_column(String(20), default=Majority.SIMPLE)
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    changes_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the vote decides about, in another area (an application, minutes, a memorandum).
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposer_park: Mapped[Park | None] = relationship()
+    options: Mapped[list[InitiativeOption]] = relationship(
+        back_populates="initiative", order_by="InitiativeOption.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="initiative", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    result: Mapped[VoteResult | None] = relationship(back_populates="initiative", uselist=False)
+
+    @property
+    def quorum(self) -> Fraction:
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InitiativeStatus.OPEN
+
+    @property
+    def rules_frozen(self) -> bool:
+        return self.status in (InitiativeStatus.OPEN, InitiativeStatus.CLOSED)
+
+    def __repr__(self) -> str:
+        return f"<Initiative {self.id} {self.status} {self.title[:30]!r}>"
+
+
+class InitiativeOption(db.Model):
+    """One choice of an option ballot; the ballot stores its position."""
+
+    __tablename__ = "initiative_options"
+    __table_args__ = (UniqueConstraint("initiative_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="options")
+
+
+class Attachment(db.Model):
+    """A document of the initiative (PDF or office file), stored in the database like every file."""
+
+    __tablename__ = "initiative_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="attachments")
+
+
+class ElectorateMember(db.Model):
+    """A park entitled to vote on an initiative: the member parks at the moment voting opened."""
+
+    __tablename__ = "initiative_electorate"
+
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), primary_key=True)
+
+    park: Mapped[Park] = relationship()
+
+
+class Ballot(db.Model):
+    """A park's vote on an initiative: exactly one per park (the database guarantees it too).
+
+    A park that changes its vote keeps this one row; the latest choice counts, and every
+    change is in the audit log.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("initiative_id", "park_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(20))
+    cast_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    receipt_code: Mapped[str] = mapped_column(String(24), unique=True)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+    park: Mapped[Park] = relationship()
+
+
+class VoteResult(db.Model):
+    """The result, computed once when the vote closes and never changed afterwards."""
+
+    __tablename__ = "vote_results"
+
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), primary_key=True)
+    outcome: Mapped[Outcome] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(40))  # why: majority_met, tie, quorum_not_met...
+    winner: Mapped[str | None] = mapped_column(String(20))  # the winning choice of an option ballot
+    tallies_json: Mapped[str] = mapped_column(Text)  # {"for": 3, "against": 1, "abstain": 0}
+    ballots_cast: Mapped[int] = mapped_column(Integer)
+    electorate_size: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 over the sorted ballots
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="result")
+
+    @property
+    def tallies(self) -> dict[str, int]:
+        return json.loads(self.tallies_json)
+
+    @property
+    def turnout(self) -> Fraction:
+        return Fraction(self.ballots_cast, self.electorate_size) if self.electorate_size else Fraction(0)
+
+
+class ReminderSent(db.Model):
+    """The 24-hour reminder went to this park for this initiative: it is sent once."""
+
+    __tablename__ = "vote_reminders"
+
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FrozenResultError(RuntimeError):
+    """Raised by the ORM itself when code tries to change or delete a stored result."""
+
+
+@event.listens_for(VoteResult, "before_update")
+@event.listens_for(VoteResult, "before_delete")
+def _results_are_final(mapper, connection, target) -> None:
+    # The domain functions never do this; the guard catches any future code that would.
+    raise FrozenResultError(f"the result of initiative {target.initiative_id} is final")

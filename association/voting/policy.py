@@ -1,0 +1,33 @@
+"""Who may see and do what with initiatives. Views, the command line and tests all ask here."""
+
+from __future__ import annotations
+
+from association.auth.models import User
+from association.voting.models import Initiative, InitiativeStatus
+
+# Visitors see which questions are open, upcoming and decided (title, summary, outcome);
+# the full text, attachments, turnout and ballots are for signed-in users.
+PUBLIC_STATUSES = (InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN, InitiativeStatus.CLOSED)
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def can_manage_initiatives(user: User | None) -> bool:
+    return _signed_in(user) and user.is_staff
+
+
+def can_see_initiative(user: User | None, initiative: Initiative) -> bool:
+    """Drafts and cancelled drafts are the secretariat's; the rest is listed for everyone."""
+    return initiative.status in PUBLIC_STATUSES or can_manage_initiatives(user)
+
+
+def can_read_details(user: User | None) -> bool:
+    """Full text, attachments, turnout, receipts and results export: signed-in users."""
+    return _signed_in(user)
+
+
+def is_delegate_of_voting_park(user: User | None) -> bool:
+    """A delegate whose park votes now (status member); the electorate check comes on top."""
+    return _signed_in(user) and user.is_delegate and user.park is not None and user.park.votes
