@@ -117,3 +117,22 @@ def test_the_verification_page_follows_termination_and_amendment(session, secret
     state = describe(session, issued.document)
     assert not state.in_force and state.state.startswith("Terminated on")
     assert issued.status == MemorandumStatus.TERMINATED
+
+
+def test_the_verification_page_shows_the_state_and_an_altered_upload_is_caught(client, session, secretariat, issued):
+    from io import BytesIO
+
+    document = issued.document
+    page = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
+    assert "In force" in page and issued.registry_number in page
+    service.terminate(session, secretariat, issued, on=issued.issued_at.date(), reason="Replaced.")
+    assert "Terminated on" in client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
+    content = document.content
+    genuine = client.post("/verify", data={"document": (BytesIO(content), "m.pdf")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    position = len(content) // 3
+    changed = content[:position] + bytes([content[position] ^ 0x01]) + content[position + 1:]
+    altered = client.post("/verify", data={"document": (BytesIO(changed), "m.pdf")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert issued.registry_number in genuine
+    assert issued.registry_number not in altered and ("altered" in altered.lower() or "not issued" in altered.lower())
