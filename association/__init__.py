@@ -47,11 +47,12 @@ def create_app(config: dict | None = None) -> Flask:
     from association.main.views import bp as main_bp
     from association.meetings.views import bp as meetings_bp
     from association.membership.views import bp as membership_bp
+    from association.memoranda.views import bp as memoranda_bp
     from association.parks.views import bp as parks_bp
     from association.voting.views import bp as voting_bp
 
     for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, membership_bp,
-                      meetings_bp):
+                      meetings_bp, memoranda_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     web.register(app)
@@ -80,6 +81,7 @@ def _import_models() -> None:
     from association.mail import models as _mail  # noqa: F401
     from association.meetings import models as _meetings  # noqa: F401
     from association.membership import models as _membership  # noqa: F401
+    from association.memoranda import models as _memoranda  # noqa: F401
     from association.parks import models as _parks  # noqa: F401
     from association.voting import models as _voting  # noqa: F401
 

@@ -14,6 +14,7 @@ from association.auth.models import Role, User
 from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user, find_user_by_email
 from association.meetings.demo import seed_meetings
+from association.memoranda.demo import seed_memoranda
 from association.parks.models import Park, ParkStatus
 from association.parks.service import create_park
 from association.voting.demo import seed_voting
@@ -113,7 +114,7 @@ def _seed_membership(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users, _seed_membership, seed_voting, seed_meetings]
+SEEDERS = [seed_parks_and_users, _seed_membership, seed_voting, seed_meetings, seed_memoranda]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:

@@ -89,7 +89,8 @@ def current_timezone() -> str:
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
     links = [("main.home", _("Home")), ("membership.directory", _("Members")),
-             ("voting.initiative_list", _("Initiatives")), ("documents.verify", _("Verify a document"))]
+             ("voting.initiative_list", _("Initiatives")), ("memoranda.register", _("Memoranda")),
+             ("documents.verify", _("Verify"))]
     if current_user.is_authenticated:
         links.insert(3, ("meetings.meeting_list", _("Meetings")))
     else:
@@ -103,6 +104,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("membership.application_list", _("Applications")),
         ("parks.park_list", _("Parks")),
         ("parks.user_list", _("Users")),
+        ("memoranda.secretariat_register", _("Memoranda")),
         ("voting.manage_list", _("Initiatives")),
         ("meetings.manage_list", _("Meetings")),
         ("audit.event_list", _("Audit log")),

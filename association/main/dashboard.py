@@ -26,10 +26,11 @@ def _providers() -> list[Callable[[Session, User], list[Task]]]:
     from association.mail.dashboard import outbox_tasks
     from association.meetings.dashboard import meeting_tasks
     from association.membership.dashboard import application_tasks
+    from association.memoranda.dashboard import memorandum_tasks
     from association.parks.dashboard import park_tasks
     from association.voting.dashboard import voting_tasks
 
-    return [application_tasks, park_tasks, outbox_tasks, voting_tasks, meeting_tasks]
+    return [application_tasks, park_tasks, outbox_tasks, voting_tasks, meeting_tasks, memorandum_tasks]
 
 
 def tasks_for(session: Session, user: User) -> list[Task]:
