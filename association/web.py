@@ -88,13 +88,14 @@ def current_timezone() -> str:
 
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
-    links = [("main.home", _("Home")), ("membership.directory", _("Members")),
+    # Home is the brand on the left.
+    links = [("membership.directory", _("Members")),
              ("voting.initiative_list", _("Initiatives")), ("memoranda.register", _("Memoranda")),
              ("documents.verify", _("Verify"))]
     if current_user.is_authenticated:
-        links.insert(3, ("meetings.meeting_list", _("Meetings")))
+        links.insert(2, ("meetings.meeting_list", _("Meetings")))
     else:
-        links.insert(2, ("membership.apply", _("Apply")))
+        links.insert(1, ("membership.apply", _("Apply")))
     return links
 
 

@@ -41,3 +41,16 @@ def test_bootstrap_is_served_from_our_own_server(client):
     page = client.get("/").get_data(as_text=True)
     assert "cdn." not in page
     assert "/bootstrap/static/" in page
+
+
+def test_home_shows_what_is_open(client, session, secretariat, park, delegate):
+    from datetime import timedelta
+
+    from association.database import utcnow
+    from association.voting.service import create_initiative, open_vote
+
+    initiative = create_initiative(session, secretariat, title="Joint accelerator programme 2027")
+    open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=3))
+    page = client.get("/").get_data(as_text=True)
+    assert "Open votes" in page and "Joint accelerator programme 2027" in page
+    assert "No public memorandum yet." in page

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,6 @@ def outbox_tasks(session: Session, user: User) -> list[Task]:
     )
     if not failed:
         return []
-    return [Task(title=_("%(count)d e-mails could not be sent", count=failed),
+    return [Task(title=ngettext("%(num)d e-mail could not be sent", "%(num)d e-mails could not be sent", failed),
                  detail=_("They stay in the outbox and are tried again by send-mail."),
                  url=url_for("mail.outbox"), action=_("Open the outbox"), urgent=True)]

@@ -11,18 +11,28 @@ from association.auth.models import User
 from association.extensions import db
 from association.mail.models import OutboxMessage
 from association.main.dashboard import tasks_for
+from association.memoranda.models import Memorandum, MemorandumStatus
 from association.parks.models import Park, ParkStatus
 from association.parks.policy import can_manage_parks
+from association.voting.models import Initiative, InitiativeStatus
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def home():
+    """The association, its members, and what is open now (votes, memoranda in force)."""
     parks = db.session.scalars(
         select(Park).where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER])).order_by(Park.country, Park.name_latin)
     ).all()
-    return render_template("main/home.html", parks=parks)
+    open_votes = db.session.scalars(
+        select(Initiative).where(Initiative.status == InitiativeStatus.OPEN).order_by(Initiative.closes_at).limit(5)
+    ).all()
+    memoranda = db.session.scalars(
+        select(Memorandum).where(Memorandum.public.is_(True), Memorandum.status == MemorandumStatus.IN_FORCE)
+        .order_by(Memorandum.issued_at.desc()).limit(5)
+    ).all()
+    return render_template("main/home.html", parks=parks, open_votes=open_votes, memoranda=memoranda)
 
 
 @bp.get("/dashboard")

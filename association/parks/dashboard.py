@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -38,7 +39,7 @@ def park_tasks(session: Session, user: User) -> list[Task]:
     ).all()
     if waiting:
         tasks.append(Task(
-            title=_("%(count)d invitations not accepted yet", count=len(waiting)),
+            title=ngettext("%(num)d invitation not accepted yet", "%(num)d invitations not accepted yet", len(waiting)),
             detail=", ".join(u.email for u in waiting[:5]) + (" …" if len(waiting) > 5 else ""),
             url=url_for("parks.user_list", state="invited"),
             action=_("See the users"),

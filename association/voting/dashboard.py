@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -59,7 +60,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
                                  .order_by(Initiative.updated_at.desc())).all()
         if drafts:
             tasks.append(Task(
-                title=_("%(count)d initiatives in draft", count=len(drafts)),
+                title=ngettext("%(num)d initiative in draft", "%(num)d initiatives in draft", len(drafts)),
                 detail=", ".join(d.title for d in drafts[:3]) + (" …" if len(drafts) > 3 else ""),
                 url=url_for("voting.manage_list", state="draft"),
                 action=_("Open the drafts"),
