@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`.
+# The commands of the README: `make run`, `make test` and `make bench`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,6 +29,12 @@ run: system install
 
 test: system install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/run.py): installs wrk through setup-system --bench, then prints one table.
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 5 --skip-postgres".
+bench: install
+	@bash scripts/setup-system --bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

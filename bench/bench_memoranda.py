@@ -18,11 +18,16 @@ than issuing.
 from __future__ import annotations
 
 import argparse
+import io
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -46,6 +51,89 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+@dataclass
+class IssueTiming:
+    issue_ms: float  # issue_memorandum() end to end, median
+    weasy_ms: float  # WeasyPrint alone on the same HTML, median
+    runs: int
+    pages: int
+    words: int
+    size: int  # bytes of the sealed PDF
+    memorandum_id: int  # the last one issued
+
+
+def make_signatories(session, password: str, parks: list | None = None):
+    """A secretariat user and six signatories, one per party park (six new parks unless given)."""
+    from association.auth.models import Role
+    from association.auth.service import create_user
+    from association.parks.service import create_park
+
+    secretariat, _ = create_user(session, None, email="memoranda-secretary@bench.example", full_name="Secretary",
+                                 role=Role.SECRETARIAT, password=password)
+    parks = parks or [create_park(session, None, name_latin=f"Bench Park {n + 1}", country="KZ") for n in range(6)]
+    signatories = []
+    for n, park in enumerate(parks[:6]):
+        user, _ = create_user(session, None, email=f"signatory{n}@bench.example", full_name=f"Signatory {n + 1}",
+                              title="Director", park=park, signatory=True, password=password)
+        signatories.append(user)
+    return secretariat, signatories
+
+
+def signed_memorandum(session, signatories, text: str, password: str, n: int):
+    """A memorandum of the six parties, circulated and signed by all: ready to issue."""
+    from association.memoranda import service
+
+    memorandum = service.create_memorandum(session, None, title=f"Bench memorandum {n}", place="Astana",
+                                           texts={"en": text})
+    for user in signatories:
+        service.add_member_party(session, None, memorandum, user.park)
+    service.circulate(session, None, memorandum)
+    for party, user in zip(memorandum.parties, signatories, strict=True):
+        service.sign(session, user, memorandum, party_id=party.id,
+                     circulation_id=memorandum.current_circulation.id, full_name=user.full_name,
+                     title="Director", consent=True, password=password, ip="192.0.2.1", user_agent="bench")
+    return memorandum
+
+
+def time_issue(session, secretariat, signatories, password: str, *, runs: int, words: int) -> IssueTiming:
+    """Issues runs + 1 memoranda (the first a warm-up) and renders each one's HTML with WeasyPrint
+    alone (a FontConfiguration of its own, as anyone would call it); medians of the runs."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from association.documents import service as documents
+    from association.memoranda import service
+
+    captured: list[str] = []
+    real_issue_document = documents.issue_document
+
+    def capturing(*a, **kw):
+        captured.append(kw["html"])
+        return real_issue_document(*a, **kw)
+
+    text = long_text(words)
+    issue_times, weasy_times = [], []
+    issued = None
+    documents.issue_document = capturing
+    try:
+        for n in range(runs + 1):
+            memorandum = signed_memorandum(session, signatories, text, password, n)
+            started = time.perf_counter()
+            issued = service.issue_memorandum(session, secretariat, memorandum)
+            issue_time = time.perf_counter() - started
+            started = time.perf_counter()
+            weasyprint.HTML(string=captured[-1]).write_pdf(font_config=FontConfiguration())
+            weasy_time = time.perf_counter() - started
+            if n or not runs:
+                issue_times.append(issue_time)
+                weasy_times.append(weasy_time)
+    finally:
+        documents.issue_document = real_issue_document
+    pages = len(PdfReader(io.BytesIO(issued.document.content)).pages)
+    return IssueTiming(median_ms(issue_times), median_ms(weasy_times), len(issue_times), pages,
+                       len(text.split()), issued.document.size, issued.id)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -55,12 +143,7 @@ def main() -> None:
     from association import create_app
     from association.audit.log import GENESIS
     from association.audit.models import AuditChainHead
-    from association.auth.models import Role
-    from association.auth.service import create_user
-    from association.documents import service as documents
     from association.extensions import db
-    from association.memoranda import service
-    from association.parks.service import create_park
 
     folder = Path(tempfile.mkdtemp(prefix="bench-memoranda-"))
     app = create_app({
@@ -69,61 +152,13 @@ def main() -> None:
         "WTF_CSRF_ENABLED": False, "MAIL_SERVER": None, "LOG_LEVEL": "WARNING", "BASE_URL": "http://localhost",
     })
     password = "bench password for the signatories"
-    captured: list[str] = []
-    real_issue_document = documents.issue_document
-
-    def capturing(*a, **kw):
-        captured.append(kw["html"])
-        return real_issue_document(*a, **kw)
-
-    documents.issue_document = capturing
 
     with app.app_context():
         db.create_all()
         db.session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
         db.session.commit()
-        secretariat, _ = create_user(db.session, None, email="sec@bench.example", full_name="Secretary",
-                                     role=Role.SECRETARIAT, password=password)
-        signatories = []
-        for n in range(6):
-            park = create_park(db.session, None, name_latin=f"Bench Park {n + 1}", country="KZ")
-            user, _ = create_user(db.session, None, email=f"s{n}@bench.example", full_name=f"Signatory {n + 1}",
-                                  title="Director", park=park, signatory=True, password=password)
-            signatories.append(user)
-        text = long_text(args.words)
-
-        def signed_memorandum(n: int):
-            memorandum = service.create_memorandum(db.session, None, title=f"Bench memorandum {n}", place="Astana",
-                                                   texts={"en": text})
-            for user in signatories:
-                service.add_member_party(db.session, None, memorandum, user.park)
-            service.circulate(db.session, None, memorandum)
-            for party, user in zip(memorandum.parties, signatories, strict=True):
-                service.sign(db.session, user, memorandum, party_id=party.id,
-                             circulation_id=memorandum.current_circulation.id, full_name=user.full_name,
-                             title="Director", consent=True, password=password, ip="192.0.2.1", user_agent="bench")
-            return memorandum
-
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
-        issue_times, weasy_times = [], []
-        issued = None
-        for n in range(args.runs + 1):  # the first of each is a warm-up
-            memorandum = signed_memorandum(n)
-            started = time.perf_counter()
-            issued = service.issue_memorandum(db.session, secretariat, memorandum)
-            issue_time = time.perf_counter() - started
-            html = captured[-1]
-            started = time.perf_counter()
-            weasyprint.HTML(string=html).write_pdf(font_config=FontConfiguration())
-            weasy_time = time.perf_counter() - started
-            if n:
-                issue_times.append(issue_time)
-                weasy_times.append(weasy_time)
-        pages = len(__import__("pypdf").PdfReader(__import__("io").BytesIO(issued.document.content)).pages)
-        size = issued.document.size
-        issued_id = issued.id
+        secretariat, signatories = make_signatories(db.session, password)
+        timing = time_issue(db.session, secretariat, signatories, password, runs=args.runs, words=args.words)
         reader_email = signatories[0].email
 
     client = app.test_client()
@@ -131,16 +166,17 @@ def main() -> None:
     download_times = []
     for n in range(50):
         started = time.perf_counter()
-        response = client.get(f"/memoranda/{issued_id}.pdf")
+        response = client.get(f"/memoranda/{timing.memorandum_id}.pdf")
         elapsed = time.perf_counter() - started
         assert response.status_code == 200 and response.data[:5] == b"%PDF-", response.status_code
         if n:
             download_times.append(elapsed)
+    shutil.rmtree(folder, ignore_errors=True)
 
-    issue_ms, weasy_ms, download_ms = median_ms(issue_times), median_ms(weasy_times), median_ms(download_times)
+    issue_ms, weasy_ms, download_ms = timing.issue_ms, timing.weasy_ms, median_ms(download_times)
     overhead = (issue_ms - weasy_ms) / weasy_ms * 100
     speedup = issue_ms / download_ms
-    print(f"memorandum: {pages} pages, {len(text.split())} words, 6 parties, {size / 1024:.0f} KiB sealed")
+    print(f"memorandum: {timing.pages} pages, {timing.words} words, 6 parties, {timing.size / 1024:.0f} KiB sealed")
     print(f"issue (render + seal + store, end to end), median of {args.runs}: {issue_ms:8.1f} ms")
     print(f"WeasyPrint alone, same HTML, median of {args.runs}:           {weasy_ms:8.1f} ms")
     print(f"download of the issued PDF, median of 49:             {download_ms:8.2f} ms")
