@@ -103,6 +103,8 @@ def _init_babel(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    from sqlalchemy.orm import joinedload
+
     from association.auth.models import User
     from association.auth.service import may_sign_in
 
@@ -117,7 +119,8 @@ def _init_login(app: Flask) -> None:
         user_id, _, token = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # The park comes in the same query: every request asks whether it has withdrawn.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.park)])
         # A changed token (password changed, deactivated) or a withdrawn park ends the session.
         if user is None or user.session_token != token or not may_sign_in(user):
             return None
