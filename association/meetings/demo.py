@@ -14,6 +14,8 @@ from association.database import utcnow
 from association.meetings import service
 from association.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
 from association.parks.models import Park
+from association.voting.demo import ACCELERATOR, CHARTER
+from association.voting.models import Initiative
 
 PANEL_TITLE = "Heads of technoparks panel, Digital Bridge Forum 2022"
 ASSEMBLY_TITLE = "General Assembly of the Association"
@@ -55,14 +57,21 @@ PANEL_DECISIONS = """\
 2. The secretariat drafts the rules of procedure of the General Assembly for approval by vote.
 3. Each founding park names a delegate and a signatory to the secretariat within one month.
 4. The parks open their acceleration programmes to the residents of the other founding parks.
+5. The charter agreed at the panel is put to a vote of the six founding parks.
 """
+
+PROGRAMME_ITEM = "Programme of joint acceleration and soft landing"
+GOVERNANCE_ITEM = "Secretariat and governance"
+# Agenda items linked to the voting demo's initiatives: the panel agreed the charter the founders
+# then adopted by vote; the Assembly discusses the accelerator programme the members are voting on.
+LINKS = {GOVERNANCE_ITEM: CHARTER, PROGRAMME_ITEM: ACCELERATOR}
 
 ASSEMBLY_AGENDA = [
     ("Opening and adoption of the agenda", "Secretary General", ""),
     ("Report of the secretariat on the year", "Secretary General", ""),
     ("Admission of new members: the observer parks' applications", "Secretariat", ""),
     ("Budget and membership fees for the coming year", "Treasurer", ""),
-    ("Programme of joint acceleration and soft landing", "IT Park Uzbekistan", ""),
+    (PROGRAMME_ITEM, "IT Park Uzbekistan", ""),
     ("Any other business", "", ""),
 ]
 
@@ -81,6 +90,16 @@ def _founders(session: Session) -> list[Park]:
     return sorted(parks, key=lambda park: names.index(park.name_latin))
 
 
+def _initiative_id(session: Session, item_title: str) -> int | None:
+    title = LINKS.get(item_title)
+    return session.scalar(select(Initiative.id).where(Initiative.title == title)) if title else None
+
+
+def _link(session: Session, item_title: str) -> dict:
+    initiative_id = _initiative_id(session, item_title)
+    return {"linked_type": "initiative", "linked_id": initiative_id} if initiative_id else {}
+
+
 def seed_panel(session: Session) -> None:
     if session.scalar(select(Meeting.id).where(Meeting.title == PANEL_TITLE)) is not None:
         return
@@ -91,8 +110,8 @@ def seed_panel(session: Session) -> None:
         starts_at=datetime(2022, 9, 29, 14, 0, tzinfo=astana), ends_at=datetime(2022, 9, 29, 15, 30, tzinfo=astana),
         timezone="Asia/Almaty", place="Digital Bridge Forum, Astana, Kazakhstan", historical=True)
     for title, presenter in [("Opening", "Astana Hub"), ("The association's first year", "Heads of the founding parks"),
-                             ("Secretariat and governance", "Astana Hub"), ("Next meeting", "")]:
-        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter)
+                             (GOVERNANCE_ITEM, "Astana Hub"), ("Next meeting", "")]:
+        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, **_link(session, title))
     service.mark_held(session, None, meeting)
     entries = []
     for park in _founders(session):
@@ -109,8 +128,10 @@ def seed_panel(session: Session) -> None:
 
 
 def seed_assembly(session: Session) -> None:
-    if session.scalar(select(Meeting.id).where(Meeting.title == ASSEMBLY_TITLE,
-                                               Meeting.status == MeetingStatus.SCHEDULED)) is not None:
+    existing = session.scalar(select(Meeting).where(Meeting.title == ASSEMBLY_TITLE,
+                                                    Meeting.status == MeetingStatus.SCHEDULED))
+    if existing is not None:
+        _link_existing_agenda(session, existing)
         return
     tashkent = ZoneInfo("Asia/Tashkent")
     day = (utcnow().astimezone(tashkent) + timedelta(days=60)).date()
@@ -120,7 +141,17 @@ def seed_assembly(session: Session) -> None:
         ends_at=starts + timedelta(hours=6), timezone="Asia/Tashkent",
         place="IT Park Uzbekistan, Tashkent", online_url="https://meet.technoparks.example/general-assembly")
     for title, presenter, notes in ASSEMBLY_AGENDA:
-        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, notes=notes)
+        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, notes=notes,
+                                **_link(session, title))
+
+
+def _link_existing_agenda(session: Session, meeting: Meeting) -> None:
+    """A database seeded before agenda items linked to initiatives gets the links (once)."""
+    for item in list(meeting.agenda):
+        link = _link(session, item.title)
+        if link and item.linked_type is None:
+            service.update_agenda_item(session, None, item, title=item.title, presenter=item.presenter,
+                                       notes=item.notes, **link)
 
 
 def seed_meetings(session: Session) -> None:

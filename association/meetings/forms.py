@@ -7,12 +7,13 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from association.auth.forms import timezone_choices
 from association.meetings.models import AttendanceStatus, MeetingKind
@@ -79,13 +80,30 @@ class AgendaItemForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)], description=_l("Markdown."))
-    linked_type = SelectField(_l("Linked to"), choices=list(LINK_LABELS.items()), validators=[Optional()])
-    linked_id = StringField(_l("Its number"), validators=[Optional(), Length(max=10)])
+    # Values "initiative:<id>" (the view offers the initiatives that exist, newest first).
+    link = SelectField(_l("Linked to"), choices=[("", _l("Nothing"))], validators=[Optional()],
+                       description=_l("The initiative this item is about: the page shows its vote and, "
+                                      "once closed, its result."))
     submit = SubmitField(_l("Save the item"))
 
-    def validate_linked_id(self, field):
-        if self.linked_type.data and not (field.data or "").strip().isdigit():
-            raise ValidationError(_l("Please give the number of the initiative or memorandum."))
+    def linked(self) -> tuple[str | None, int | None]:
+        """The chosen link as (type, id); (None, None) for none."""
+        kind, _sep, number = (self.link.data or "").partition(":")
+        if not kind:
+            return None, None
+        return kind, int(number)
+
+    def validate_link(self, field):
+        kind, _sep, number = (field.data or "").partition(":")
+        if kind and (kind not in LINK_LABELS or not number.isdigit()):
+            raise ValidationError(_l("Please choose what the item links to from the list."))
+
+
+class MinutesVoteForm(FlaskForm):
+    days = IntegerField(_l("Voting period in days"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
+                        description=_l("The member parks' delegates vote. Passed: the minutes are approved. "
+                                       "Rejected: they go back to draft. No quorum: they stay circulated."))
+    submit = SubmitField(_l("Put to a vote"))
 
 
 class AttendanceRowForm(FlaskForm):

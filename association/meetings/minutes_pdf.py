@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask import abort, current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from association.documents.models import StoredDocument
 from association.documents.service import (
@@ -30,6 +31,7 @@ from association.extensions import db
 from association.markdown import render_markdown
 from association.meetings.calendar import KIND_NAMES
 from association.meetings.models import ApprovalRoute, Minutes
+from association.meetings.votes import LinkedVote, approval_initiative_id, load_initiatives
 
 KIND = "minutes"
 
@@ -40,13 +42,24 @@ def _day(moment) -> str:
 
 def _approved_how(minutes: Minutes) -> str:
     if minutes.approved_by == ApprovalRoute.VOTE:
-        return f"by a vote of the members ({minutes.approval_reference})"
+        number = approval_initiative_id(minutes)
+        return f"by a vote of the member parks (initiative {number})" if number else \
+            f"by a vote of the member parks ({minutes.approval_reference})"
     return "by the secretariat after circulation"
 
 
-def linked_results(minutes: Minutes) -> dict[int, str]:
-    """Agenda item id -> the result of the vote it links to. Empty until voting is wired in."""
-    return {}
+def linked_results(minutes: Minutes) -> dict[int, LinkedVote]:
+    """Agenda item id -> the initiative it links to, with its frozen result (VoteResult) once
+    closed; key 0 holds the vote that approved these minutes, if a vote did. One query, in the
+    working language (the PDF is in English whoever publishes it)."""
+    items = minutes.meeting.agenda
+    wanted = {item.id: item.linked_id for item in items if item.linked_type == "initiative" and item.linked_id}
+    approval = approval_initiative_id(minutes)
+    if approval is not None:
+        wanted[0] = approval
+    with force_locale("en"):
+        found = load_initiatives(object_session(minutes) or db.session, wanted.values())
+    return {key: found[initiative_id] for key, initiative_id in wanted.items() if initiative_id in found}
 
 
 def minutes_html(minutes: Minutes, verify_url: str | None) -> str:

@@ -49,8 +49,14 @@ from association.meetings.models import (
 from association.meetings.policy import TAKING_PART, can_comment_on_minutes, can_manage_meetings
 from association.parks.models import Park
 from association.site import site_url
+from association.voting.models import Initiative, InitiativeKind, InitiativeStatus
 
 LINK_TYPES = ("initiative", "memorandum")
+# How each link type finds what it links to (None: there is no such thing). The memoranda area
+# adds its own line when it lands; until then a memorandum cannot be linked.
+LINK_TARGETS = {
+    "initiative": lambda session, target_id: session.get(Initiative, target_id),
+}
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -271,11 +277,25 @@ def _require_agenda_open(meeting: Meeting) -> None:
         raise Conflict(_("The meeting is cancelled: its agenda can no longer change."))
 
 
-def _check_link(linked_type: str | None, linked_id: int | None) -> tuple[str | None, int | None]:
+def _check_link(session: Session, linked_type: str | None, linked_id: int | None,
+                current: tuple[str | None, int | None] = (None, None)) -> tuple[str | None, int | None]:
+    """The link as stored, after checking that what it names exists (and, for a new link to an
+    initiative, was not cancelled). An item's unchanged link is kept as it is."""
     if not linked_type and linked_id is None:
         return None, None
     if linked_type not in LINK_TYPES or not isinstance(linked_id, int) or linked_id < 1:
         raise Invalid(_("An agenda item links to an initiative or a memorandum by its number."))
+    if (linked_type, linked_id) == current:
+        return linked_type, linked_id
+    find = LINK_TARGETS.get(linked_type)
+    if find is None:
+        raise Invalid(_("A %(type)s cannot be linked yet: that part of the platform is not in place.",
+                        type=linked_type))
+    target = find(session, linked_id)
+    if target is None:
+        raise Invalid(_("There is no %(type)s number %(id)d to link to.", type=linked_type, id=linked_id))
+    if isinstance(target, Initiative) and target.status == InitiativeStatus.CANCELLED:
+        raise Invalid(_("Initiative %(id)d was cancelled: an agenda item cannot link to it.", id=linked_id))
     return linked_type, linked_id
 
 
@@ -287,7 +307,7 @@ def add_agenda_item(session: Session, actor: User | None, meeting: Meeting, *, t
     _require_agenda_open(meeting)
     if not (title or "").strip():
         raise Invalid(_("Please give the agenda item a title."))
-    linked_type, linked_id = _check_link(linked_type, linked_id)
+    linked_type, linked_id = _check_link(session, linked_type, linked_id)
     position = (session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
     item = AgendaItem(meeting=meeting, position=position, title=title.strip(), presenter=(presenter or "").strip(),
                       notes=clean_markdown_source(notes), linked_type=linked_type, linked_id=linked_id)
@@ -306,7 +326,8 @@ def update_agenda_item(session: Session, actor: User | None, item: AgendaItem, *
     _require_agenda_open(item.meeting)
     if not (title or "").strip():
         raise Invalid(_("Please give the agenda item a title."))
-    item.linked_type, item.linked_id = _check_link(linked_type, linked_id)
+    item.linked_type, item.linked_id = _check_link(session, linked_type, linked_id,
+                                                   current=(item.linked_type, item.linked_id))
     item.title, item.presenter, item.notes = title.strip(), (presenter or "").strip(), clean_markdown_source(notes)
     _touch(item.meeting)
     record(session, "meeting.agenda_item_updated", actor=actor, subject=item.meeting,
@@ -467,6 +488,23 @@ def _minutes_conflict(minutes: Minutes, action: str) -> Conflict:
     return Conflict(_("Minutes that are %(status)s cannot be %(action)s.", status=_(str(minutes.status)), action=action))
 
 
+VOTING_STATUSES = (InitiativeStatus.DRAFT, InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN)
+
+
+def minutes_vote(session: Session, minutes: Minutes) -> Initiative | None:
+    """The minutes-approval vote about this version that is not over yet, if any."""
+    return session.scalar(
+        select(Initiative).where(Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
+                                 Initiative.subject_type == "Minutes", Initiative.subject_id == minutes.id,
+                                 Initiative.status.in_(VOTING_STATUSES)).limit(1))
+
+
+def _refuse_while_voting(session: Session, minutes: Minutes) -> None:
+    # While the members vote, the vote decides: nothing by hand (the closing vote itself is closed by then).
+    if minutes_vote(session, minutes) is not None:
+        raise Conflict(_("The member parks are voting on these minutes: the vote decides. Wait for it to close."))
+
+
 @state_change
 def start_minutes(session: Session, actor: User | None, meeting: Meeting, *, body: str = "",
                   decisions: str = "") -> Minutes:
@@ -520,13 +558,25 @@ def circulate_minutes(session: Session, actor: User | None, minutes: Minutes) ->
 
 
 @state_change
-def return_minutes_to_draft(session: Session, actor: User | None, minutes: Minutes) -> Minutes:
-    """Take circulated minutes back to draft, to work the comments in; they are circulated again after."""
+def return_minutes_to_draft(session: Session, actor: User | None, minutes: Minutes, *, reason: str = "",
+                            initiative: Initiative | None = None) -> Minutes:
+    """Take circulated minutes back to draft, to work the comments in; they are circulated again after.
+
+    `initiative` (actor None) is a minutes-approval vote that failed: the audit event names it
+    and keeps the reason.
+    """
     _require_staff(actor)
     if minutes.status != MinutesStatus.CIRCULATED:
         raise _minutes_conflict(minutes, _("returned to draft"))
+    _refuse_while_voting(session, minutes)
     minutes.status = MinutesStatus.DRAFT
-    record(session, "minutes.returned_to_draft", actor=actor, subject=minutes, details={"version": minutes.version})
+    minutes.updated_at = utcnow()
+    details = {"version": minutes.version, "by": "secretariat" if initiative is None else "vote"}
+    if initiative is not None:
+        details["initiative_id"] = initiative.id
+    if reason.strip():
+        details["reason"] = reason.strip()
+    record(session, "minutes.returned_to_draft", actor=actor, subject=minutes, details=details)
     return minutes
 
 
@@ -551,6 +601,7 @@ def approve_minutes(session: Session, actor: User | None, minutes: Minutes, *,
         if minutes.status == MinutesStatus.DRAFT:
             raise Conflict(_("Minutes are approved after they have been circulated to the members."))
         raise _minutes_conflict(minutes, _("approved"))
+    _refuse_while_voting(session, minutes)
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = utcnow()
     minutes.approved_by = route

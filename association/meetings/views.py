@@ -21,7 +21,7 @@ from association.markdown import render_markdown
 
 # Imported here so that its describer for /verify/<code> is registered with the blueprint.
 from association.meetings import minutes_pdf as documents
-from association.meetings import service
+from association.meetings import service, votes
 from association.meetings.calendar import calendar_for
 from association.meetings.forms import (
     ATTENDANCE_LABELS,
@@ -35,6 +35,7 @@ from association.meetings.forms import (
     MeetingEditForm,
     MeetingForm,
     MinutesForm,
+    MinutesVoteForm,
     RescheduleForm,
 )
 from association.meetings.models import (
@@ -56,6 +57,8 @@ from association.meetings.policy import (
     can_view_meetings,
 )
 from association.parks.models import Park
+from association.voting.models import Initiative, InitiativeStatus
+from association.voting.service import is_due, settle
 
 bp = Blueprint("meetings", __name__)
 
@@ -127,7 +130,20 @@ def meeting_detail(meeting_id: int):
         "meetings/detail.html", meeting=meeting, kind_labels=KIND_LABELS, attendances=attendances,
         attendance_labels=ATTENDANCE_LABELS, link_labels=LINK_LABELS, quorum=service.quorum(meeting),
         versions=_readable_minutes(meeting), current=service.current_published(meeting),
+        linked=votes.linked_votes(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
     )
+
+
+def _minutes_votes(meeting: Meeting) -> dict[int, Initiative]:
+    """The latest minutes-approval vote of each version; a vote past its closing time closes
+    now (on first access, as the voting pages do), so the page never shows a stale "voting"."""
+    found = votes.minutes_votes(db.session, meeting)
+    if any(is_due(initiative) for initiative in found.values()):
+        for initiative in found.values():
+            if is_due(initiative):
+                settle(db.session, None, initiative)
+        found = votes.minutes_votes(db.session, meeting)
+    return found
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
@@ -147,7 +163,8 @@ def minutes_detail(meeting_id: int, version: int):
     service.mark_minutes_read(db.session, current_user, minutes)
     comment_form = CommentForm() if can_comment_on_minutes(current_user, minutes) else None
     return render_template("meetings/minutes.html", meeting=meeting, minutes=minutes, comment_form=comment_form,
-                           kind_labels=KIND_LABELS, newer=[m for m in _readable_minutes(meeting) if m.version > version])
+                           kind_labels=KIND_LABELS, newer=[m for m in _readable_minutes(meeting) if m.version > version],
+                           vote=_minutes_votes(meeting).get(minutes.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/<int:version>/comments")
@@ -279,12 +296,19 @@ def manage_new():
 def manage_detail(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _staff()
+    return _manage_page(meeting)
+
+
+def _manage_page(meeting: Meeting, *, vote_form: MinutesVoteForm | None = None, status: int = 200):
     return render_template(
         "meetings/manage.html", meeting=meeting, kind_labels=KIND_LABELS, link_labels=LINK_LABELS,
-        attendance_labels=ATTENDANCE_LABELS, quorum=service.quorum(meeting), agenda_form=AgendaItemForm(),
+        attendance_labels=ATTENDANCE_LABELS, quorum=service.quorum(meeting),
+        agenda_form=_agenda_form(None) if meeting.status == MeetingStatus.SCHEDULED else None,
         cancel_form=CancelForm(), confirm=ConfirmForm(), now=utcnow(), statuses=MinutesStatus,
         in_progress=service._in_progress(meeting), current=service.current_published(meeting),
-    )
+        linked=votes.linked_votes(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
+        vote_form=vote_form or MinutesVoteForm(formdata=None),
+    ), status
 
 
 def _local(value: datetime, zone: str) -> datetime:
@@ -361,10 +385,33 @@ def manage_held(meeting_id: int):
 
 # --- agenda
 
-def _link(form: AgendaItemForm) -> tuple[str | None, int | None]:
-    if not form.linked_type.data:
-        return None, None
-    return form.linked_type.data, int(form.linked_id.data.strip())
+INITIATIVE_STATUS_LABELS = {
+    InitiativeStatus.DRAFT: _l("draft"), InitiativeStatus.SCHEDULED: _l("scheduled"),
+    InitiativeStatus.OPEN: _l("voting open"), InitiativeStatus.CLOSED: _l("closed"),
+    InitiativeStatus.CANCELLED: _l("cancelled"),
+}
+
+
+def _agenda_form(item: AgendaItem | None) -> AgendaItemForm:
+    """The agenda item form, its link a choice among the initiatives that exist (not cancelled,
+    newest first); an item's current link stays on offer whatever became of it."""
+    form = AgendaItemForm(obj=item) if item is not None and request.method == "GET" else AgendaItemForm()
+    rows = db.session.execute(
+        select(Initiative.id, Initiative.title, Initiative.status)
+        .where(Initiative.status != InitiativeStatus.CANCELLED)
+        .order_by(Initiative.created_at.desc(), Initiative.id.desc())
+    ).all()
+    choices = [("", str(_("Nothing")))]
+    choices += [(f"initiative:{row.id}", f"{row.title} ({INITIATIVE_STATUS_LABELS.get(row.status, row.status)})")
+                for row in rows]
+    if item is not None and item.linked_type:
+        current = f"{item.linked_type}:{item.linked_id}"
+        if current not in {value for value, _label in choices}:
+            choices.append((current, f"{LINK_LABELS.get(item.linked_type, item.linked_type)} #{item.linked_id}"))
+        if request.method == "GET":
+            form.link.data = current
+    form.link.choices = choices
+    return form
 
 
 @bp.post("/secretariat/meetings/<int:meeting_id>/agenda")
@@ -372,11 +419,11 @@ def _link(form: AgendaItemForm) -> tuple[str | None, int | None]:
 def agenda_add(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _staff()
-    form = AgendaItemForm()
+    form = _agenda_form(None)
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "danger")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "danger")
         return redirect(url_for("meetings.manage_detail", meeting_id=meeting.id) + "#agenda")
-    linked_type, linked_id = _link(form)
+    linked_type, linked_id = form.linked()
     service.add_agenda_item(db.session, current_user, meeting, title=form.title.data, presenter=form.presenter.data or "",
                             notes=form.notes.data or "", linked_type=linked_type, linked_id=linked_id)
     flash(_("The item is added to the agenda."), "success")
@@ -396,12 +443,9 @@ def agenda_edit(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
     item = _item_or_404(meeting, item_id)
     _staff()
-    form = AgendaItemForm(obj=item)
-    if request.method == "GET":
-        form.linked_type.data = item.linked_type or ""
-        form.linked_id.data = str(item.linked_id) if item.linked_id else ""
+    form = _agenda_form(item)
     if form.validate_on_submit():
-        linked_type, linked_id = _link(form)
+        linked_type, linked_id = form.linked()
         try:
             service.update_agenda_item(db.session, current_user, item, title=form.title.data,
                                        presenter=form.presenter.data or "", notes=form.notes.data or "",
@@ -531,6 +575,19 @@ def minutes_edit(minutes_id: int):
                 flash(_("The draft is saved."), "success")
             return redirect(url_for("meetings.manage_detail", meeting_id=minutes.meeting_id) + "#minutes")
     return render_template("meetings/minutes_form.html", form=form, minutes=minutes, meeting=minutes.meeting)
+
+
+@bp.post("/secretariat/minutes/<int:minutes_id>/vote")
+@login_required
+def minutes_vote(minutes_id: int):
+    minutes = _minutes_by_id(minutes_id)
+    _staff()
+    form = MinutesVoteForm()
+    if not form.validate_on_submit():
+        return _manage_page(minutes.meeting, vote_form=form, status=400)
+    initiative = votes.put_minutes_to_vote(db.session, current_user, minutes, days=form.days.data)
+    flash(_("The minutes are put to a vote of the member parks; their delegates are told."), "success")
+    return redirect(url_for("voting.initiative_detail", initiative_id=initiative.id))
 
 
 MINUTES_ACTIONS = {

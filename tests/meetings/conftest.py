@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from association.database import utcnow
 from association.meetings import service
 from association.meetings.models import AttendanceStatus, MeetingKind
-from association.parks.models import ParkStatus
+from association.parks.models import Park, ParkStatus
 
 
 @pytest.fixture
@@ -48,3 +49,25 @@ def attend(session, secretariat, meeting, parks, present: int, observer_present:
     entries += [service.AttendanceEntry(park=p, status=AttendanceStatus.PRESENT if observer_present else AttendanceStatus.ABSENT)
                 for p in parks if p.status == ParkStatus.OBSERVER]
     return service.record_attendance(session, secretariat, meeting, entries)
+
+
+@pytest.fixture
+def make_vote(session, secretariat):
+    """An initiative put to the member parks' vote; with `choices` (one per park, in order of
+    the member parks' delegates) it is cast and closed, so its result is frozen."""
+    from association.auth.models import User
+    from association.voting.service import cast_ballot, close_vote, create_initiative, open_vote
+
+    def make(title: str = "Budget for the coming year", choices: list[str] | None = None, **fields):
+        initiative = create_initiative(session, secretariat, title=title, **fields)
+        open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
+        if choices is not None:
+            delegates = session.scalars(select(User).join(Park, User.park_id == Park.id)
+                                        .where(User.is_delegate.is_(True), Park.status == ParkStatus.MEMBER)
+                                        .order_by(User.id)).all()
+            for delegate, choice in zip(delegates, choices, strict=False):
+                cast_ballot(session, delegate, initiative, choice)
+            close_vote(session, secretariat, initiative)
+        return initiative
+
+    return make

@@ -24,10 +24,11 @@ DECISIONS = "1. The budget for the coming year is adopted.\n2. Bilişim Vadisi h
 
 
 @pytest.fixture
-def published(session, secretariat, make_meeting, founders):
+def published(session, secretariat, make_meeting, founders, make_vote):
+    budget = make_vote("Budget for the coming year", ["for", "for", "against", "abstain"])
     meeting = make_meeting("General Assembly 2031", past=True)
     service.add_agenda_item(session, None, meeting, title="Budget for the coming year", presenter="Treasurer",
-                            linked_type="initiative", linked_id=7)
+                            linked_type="initiative", linked_id=budget.id)
     service.mark_held(session, secretariat, meeting)
     attend(session, secretariat, meeting, founders, present=3)
     minutes = service.start_minutes(session, secretariat, meeting, body=BODY, decisions=DECISIONS)
@@ -58,7 +59,8 @@ def test_the_pdf_text_holds_the_attendance_list_the_agenda_and_the_decisions(ses
                      "Astana Hub", "Sabah Lab", "High Technology Park", "IT Park Uzbekistan", "Technopark of Turkmenistan",
                      "Head of Astana Hub", "present", "absent", "(observer)",
                      "Quorate: 3 of 4 member parks present (3 needed)",
-                     "Agenda", "Budget for the coming year", "Treasurer", "initiative #7",
+                     "Agenda", "Budget for the coming year", "Treasurer",
+                     "Results of the linked votes", "Passed", "For 2, Against 1, Abstain 1; 4 of 4 parks voted",
                      "Decisions", "The budget for the coming year is adopted.",
                      "Bilişim Vadisi hosts the next Assembly in Kocaeli.",
                      "The Assembly discussed the budget", "by the secretariat after circulation",

@@ -161,10 +161,12 @@ def test_an_agenda_item_moved_after_the_meeting_is_held_is_refused(session, secr
     assert [(i.position, i.title) for i in meeting.agenda] == [(1, "A"), (2, "B")]
 
 
-def test_an_agenda_link_names_an_initiative_or_a_memorandum(session, secretariat, make_meeting):
+def test_an_agenda_link_names_an_initiative_or_a_memorandum(session, secretariat, make_meeting, founders, make_vote):
     meeting = make_meeting()
-    item = service.add_agenda_item(session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=4)
-    assert (item.linked_type, item.linked_id) == ("initiative", 4)
+    budget = make_vote("Budget")
+    item = service.add_agenda_item(session, secretariat, meeting, title="Budget", linked_type="initiative",
+                                   linked_id=budget.id)
+    assert (item.linked_type, item.linked_id) == ("initiative", budget.id)
     with pytest.raises(Invalid):
         service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="park", linked_id=1)
 

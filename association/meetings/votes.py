@@ -1,0 +1,263 @@
+"""Where meetings meet votes: minutes approved by a vote of the member parks, and the
+initiatives an agenda links to, with their frozen results.
+
+A minutes-approval vote is an initiative of kind minutes_approval about one minutes version
+(subject_type "Minutes", subject_id its id). While it runs, the vote decides: the secretariat
+cannot approve the version by hand, return it to draft or put it to a second vote. When it
+closes:
+- passed: the minutes are approved (route VOTE, reference "initiative:<id>"), ready to publish;
+- rejected: the members did not accept the text, so it goes back to draft to be revised and
+  circulated again; the reason (the vote and its totals) is in the audit event;
+- no quorum: nothing was decided, and nobody voted the text down: the minutes stay circulated,
+  and the secretariat chooses the next step (approve after circulation, a new vote, or a
+  revision).
+The secretariat is e-mailed in each case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from association.audit.log import record
+from association.auth.models import Role, User
+from association.database import utcnow
+from association.domain import Conflict, DomainError, Invalid, state_change
+from association.mail.outbox import queue_mail
+from association.meetings import service
+from association.meetings.models import AgendaItem, ApprovalRoute, Meeting, Minutes, MinutesStatus
+from association.site import site_url
+from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult
+from association.voting.rules import ABSTAIN, AGAINST, FOR
+from association.voting.service import create_initiative, open_vote, register_outcome_handler
+
+MINUTES_VOTE_DAYS = 14
+MAX_VOTE_DAYS = 90
+
+
+def _minutes_title(minutes: Minutes) -> str:
+    meeting = minutes.meeting
+    title = _("Approval of the minutes of %(title)s", title=meeting.title)
+    if minutes.version > 1:
+        title += " " + _("(version %(n)d)", n=minutes.version)
+    return title
+
+
+def _text_digest(minutes: Minutes) -> str:
+    # The same digest edit_minutes records: which text the members were asked to approve.
+    return hashlib.sha256((minutes.body_markdown + "\n" + minutes.decisions_markdown).encode()).hexdigest()
+
+
+def _vote_text(minutes: Minutes) -> str:
+    meeting = minutes.meeting
+    url = site_url(f"/meetings/{meeting.id}/minutes/{minutes.version}")
+    lines = [
+        _("The member parks are asked to approve the minutes of **%(title)s**, held on %(day)s, "
+          "as circulated on %(circulated)s.", title=meeting.title,
+          day=format_date(meeting.starts_at, "d MMMM y", locale="en"),
+          circulated=format_date(minutes.circulated_at, "d MMMM y", locale="en") if minutes.circulated_at else "—"),
+        "",
+        f"[{_('Read the minutes, version %(n)d', n=minutes.version)}]({url})",
+        "",
+        _("A vote For approves them; the secretariat then publishes them with their PDF. If the vote is "
+          "rejected, the minutes go back to draft to be revised and circulated again."),
+    ]
+    if minutes.decisions_markdown.strip():
+        lines += ["", f"## {_('Decisions recorded')}", "", minutes.decisions_markdown]
+    lines += ["", f"{_('SHA-256 of the text put to the vote')}: `{_text_digest(minutes)}`"]
+    return "\n".join(lines)
+
+
+@state_change
+def put_minutes_to_vote(session: Session, actor: User | None, minutes: Minutes, *,
+                        days: int = MINUTES_VOTE_DAYS) -> Initiative:
+    """Open a minutes-approval vote of the member parks on this circulated version.
+
+    The vote decides (see the module's docstring); until it closes, nobody approves the
+    version by hand, returns it to draft or opens a second vote on it.
+    """
+    service._require_staff(actor)
+    if minutes.status != MinutesStatus.CIRCULATED:
+        if minutes.status == MinutesStatus.DRAFT:
+            raise Conflict(_("Minutes are put to a vote once they have been circulated to the members."))
+        raise service._minutes_conflict(minutes, _("put to a vote"))
+    if service.minutes_vote(session, minutes) is not None:
+        raise Conflict(_("The member parks are already voting on these minutes."))
+    if not isinstance(days, int) or not 1 <= days <= MAX_VOTE_DAYS:
+        raise Invalid(_("A vote lasts between 1 and %(max)d days.", max=MAX_VOTE_DAYS))
+    meeting = minutes.meeting
+    initiative = create_initiative(
+        session, actor, kind=InitiativeKind.MINUTES_APPROVAL, subject_type="Minutes", subject_id=minutes.id,
+        title=_minutes_title(minutes),
+        summary=_("Approve the minutes of %(title)s (version %(n)d), as circulated to the members.",
+                  title=meeting.title, n=minutes.version),
+        body_markdown=_vote_text(minutes),
+    )
+    open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
+    record(session, "minutes.put_to_vote", actor=actor, subject=minutes,
+           details={"version": minutes.version, "initiative_id": initiative.id, "days": days,
+                    "sha256": _text_digest(minutes)})
+    return initiative
+
+
+def _tell_secretariat(session: Session, minutes: Minutes, initiative: Initiative, outcome: Outcome,
+                      headline: str, next_step: str) -> None:
+    staff = session.scalars(select(User).where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]),
+                                               User.active.is_(True)).order_by(User.id))
+    meeting = minutes.meeting
+    for user in staff:
+        queue_mail(session, user.email, _("Minutes vote: %(title)s", title=meeting.title), "minutes_vote_outcome.txt",
+                   user=user, meeting=meeting, minutes=minutes, initiative=initiative, outcome=outcome.value,
+                   headline=headline, next_step=next_step,
+                   manage_url=site_url(f"/secretariat/meetings/{meeting.id}#minutes"),
+                   vote_url=site_url(f"/initiatives/{initiative.id}"))
+
+
+def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
+    """What a closed minutes-approval vote decides. Never raises for minutes that moved on
+    meanwhile (or that it does not name): the vote must still close, and the audit log says
+    why nothing followed."""
+    minutes = session.get(Minutes, initiative.subject_id) if initiative.subject_type == "Minutes" else None
+
+    def without_effect(why: str) -> None:
+        record(session, "minutes.vote_without_effect", subject=initiative,
+               details={"outcome": outcome.value, "minutes_id": initiative.subject_id,
+                        "status": minutes.status if minutes is not None else None, "why": why})
+
+    if minutes is None:
+        without_effect("no such minutes")
+        return
+    if minutes.status != MinutesStatus.CIRCULATED:
+        without_effect("the minutes are no longer circulated")
+        return
+    # The result was added by the closing just now: from the session, not a stale relationship.
+    totals = _totals_words(session.get(VoteResult, initiative.id))
+    try:
+        if outcome == Outcome.PASSED:
+            service.approve_minutes(session, None, minutes, route=ApprovalRoute.VOTE,
+                                    reference=f"initiative:{initiative.id}")
+            _tell_secretariat(session, minutes, initiative, outcome,
+                              _("The member parks approved the minutes (%(totals)s).", totals=totals),
+                              _("Publish them: the signed PDF is made on publication."))
+        elif outcome == Outcome.REJECTED:
+            why = _("The member parks voted against approving these minutes (initiative %(id)d: %(totals)s).",
+                    id=initiative.id, totals=totals)
+            service.return_minutes_to_draft(session, None, minutes, reason=why, initiative=initiative)
+            _tell_secretariat(session, minutes, initiative, outcome, why,
+                              _("The minutes are back in draft: revise them with the members' comments and "
+                                "circulate them again."))
+        else:
+            record(session, "minutes.vote_without_quorum", subject=minutes,
+                   details={"version": minutes.version, "initiative_id": initiative.id, "totals": totals,
+                            "status": "circulated"})
+            _tell_secretariat(session, minutes, initiative, outcome,
+                              _("The vote on the minutes did not reach its quorum (%(totals)s): it decided nothing.",
+                                totals=totals),
+                              _("The minutes stay circulated: approve them after circulation, put them to a new "
+                                "vote, or take them back to draft."))
+    except DomainError as refused:
+        # approve/return check the same state first; should they refuse all the same, the vote still closes.
+        without_effect(refused.message)
+
+
+register_outcome_handler(InitiativeKind.MINUTES_APPROVAL, _decide_by_vote)
+
+
+# --- what the meeting pages and the minutes PDF show ------------------------------------------
+
+
+def _totals_words(result: VoteResult | None, labels: dict[str, str] | None = None) -> str:
+    if result is None:
+        return ""
+    tallies = result.tallies
+    labels = labels or {FOR: _("For"), AGAINST: _("Against"), ABSTAIN: _("Abstain")}
+    counts = ", ".join(f"{labels.get(choice, choice)} {n}" for choice, n in tallies.items())
+    return _("%(counts)s; %(cast)d of %(electorate)d parks voted", counts=counts, cast=result.ballots_cast,
+             electorate=result.electorate_size)
+
+
+OUTCOME_WORDS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
+
+
+@dataclass(frozen=True)
+class LinkedVote:
+    """An initiative as an agenda item or a minutes page shows it: its title, where it stands,
+    and once closed its frozen outcome and totals."""
+
+    initiative_id: int
+    title: str
+    status: str
+    outcome: str | None = None  # passed / rejected / no_quorum, once closed
+    totals: str = ""  # "For 6, Against 0, Abstain 0; 6 of 6 parks voted"
+    closed_at: object = None
+
+    @property
+    def public(self) -> bool:
+        """Whether members may see it (drafts are the secretariat's)."""
+        return self.status in ("scheduled", "open", "closed")
+
+    @property
+    def outcome_words(self) -> str:
+        return str(OUTCOME_WORDS.get(self.outcome, self.outcome)) if self.outcome else ""
+
+
+def _linked_vote(initiative: Initiative) -> LinkedVote:
+    result = initiative.result
+    if result is None:
+        return LinkedVote(initiative.id, initiative.title, str(initiative.status))
+    labels = None
+    if initiative.options:
+        labels = {str(option.position): option.label for option in initiative.options}
+        labels[ABSTAIN] = _("Abstain")
+    return LinkedVote(initiative.id, initiative.title, str(initiative.status), str(result.outcome),
+                      _totals_words(result, labels), result.closed_at)
+
+
+def load_initiatives(session: Session, ids) -> dict[int, LinkedVote]:
+    """The initiatives with these ids, with their results and options, in one query."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    found = session.scalars(
+        select(Initiative).where(Initiative.id.in_(ids))
+        .options(joinedload(Initiative.result), joinedload(Initiative.options))
+    ).unique().all()
+    return {initiative.id: _linked_vote(initiative) for initiative in found}
+
+
+def linked_votes(session: Session, items: list[AgendaItem]) -> dict[int, LinkedVote]:
+    """Agenda item id -> the initiative it links to (one query for the whole agenda)."""
+    wanted = {item.id: item.linked_id for item in items if item.linked_type == "initiative" and item.linked_id}
+    found = load_initiatives(session, wanted.values())
+    return {item_id: found[initiative_id] for item_id, initiative_id in wanted.items() if initiative_id in found}
+
+
+def approval_initiative_id(minutes: Minutes) -> int | None:
+    """The vote that approved these minutes, from the approval reference "initiative:<id>"."""
+    if minutes.approved_by != ApprovalRoute.VOTE:
+        return None
+    prefix, _sep, number = (minutes.approval_reference or "").partition(":")
+    return int(number) if prefix == "initiative" and number.isdigit() else None
+
+
+def minutes_votes(session: Session, meeting: Meeting) -> dict[int, Initiative]:
+    """Minutes id -> the latest minutes-approval vote about that version (open or closed), for
+    the meeting's pages: one query."""
+    ids = [minutes.id for minutes in meeting.minutes_versions]
+    if not ids:
+        return {}
+    latest: dict[int, Initiative] = {}
+    for initiative in session.scalars(
+        select(Initiative).where(Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
+                                 Initiative.subject_type == "Minutes", Initiative.subject_id.in_(ids))
+        .options(joinedload(Initiative.result)).order_by(Initiative.id)
+    ).unique():
+        latest[initiative.subject_id] = initiative
+    return latest
