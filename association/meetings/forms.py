@@ -82,7 +82,7 @@ class AgendaItemForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)], description=_l("Markdown."))
     # Values "initiative:<id>" (the view offers the initiatives that exist, newest first).
     link = SelectField(_l("Linked to"), choices=[("", _l("Nothing"))], validators=[Optional()],
-                       description=_l("The initiative this item is about: the page shows its vote and, "
+                       description=_l("The initiative or memorandum this item is about: for an initiative the page shows its vote and, "
                                       "once closed, its result."))
     submit = SubmitField(_l("Save the item"))
 

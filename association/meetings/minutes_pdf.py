@@ -63,7 +63,7 @@ def linked_results(minutes: Minutes) -> dict[int, LinkedVote]:
 
 
 def minutes_html(minutes: Minutes, verify_url: str | None) -> str:
-    from association.meetings.service import quorum
+    from association.meetings.service import linked_memoranda, quorum
 
     meeting = minutes.meeting
     zone = ZoneInfo(meeting.timezone)
@@ -81,6 +81,7 @@ def minutes_html(minutes: Minutes, verify_url: str | None) -> str:
         body_html=render_markdown(minutes.body_markdown), decisions_html=render_markdown(minutes.decisions_markdown)
         if minutes.decisions_markdown.strip() else None,
         linked_results=linked_results(minutes),
+        linked_memoranda=linked_memoranda(object_session(minutes) or db.session, meeting.agenda),
     )
 
 

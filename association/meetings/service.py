@@ -47,6 +47,7 @@ from association.meetings.models import (
     MinutesStatus,
 )
 from association.meetings.policy import TAKING_PART, can_comment_on_minutes, can_manage_meetings
+from association.memoranda.models import Memorandum
 from association.parks.models import Park
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus
@@ -56,7 +57,33 @@ LINK_TYPES = ("initiative", "memorandum")
 # adds its own line when it lands; until then a memorandum cannot be linked.
 LINK_TARGETS = {
     "initiative": lambda session, target_id: session.get(Initiative, target_id),
+    "memorandum": lambda session, target_id: session.get(Memorandum, target_id),
 }
+
+
+@dataclass(frozen=True)
+class LinkedMemorandum:
+    """What an agenda item shows of the memorandum it is about."""
+
+    memorandum_id: int
+    title: str
+    status: str
+    registry_number: str | None
+    public: bool
+
+    kind = "memorandum"
+
+
+def linked_memoranda(session: Session, items) -> dict[int, LinkedMemorandum]:
+    """Agenda item id -> the memorandum it links to (one query for the whole agenda)."""
+    wanted = {item.id: item.linked_id for item in items if item.linked_type == "memorandum" and item.linked_id}
+    if not wanted:
+        return {}
+    found = {m.id: m for m in session.scalars(select(Memorandum).where(Memorandum.id.in_(set(wanted.values()))))}
+    return {
+        item_id: LinkedMemorandum(m.id, m.title, str(m.status), m.registry_number, bool(m.public))
+        for item_id, memorandum_id in wanted.items() if (m := found.get(memorandum_id)) is not None
+    }
 
 
 # --- checks ---------------------------------------------------------------------------

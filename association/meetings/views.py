@@ -56,6 +56,7 @@ from association.meetings.policy import (
     can_read_minutes,
     can_view_meetings,
 )
+from association.memoranda.models import Memorandum
 from association.parks.models import Park
 from association.voting.models import Initiative, InitiativeStatus
 from association.voting.service import is_due, settle
@@ -130,7 +131,7 @@ def meeting_detail(meeting_id: int):
         "meetings/detail.html", meeting=meeting, kind_labels=KIND_LABELS, attendances=attendances,
         attendance_labels=ATTENDANCE_LABELS, link_labels=LINK_LABELS, quorum=service.quorum(meeting),
         versions=_readable_minutes(meeting), current=service.current_published(meeting),
-        linked=votes.linked_votes(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
+        linked=votes.agenda_links(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
     )
 
 
@@ -306,7 +307,7 @@ def _manage_page(meeting: Meeting, *, vote_form: MinutesVoteForm | None = None, 
         agenda_form=_agenda_form(None) if meeting.status == MeetingStatus.SCHEDULED else None,
         cancel_form=CancelForm(), confirm=ConfirmForm(), now=utcnow(), statuses=MinutesStatus,
         in_progress=service._in_progress(meeting), current=service.current_published(meeting),
-        linked=votes.linked_votes(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
+        linked=votes.agenda_links(db.session, meeting.agenda), minutes_votes=_minutes_votes(meeting),
         vote_form=vote_form or MinutesVoteForm(formdata=None),
     ), status
 
@@ -404,6 +405,11 @@ def _agenda_form(item: AgendaItem | None) -> AgendaItemForm:
     choices = [("", str(_("Nothing")))]
     choices += [(f"initiative:{row.id}", f"{row.title} ({INITIATIVE_STATUS_LABELS.get(row.status, row.status)})")
                 for row in rows]
+    memoranda = db.session.execute(
+        select(Memorandum.id, Memorandum.title, Memorandum.registry_number).order_by(Memorandum.id.desc())
+    ).all()
+    choices += [(f"memorandum:{row.id}", f"{_('Memorandum')}: {row.title}"
+                 + (f" ({row.registry_number})" if row.registry_number else "")) for row in memoranda]
     if item is not None and item.linked_type:
         current = f"{item.linked_type}:{item.linked_id}"
         if current not in {value for value, _label in choices}:

@@ -198,6 +198,8 @@ class LinkedVote:
     totals: str = ""  # "For 6, Against 0, Abstain 0; 6 of 6 parks voted"
     closed_at: object = None
 
+    kind = "initiative"
+
     @property
     def public(self) -> bool:
         """Whether members may see it (drafts are the secretariat's)."""
@@ -237,6 +239,11 @@ def linked_votes(session: Session, items: list[AgendaItem]) -> dict[int, LinkedV
     wanted = {item.id: item.linked_id for item in items if item.linked_type == "initiative" and item.linked_id}
     found = load_initiatives(session, wanted.values())
     return {item_id: found[initiative_id] for item_id, initiative_id in wanted.items() if initiative_id in found}
+
+
+def agenda_links(session: Session, items: list[AgendaItem]) -> dict:
+    """Agenda item id -> the initiative (LinkedVote) or memorandum (LinkedMemorandum) it is about."""
+    return {**linked_votes(session, items), **service.linked_memoranda(session, items)}
 
 
 def approval_initiative_id(minutes: Minutes) -> int | None:

@@ -199,10 +199,28 @@ def test_an_agenda_item_cannot_link_to_a_cancelled_initiative(session, secretari
         service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id)
 
 
-def test_a_memorandum_cannot_be_linked_before_the_memoranda_area_exists(session, secretariat, make_meeting):
+def test_a_link_to_a_memorandum_that_does_not_exist_is_refused(session, secretariat, make_meeting):
     meeting = make_meeting()
-    with pytest.raises(Invalid, match="cannot be linked yet"):
-        service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="memorandum", linked_id=1)
+    with pytest.raises(Invalid, match="no memorandum number 99"):
+        service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="memorandum", linked_id=99)
+    assert meeting.agenda == []
+
+
+def test_an_agenda_item_links_to_a_memorandum_on_the_page(client, session, secretariat, delegate, make_meeting):
+    from association.memoranda.service import create_memorandum
+
+    meeting = make_meeting()
+    memorandum = create_memorandum(session, secretariat, title="Memorandum on resident exchange",
+                                   texts={"en": "The parties exchange residents."})
+    service.add_agenda_item(session, secretariat, meeting, title="Resident exchange", linked_type="memorandum",
+                            linked_id=memorandum.id)
+    login(client, secretariat)
+    page = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Memorandum on resident exchange" in page and f"/memoranda/{memorandum.id}" in page
+    client.post("/logout")
+    login(client, delegate)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "a memorandum in preparation" in page and "Memorandum on resident exchange" not in page
 
 
 def test_an_items_unchanged_link_survives_the_initiative_being_cancelled(session, secretariat, make_meeting):
