@@ -52,7 +52,15 @@ def backup_database(engine: Engine, path: Path) -> None:
         command = [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"]
         if schema:
             command.append(f"--schema={schema}")
-        _run(command, path)
+        # pg_dump fails outright when a table it listed is dropped or renamed before it locks
+        # it (DDL running beside the backup); a second attempt sees the new catalogue.
+        for attempt in range(3):
+            try:
+                _run(command, path)
+                return
+            except BackupError as problem:
+                if attempt == 2 or "does not exist" not in str(problem):
+                    raise
         return
     raise BackupError(f"Backups of {engine.dialect.name} databases are not supported.")
 
