@@ -48,6 +48,13 @@ def register(app: Flask) -> None:
         return response
 
     @app.before_request
+    def bound_page_number():
+        # A page number past any list would overflow the database's integers (a 500): refuse it plainly.
+        page = request.args.get("page", "")
+        if len(page) > 6 and page.lstrip("-").isdigit():
+            abort(400, _("There is no such page."))
+
+    @app.before_request
     def note_origin():
         agent = request.user_agent.string[:200]
         current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
