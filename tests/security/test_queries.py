@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import login
-from tests.security.conftest import nothing_changes
+from tests.security.conftest import nothing_changes, refused
 
 INJECTIONS = ["' OR 1=1 --", "' OR '1'='1", '"; DROP TABLE parks; --', "1; DELETE FROM users", "%", "_", "%%",
               "\\", "\\%", "admin'--", "' UNION SELECT email, password_hash FROM users --", "\x00", "ʼ OR 1=1",
@@ -49,3 +49,10 @@ def test_a_search_still_finds_what_it_names(client, session, secretariat, park, 
     assert "Astana Hub" in client.get("/secretariat/parks", query_string={"q": "STANA"}).get_data(as_text=True)
     assert "Reader of Astana Hub" in client.get("/secretariat/users", query_string={"q": "reader"}).get_data(
         as_text=True)
+
+
+def test_a_nul_character_in_a_form_or_query_is_a_clean_400(client, session, delegate):
+    with nothing_changes():
+        refused(client.post("/login", data={"email": "delegate@astanahub.example\x00", "password": "x"}), 400,
+                "not allowed (NUL)")
+        refused(client.get("/members", query_string={"q": ["Astana", "\x00"]}), 400, "not allowed (NUL)")
