@@ -48,6 +48,20 @@ def register(app: Flask) -> None:
         return response
 
     @app.before_request
+    def refuse_nul_characters():
+        # No text field holds a NUL; PostgreSQL refuses one with an error (a 500): refuse it plainly.
+        sources = [request.args, request.form] if request.method in ("POST", "PUT", "PATCH") else [request.args]
+        if any("\x00" in value for source in sources for _key, value in source.items(multi=True)):
+            abort(400, _("The request contains a character that is not allowed (NUL)."))
+
+    @app.before_request
+    def bound_page_number():
+        # A page number past any list would overflow the database's integers (a 500): refuse it plainly.
+        page = request.args.get("page", "")
+        if len(page) > 6 and page.lstrip("-").isdigit():
+            abort(400, _("There is no such page."))
+
+    @app.before_request
     def note_origin():
         agent = request.user_agent.string[:200]
         current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())

@@ -170,8 +170,9 @@ def directory():
     query = request.args.get("q", "").strip()[:100]
     statement = select(Park).where(Park.status.in_(DIRECTORY_STATUSES)).order_by(Park.country, Park.name_latin)
     if query:
-        pattern = f"%{query}%"
-        statement = statement.where(or_(Park.name_latin.ilike(pattern), Park.name_native.ilike(pattern)))
+        # Text only: % and _ typed into the box are letters, not wildcards.
+        statement = statement.where(or_(Park.name_latin.icontains(query, autoescape=True),
+                                        Park.name_native.icontains(query, autoescape=True)))
     parks = db.session.scalars(statement).all()
     by_country = sorted(
         ((country_name(code), list(group)) for code, group in groupby(parks, key=lambda p: p.country)),

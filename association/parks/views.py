@@ -60,9 +60,9 @@ def park_list():
     if status in {s.value for s in ParkStatus}:
         statement = statement.where(Park.status == status)
     if query:
-        pattern = f"%{query}%"
-        statement = statement.where(or_(Park.name_latin.ilike(pattern), Park.name_native.ilike(pattern),
-                                        Park.membership_number.ilike(pattern), Park.city.ilike(pattern)))
+        # Text only: % and _ typed into the box are letters, not wildcards.
+        statement = statement.where(or_(*(column.icontains(query, autoescape=True) for column in (
+            Park.name_latin, Park.name_native, Park.membership_number, Park.city))))
     parks = db.session.scalars(statement).all()
     return render_template("parks/list.html", parks=parks, status=status, query=query, status_labels=STATUS_LABELS)
 
@@ -149,8 +149,8 @@ def user_list():
     elif state == "deactivated":
         statement = statement.where(User.active.is_(False))
     if query:
-        pattern = f"%{query}%"
-        statement = statement.where(or_(User.full_name.ilike(pattern), User.email.ilike(pattern)))
+        statement = statement.where(or_(User.full_name.icontains(query, autoescape=True),
+                                        User.email.icontains(query, autoescape=True)))
     users = db.session.scalars(statement).all()
     return render_template("parks/users.html", users=users, state=state, query=query)
 
