@@ -113,6 +113,15 @@ def second_factor_step():
     return render_template("auth/second_factor.html", form=form)
 
 
+def _same_site_path(url: str | None) -> str:
+    """The path of a page of this site (the Referer of a refused POST), to return to it after
+    the confirmation; anything else, the dashboard."""
+    parts = urlsplit(url or "")
+    if parts.netloc == request.host and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for("main.dashboard")
+
+
 def second_factor_is_fresh() -> bool:
     return time.time() - session.get("second_factor_at", 0) < FRESH_SECONDS
 
@@ -127,7 +136,7 @@ def fresh_second_factor(view):
             return redirect(url_for("auth.enrol_second_factor"))
         if not second_factor_is_fresh():
             flash(_("Please confirm it is you with your authentication code, then repeat the action."), "warning")
-            back = request.full_path if request.method == "GET" else (request.referrer or url_for("main.dashboard"))
+            back = request.full_path if request.method == "GET" else _same_site_path(request.referrer)
             return redirect(url_for("auth.confirm_second_factor", next=back))
         return view(*args, **kwargs)
 

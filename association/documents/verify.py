@@ -118,3 +118,17 @@ def _padding_untouched(contents: bytes) -> bool:
 
     length = len(cms.ContentInfo.load(contents, strict=False).dump())
     return not contents[length:].strip(b"\0")
+
+
+def readable_pdf(data: bytes) -> bool:
+    """Whether `data` is a PDF by content: the %PDF- header, and pypdf can open it and find a
+    page. For uploads, so that a file merely named .pdf (or starting with %PDF) is refused."""
+    if not data.startswith(b"%PDF-"):
+        return False
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(BytesIO(data)).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+        return False

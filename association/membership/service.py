@@ -21,6 +21,7 @@ from association.audit.log import record
 from association.auth.models import Role, User
 from association.auth.service import create_user, find_user_by_email
 from association.database import utcnow
+from association.documents.verify import readable_pdf
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.mail.outbox import queue_mail
 from association.membership import certificates
@@ -97,15 +98,8 @@ def check_pdf(upload: Upload) -> None:
         raise Invalid(_("%(name)s is larger than 10 MB.", name=name))
     if not upload.content.startswith(b"%PDF-"):
         raise Invalid(_("%(name)s is not a PDF document.", name=name))
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(upload.content))
-        if len(reader.pages) < 1:
-            raise ValueError("no pages")
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
-        raise Invalid(_("%(name)s is not a PDF document that can be opened.", name=name)) from None
+    if not readable_pdf(upload.content):
+        raise Invalid(_("%(name)s is not a PDF document that can be opened.", name=name))
 
 
 def _clean_filename(name: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.auth.models import User
 from association.database import utcnow
+from association.documents.verify import readable_pdf
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
 from association.mail.outbox import queue_mail
 from association.parks.models import Park, ParkStatus
@@ -278,7 +279,7 @@ def add_attachment(session: Session, actor: User | None, initiative: Initiative,
         raise Invalid(_("%(name)s is empty.", name=name))
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise Invalid(_("%(name)s is larger than 10 MB.", name=name))
-    if not data.startswith(signatures):
+    if not data.startswith(signatures) or (suffix == ".pdf" and not readable_pdf(data)):
         raise Invalid(_("%(name)s is not really a %(type)s file.", name=name, type=suffix[1:].upper()))
     if len(initiative.attachments) >= MAX_ATTACHMENTS:
         raise Invalid(_("An initiative has at most %(n)d attachments.", n=MAX_ATTACHMENTS))

@@ -74,3 +74,14 @@ def test_a_path_on_the_site_is_still_followed(client, delegate):
     response = client.post("/login", query_string={"next": "/initiatives?state=open"},
                            data={"email": delegate.email, "password": PASSWORD})
     assert response.headers["Location"] == "/initiatives?state=open"
+
+
+def test_after_a_stale_second_factor_the_user_returns_to_the_page_they_were_on(client, session, admin, member):
+    login(client, admin)
+    with client.session_transaction() as cookie:
+        cookie["second_factor_at"] = time.time() - 3600
+    page = f"/secretariat/users/{member.id}"
+    asked = client.post(f"{page}/role", data={"role": "admin", "park": 0},
+                        headers={"Referer": f"http://localhost{page}"})
+    confirmed = client.post(asked.headers["Location"], data={"code": current_code(session, admin)})
+    assert confirmed.headers["Location"] == page

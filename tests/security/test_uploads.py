@@ -110,12 +110,16 @@ def test_an_initiative_attachment_that_is_not_a_pdf_is_refused(session, secretar
         voting.add_attachment(session, secretariat, initiative, "budget.pdf", content)
 
 
-def test_a_polyglot_initiative_attachment_is_only_ever_served_as_a_pdf_download(client, session, secretariat,
-                                                                               delegate):
-    # Attachments are checked by their first bytes only (unlike application documents, which pypdf
-    # must open), so a "%PDF-" file that is really HTML is stored; it must never be shown as a page.
+def test_a_polyglot_initiative_attachment_is_refused(session, secretariat):
+    # "%PDF-" in front of HTML is not a PDF: pypdf must open it, as for application documents.
     initiative = voting.create_initiative(session, secretariat, title="Joint accelerator programme")
-    attachment = voting.add_attachment(session, secretariat, initiative, "budget.pdf", POLYGLOT)
+    with nothing_changes(), pytest.raises(Invalid, match="not really a PDF"):
+        voting.add_attachment(session, secretariat, initiative, "budget.pdf", POLYGLOT)
+
+
+def test_a_pdf_attachment_is_only_ever_served_as_a_pdf_download(client, session, secretariat, delegate):
+    initiative = voting.create_initiative(session, secretariat, title="Joint accelerator programme")
+    attachment = voting.add_attachment(session, secretariat, initiative, "budget.pdf", pdf_bytes())
     login(client, secretariat)
     download = client.get(f"/initiatives/{initiative.id}/attachments/{attachment.id}")
     assert download.mimetype == "application/pdf"

@@ -244,8 +244,10 @@ def test_cancelling_a_draft(session, secretariat, make_initiative, open_initiati
 
 
 def test_attachments_are_checked_by_type_size_and_count(session, secretariat, make_initiative):
+    from tests.membership.conftest import pdf_bytes
+
     initiative = make_initiative()
-    service.add_attachment(session, secretariat, initiative, "charter.pdf", b"%PDF-1.7 test")
+    service.add_attachment(session, secretariat, initiative, "charter.pdf", pdf_bytes())
     with pytest.raises(Invalid, match="not really a PDF"):
         service.add_attachment(session, secretariat, initiative, "fake.pdf", b"<html>")
     with pytest.raises(Invalid, match="PDF or office"):
@@ -255,5 +257,5 @@ def test_attachments_are_checked_by_type_size_and_count(session, secretariat, ma
     for n in range(4):
         service.add_attachment(session, secretariat, initiative, f"annex-{n}.docx", b"PK\x03\x04 docx")
     with pytest.raises(Invalid, match="at most 5"):
-        service.add_attachment(session, secretariat, initiative, "sixth.pdf", b"%PDF-1.7")
+        service.add_attachment(session, secretariat, initiative, "sixth.pdf", pdf_bytes())
     assert len(initiative.attachments) == 5
