@@ -283,7 +283,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per endpoint (default 10)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="open connections (default 16)")
-    parser.add_argument("--issue-runs", type=int, default=3, help="memoranda issued and timed (default 3)")
+    parser.add_argument("--issue-runs", type=int, default=7, help="memoranda issued and timed (default 7: fewer runs are noisy)")
     parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--python-load", action="store_true", help="use Python threads even if wrk is there")
     args = parser.parse_args()
