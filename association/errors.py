@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -19,6 +19,13 @@ TITLES = {
     429: "Too many attempts",
     500: "Something went wrong on our side",
 }
+
+
+def allow(allowed: bool) -> None:
+    """Refuse with 403 unless `allowed`: every view's permission check, made after it has
+    loaded its objects (404 first) and before it does anything."""
+    if not allowed:
+        abort(403)
 
 
 def error_page(status: int, message: str | None = None):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from association.database import utcnow
 from association.domain import DomainError
+from association.errors import allow
 from association.extensions import db
 from association.markdown import render_markdown
 
@@ -75,10 +76,6 @@ def in_zone_filter(value: datetime | None, zone: str, format: str = "medium") ->
     return f"{babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())} ({zone})"
 
 
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
     return db.get_or_404(Meeting, meeting_id)
@@ -112,7 +109,7 @@ def _readable_minutes(meeting: Meeting) -> list[Minutes]:
 @bp.get("/meetings")
 @login_required
 def meeting_list():
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     now = utcnow()
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
     upcoming = [m for m in meetings if m.ends_at >= now and m.status != MeetingStatus.HELD]
@@ -125,7 +122,7 @@ def meeting_list():
 @login_required
 def meeting_detail(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     attendances = sorted(meeting.attendances, key=lambda a: (a.park_status != "member", a.park.name_latin))
     return render_template(
         "meetings/detail.html", meeting=meeting, kind_labels=KIND_LABELS, attendances=attendances,
@@ -151,7 +148,7 @@ def _minutes_votes(meeting: Meeting) -> dict[int, Initiative]:
 @login_required
 def meeting_ics(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     return _ics(calendar_for([meeting], meeting.title), f"meeting-{meeting.id}.ics")
 
 
@@ -160,7 +157,7 @@ def meeting_ics(meeting_id: int):
 def minutes_detail(meeting_id: int, version: int):
     meeting = _meeting_or_404(meeting_id)
     minutes = _minutes_or_404(meeting, version)
-    _allow(can_read_minutes(current_user, minutes))
+    allow(can_read_minutes(current_user, minutes))
     service.mark_minutes_read(db.session, current_user, minutes)
     comment_form = CommentForm() if can_comment_on_minutes(current_user, minutes) else None
     return render_template("meetings/minutes.html", meeting=meeting, minutes=minutes, comment_form=comment_form,
@@ -173,7 +170,7 @@ def minutes_detail(meeting_id: int, version: int):
 def minutes_comment(meeting_id: int, version: int):
     meeting = _meeting_or_404(meeting_id)
     minutes = _minutes_or_404(meeting, version)
-    _allow(can_read_minutes(current_user, minutes))
+    allow(can_read_minutes(current_user, minutes))
     form = CommentForm()
     if form.validate_on_submit():
         service.comment_on_minutes(db.session, current_user, minutes, form.text.data)
@@ -192,7 +189,7 @@ def _send_document(minutes: Minutes):
 def minutes_pdf(meeting_id: int):
     """The current published minutes (after a correction: the corrected version)."""
     meeting = _meeting_or_404(meeting_id)
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     current = service.current_published(meeting)
     if current is None or current.document_id is None:
         abort(404)
@@ -205,7 +202,7 @@ def minutes_version_pdf(meeting_id: int, version: int):
     """An earlier published version, kept readable after a correction."""
     meeting = _meeting_or_404(meeting_id)
     minutes = _minutes_or_404(meeting, version)
-    _allow(can_read_minutes(current_user, minutes))
+    allow(can_read_minutes(current_user, minutes))
     if minutes.status != MinutesStatus.PUBLISHED or minutes.document_id is None:
         abort(404)
     return _send_document(minutes)
@@ -217,7 +214,7 @@ def minutes_version_pdf(meeting_id: int, version: int):
 @bp.get("/meetings/calendar")
 @login_required
 def calendar_feed():
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     return render_template("meetings/feed.html", token=service.active_calendar_token(db.session, current_user),
                            feed_url=None, confirm=ConfirmForm())
 
@@ -225,7 +222,7 @@ def calendar_feed():
 @bp.post("/meetings/calendar/new")
 @login_required
 def calendar_feed_new():
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     _confirmed()
     secret = service.issue_calendar_token(db.session, current_user)
     # Shown this once: only the secret's digest is kept.
@@ -237,7 +234,7 @@ def calendar_feed_new():
 @bp.post("/meetings/calendar/revoke")
 @login_required
 def calendar_feed_revoke():
-    _allow(can_view_meetings(current_user))
+    allow(can_view_meetings(current_user))
     _confirmed()
     service.revoke_calendar_token(db.session, current_user)
     flash(_("Your calendar feed is switched off; its address no longer works."), "success")
@@ -259,7 +256,7 @@ def calendar_feed_ics(token: str):
 
 
 def _staff() -> None:
-    _allow(can_manage_meetings(current_user))
+    allow(can_manage_meetings(current_user))
 
 
 @bp.get("/secretariat/meetings")

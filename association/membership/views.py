@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from association.domain import DomainError
+from association.errors import allow
 from association.extensions import db
 from association.membership import certificates, service
 from association.membership.forms import (
@@ -74,10 +75,6 @@ def limit_request_size(endpoint, values):
     if endpoint in FORM_LIMITS:
         request.max_content_length = FORM_LIMITS[endpoint]
 
-
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _uploads(field) -> list[service.Upload]:
@@ -209,7 +206,7 @@ def profile(slug: str):
 @login_required
 def profile_edit(slug: str):
     park = _park_by_slug(slug)
-    _allow(can_edit_profile(current_user, park))
+    allow(can_edit_profile(current_user, park))
     profile = service.profile_of(db.session, park)
     form = ProfileForm(data={"description": profile.description if profile else "", "website": park.website}
                        if request.method == "GET" else None)
@@ -249,7 +246,7 @@ def logo(slug: str):
 @login_required
 def certificate(slug: str):
     park = _park_by_slug(slug)
-    _allow(can_download_certificate(current_user, park))
+    allow(can_download_certificate(current_user, park))
     document = certificates.current_certificate(db.session, park)
     if document is None:
         abort(404)
@@ -262,7 +259,7 @@ def certificate(slug: str):
 @login_required
 def certificate_reissue(slug: str):
     park = _park_by_slug(slug)
-    _allow(can_issue_certificates(current_user))
+    allow(can_issue_certificates(current_user))
     document = certificates.reissue_certificate(db.session, current_user, park)
     flash(_("A new certificate is issued (verification code %(code)s); the previous one is superseded.",
             code=document.verification_code), "success")
@@ -275,7 +272,7 @@ def certificate_reissue(slug: str):
 @bp.get("/secretariat/applications")
 @login_required
 def application_list():
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     status = request.args.get("status", "open")
     country = request.args.get("country", "").upper()
     statement = select(Application).order_by(Application.submitted_at.desc(), Application.id.desc())
@@ -317,7 +314,7 @@ def _approve_form(application: Application) -> ApproveForm:
 @login_required
 def application_detail(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     return _detail_page(application)
 
 
@@ -350,7 +347,7 @@ def _possible_actions(application: Application, *, voting: bool) -> dict[str, bo
 @login_required
 def application_document(application_id: int, document_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     document = db.session.get(ApplicationDocument, document_id)
     if document is None or document.application_id != application.id:
         abort(404)
@@ -366,7 +363,7 @@ def application_document(application_id: int, document_id: int):
 @login_required
 def application_review(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     service.start_review(db.session, current_user, application)
     flash(_("The application is under review."), "success")
     return redirect(url_for("membership.application_detail", application_id=application_id))
@@ -376,7 +373,7 @@ def application_review(application_id: int):
 @login_required
 def application_request(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     form = RequestInformationForm()
     if not form.validate_on_submit():
         return _detail_page(application, request_form=form, status=400)
@@ -389,7 +386,7 @@ def application_request(application_id: int):
 @login_required
 def application_approve(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     form = _approve_form(application)
     if not form.validate_on_submit():
         return _detail_page(application, approve_form=form, status=400)
@@ -405,7 +402,7 @@ def application_approve(application_id: int):
 @login_required
 def application_reject(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     form = RejectForm()
     if not form.validate_on_submit():
         return _detail_page(application, reject_form=form, status=400)
@@ -418,7 +415,7 @@ def application_reject(application_id: int):
 @login_required
 def application_vote(application_id: int):
     application = _application_or_404(application_id)
-    _allow(can_review_applications(current_user))
+    allow(can_review_applications(current_user))
     form = PutToVoteForm()
     if not form.validate_on_submit():
         return _detail_page(application, vote_form=form, status=400)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from association.auth.views import fresh_second_factor
 from association.domain import DomainError
+from association.errors import allow
 from association.extensions import db, limiter
 from association.markdown import render_markdown
 from association.memoranda import issuing, policy, service
@@ -49,10 +50,6 @@ STATUS_LABELS = {
     MemorandumStatus.TERMINATED: _l("terminated"),
 }
 
-
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _memorandum_or_404(memorandum_id: int) -> Memorandum:
@@ -110,7 +107,7 @@ def register():
 @bp.get("/secretariat/memoranda")
 @login_required
 def secretariat_register():
-    _allow(policy.can_manage_memoranda(current_user))
+    allow(policy.can_manage_memoranda(current_user))
     return redirect(url_for("memoranda.register"))
 
 
@@ -166,7 +163,7 @@ def compare_revisions(memorandum_id: int, a: int, b: int):
         abort(404)
     if not policy.can_manage_memoranda(current_user):
         circulated = {c.revision.number for c in memorandum.circulations}
-        _allow(a in circulated and b in circulated)
+        allow(a in circulated and b in circulated)
     old, new = by_number[a], by_number[b]
     languages = [code for code in LANGUAGE_ORDER if old.text_in(code) or new.text_in(code)]
     comparisons = [(TEXT_LANGUAGES[code], compare(old.text_in(code), new.text_in(code))) for code in languages]
@@ -289,7 +286,7 @@ def outside_sign(token: str):
 
 
 def _staff_only() -> None:
-    _allow(policy.can_manage_memoranda(current_user))
+    allow(policy.can_manage_memoranda(current_user))
 
 
 @bp.route("/secretariat/memoranda/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -14,6 +14,7 @@ from association.auth.models import Role, User
 from association.auth.policy import can_change_roles, can_manage_users
 from association.auth.views import fresh_second_factor
 from association.domain import DomainError
+from association.errors import allow
 from association.extensions import db
 from association.forms import ConfirmForm
 from association.parks import service
@@ -32,10 +33,6 @@ from association.parks.policy import can_manage_parks
 bp = Blueprint("parks", __name__, url_prefix="/secretariat")
 
 
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
 
 def _park_or_404(park_id: int) -> Park:
     return db.get_or_404(Park, park_id)
@@ -53,7 +50,7 @@ def _park_choices() -> list[tuple[int, str]]:
 @bp.get("/parks")
 @login_required
 def park_list():
-    _allow(can_manage_parks(current_user))
+    allow(can_manage_parks(current_user))
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()
     statement = select(Park).options(selectinload(Park.users)).order_by(Park.country, Park.name_latin)
@@ -70,7 +67,7 @@ def park_list():
 @bp.route("/parks/new", methods=["GET", "POST"])
 @login_required
 def park_new():
-    _allow(can_manage_parks(current_user))
+    allow(can_manage_parks(current_user))
     form = NewParkForm()
     if form.validate_on_submit():
         try:
@@ -92,7 +89,7 @@ def park_new():
 @login_required
 def park_detail(park_id: int):
     park = _park_or_404(park_id)
-    _allow(can_manage_parks(current_user))
+    allow(can_manage_parks(current_user))
     status_form = ParkStatusForm(status=park.status)
     return render_template("parks/detail.html", park=park, status_form=status_form, status_labels=STATUS_LABELS,
                            country_name=service.country_name(park.country))
@@ -102,7 +99,7 @@ def park_detail(park_id: int):
 @login_required
 def park_edit(park_id: int):
     park = _park_or_404(park_id)
-    _allow(can_manage_parks(current_user))
+    allow(can_manage_parks(current_user))
     form = ParkForm(obj=park)
     if form.validate_on_submit():
         changes = {name: (getattr(form, name).data or "") for name in service.EDITABLE_FIELDS}
@@ -120,7 +117,7 @@ def park_edit(park_id: int):
 @login_required
 def park_status(park_id: int):
     park = _park_or_404(park_id)
-    _allow(can_manage_parks(current_user))
+    allow(can_manage_parks(current_user))
     form = ParkStatusForm()
     if not form.validate_on_submit():
         flash(_("Please choose a status and give the reason."), "danger")
@@ -138,7 +135,7 @@ USER_STATES = {"active", "invited", "deactivated"}
 @bp.get("/users")
 @login_required
 def user_list():
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     state = request.args.get("state", "")
     query = request.args.get("q", "").strip()
     statement = select(User).options(selectinload(User.park)).order_by(User.full_name)
@@ -158,7 +155,7 @@ def user_list():
 @bp.route("/users/invite", methods=["GET", "POST"])
 @login_required
 def user_invite():
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     form = InviteUserForm()
     form.park.choices = _park_choices()
     if request.method == "GET" and request.args.get("park", "").isdigit():
@@ -183,7 +180,7 @@ def user_invite():
 @login_required
 def user_detail(user_id: int):
     user = _user_or_404(user_id)
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     duties = DutiesForm(delegate=user.is_delegate, signatory=user.is_signatory)
     role_form = None
     if can_change_roles(current_user):
@@ -196,7 +193,7 @@ def user_detail(user_id: int):
 @login_required
 def user_duties(user_id: int):
     user = _user_or_404(user_id)
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     form = DutiesForm()
     if form.validate_on_submit():
         accounts.set_park_duties(db.session, current_user, user, delegate=form.delegate.data,
@@ -219,7 +216,7 @@ def user_reactivate(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     user = _user_or_404(user_id)
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     if ConfirmForm().validate_on_submit():
         accounts.set_active(db.session, current_user, user, active)
         flash(_("The account is reactivated.") if active else _("The account is deactivated; its sessions have ended."),
@@ -231,7 +228,7 @@ def _set_active(user_id: int, active: bool):
 @login_required
 def user_reinvite(user_id: int):
     user = _user_or_404(user_id)
-    _allow(can_manage_users(current_user))
+    allow(can_manage_users(current_user))
     if ConfirmForm().validate_on_submit():
         accounts.reinvite_user(db.session, current_user, user)
         flash(_("A new invitation is on its way to %(email)s.", email=user.email), "success")
@@ -243,7 +240,7 @@ def user_reinvite(user_id: int):
 @fresh_second_factor
 def user_role(user_id: int):
     user = _user_or_404(user_id)
-    _allow(can_change_roles(current_user))
+    allow(can_change_roles(current_user))
     form = RoleForm()
     form.park.choices = [(0, "—")] + _park_choices()
     if form.validate_on_submit():
@@ -258,7 +255,7 @@ def user_role(user_id: int):
 @fresh_second_factor
 def user_second_factor_reset(user_id: int):
     user = _user_or_404(user_id)
-    _allow(can_change_roles(current_user))
+    allow(can_change_roles(current_user))
     if ConfirmForm().validate_on_submit():
         second_factor.reset_second_factor(db.session, current_user, user)
         flash(_("The second factor is reset: %(name)s sets up a new one at the next sign-in.", name=user.full_name),

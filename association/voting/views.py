@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from association.database import utcnow
 from association.domain import DomainError
+from association.errors import allow
 from association.extensions import db
 from association.markdown import render_markdown
 from association.parks.models import Park, ParkStatus
@@ -67,10 +68,6 @@ STATES = {
 MANAGE_STATES = {**STATES, "draft": (InitiativeStatus.DRAFT,), "cancelled": (InitiativeStatus.CANCELLED,)}
 OUTCOME_LABELS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
 
-
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _initiative_or_404(initiative_id: int) -> Initiative:
@@ -375,7 +372,7 @@ def attachment(initiative_id: int, attachment_id: int):
 @bp.get("/secretariat/initiatives")
 @login_required
 def manage_list():
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     return _listing(MANAGE_STATES, "draft", "voting.manage_list", {"manage": True})
 
 
@@ -405,7 +402,7 @@ def _save_attachments(form: InitiativeForm, initiative: Initiative) -> None:
 @bp.route("/secretariat/initiatives/new", methods=["GET", "POST"])
 @login_required
 def initiative_new():
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     form = InitiativeForm()
     form.proposer.choices = _proposer_choices()
     if form.validate_on_submit():
@@ -424,7 +421,7 @@ def initiative_new():
 @login_required
 def initiative_edit(initiative_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     if request.method == "GET":
         form = InitiativeForm(obj=initiative, proposer=initiative.proposer_park_id or 0,
                               quorum=f"{initiative.quorum_numerator}/{initiative.quorum_denominator}",
@@ -452,7 +449,7 @@ def _back(initiative_id: int):
 @login_required
 def initiative_schedule(initiative_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     form = ScheduleForm()
     if not form.validate_on_submit():
         flash(_("Please give the time voting opens and the time it closes."), "danger")
@@ -467,7 +464,7 @@ def initiative_schedule(initiative_id: int):
 @login_required
 def initiative_open(initiative_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     form = OpenNowForm()
     if not form.validate_on_submit():
         flash(_("Please say when voting closes."), "danger")
@@ -481,7 +478,7 @@ def initiative_open(initiative_id: int):
 @login_required
 def initiative_close(initiative_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     if ConfirmForm().validate_on_submit():
         service.close_vote(db.session, current_user, initiative)
         flash(_("Voting is closed and the result is published."), "success")
@@ -492,7 +489,7 @@ def initiative_close(initiative_id: int):
 @login_required
 def initiative_cancel(initiative_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     if ConfirmForm().validate_on_submit():
         service.cancel_initiative(db.session, current_user, initiative)
         flash(_("The initiative is cancelled."), "success")
@@ -503,7 +500,7 @@ def initiative_cancel(initiative_id: int):
 @login_required
 def attachment_remove(initiative_id: int, attachment_id: int):
     initiative = _initiative_or_404(initiative_id)
-    _allow(policy.can_manage_initiatives(current_user))
+    allow(policy.can_manage_initiatives(current_user))
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.initiative_id != initiative.id:
         abort(404)
