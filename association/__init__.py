@@ -103,10 +103,15 @@ def _init_babel(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
     from association.auth.models import User
     from association.auth.service import may_sign_in
+
+    # The park comes in the same query: every request asks whether it has withdrawn. Built
+    # once, as every request runs it.
+    user_with_park = select(User).options(joinedload(User.park)).where(User.id == bindparam("user_id"))
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -119,8 +124,7 @@ def _init_login(app: Flask) -> None:
         user_id, _, token = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        # The park comes in the same query: every request asks whether it has withdrawn.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.park)])
+        user = db.session.execute(user_with_park, {"user_id": int(user_id)}).scalar_one_or_none()
         # A changed token (password changed, deactivated) or a withdrawn park ends the session.
         if user is None or user.session_token != token or not may_sign_in(user):
             return None

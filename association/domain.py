@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 
@@ -57,6 +58,12 @@ class Conflict(DomainError):
     """The object's state does not allow this now (approving a rejected application)."""
 
     status = 409
+
+
+def primary_key(model) -> int:
+    """A model's id without loading it: inside a state change everything loaded before the
+    lock is expired, and reading `model.id` would fetch the whole row again."""
+    return inspect(model).identity[0]
 
 
 P = ParamSpec("P")

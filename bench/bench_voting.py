@@ -1,15 +1,15 @@
 """The vote endpoint under gunicorn, beside a minimal Flask app that inserts one row per POST.
 
-    .venv/bin/python bench/bench_voting.py [--requests 1500] [--threads 8] [--parks 8] [--skip-postgres]
+    .venv/bin/python bench/bench_voting.py [--duration 10] [--connections 16] [--parks 40] [--skip-postgres]
 
 For each database (an SQLite file in a temporary folder; PostgreSQL in a private schema it creates
 and drops, from BENCH_POSTGRES_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test) it
 prepares the association's tables with member parks, their delegates and one open initiative
 (changes allowed), starts our app and the minimal app each under gunicorn with 2 workers on
-127.0.0.1, signs the delegates in (a real session cookie and CSRF token each), and sends a bounded
-number of POSTs from Python threads: to /initiatives/<id>/vote (alternating For and Against, spread
-over the parks, so every request changes a ballot and writes an audit event) and to the minimal
-app's /rows. It prints requests per second for both and the ratio ours / minimal, then stops
+127.0.0.1, signs the delegates in (a real session cookie and CSRF token each), and loads each for
+a bounded time with wrk (Python threads when wrk is missing), as `make bench` does: POSTs to
+/initiatives/<id>/vote (each park's For, then each park's Against, so every request changes a
+ballot and writes an audit event) and to the minimal app's /rows. It prints requests per second for both and the ratio ours / minimal, then stops
 everything it started and removes what it created. `make bench` (bench/run.py) is the full benchmark.
 """
 
@@ -34,11 +34,12 @@ from bench.harness import (  # noqa: E402
     create_minimal_table,
     engine_options,
     handle_termination,
-    load_threads,
+    load,
     postgres_schema,
     postgres_unavailable,
     sign_in,
     workspace,
+    wrk_path,
 )
 
 
@@ -89,19 +90,19 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
         # Each park's For, then each park's Against: every POST changes that park's ballot.
         votes = [Req("POST", f"{page}/vote", cookie, {"choice": choice, "csrf_token": token}, group=n)
                  for choice in ("for", "against") for n, (cookie, token) in enumerate(sessions)]
-        inserts = [Req("POST", "/rows", form={"value": f"row {n}"}, group=n) for n in range(args.threads)]
+        inserts = [Req("POST", "/rows", form={"value": f"row {n}"}, group=n) for n in range(args.connections)]
 
-        def measure(port, requests, expected, total):
-            result = load_threads(port, requests, expected, duration=600, threads=args.threads,
-                                  connections=args.threads, max_requests=total)
+        def measure(port, requests, expected, duration):
+            result = load(port, requests, expected, duration=duration, threads=args.threads,
+                          connections=args.connections, workdir=workdir, use_wrk=args.use_wrk)
             if result.unexpected:
                 raise RuntimeError(f"{result.unexpected} requests failed: {dict(result.statuses)}")
             return result.rps
 
-        measure(ours.port, votes, 303, min(200, args.requests))  # warm-up
-        measure(minimal.port, inserts, 201, min(200, args.requests))
-        minimal_rps = measure(minimal.port, inserts, 201, args.requests)
-        ours_rps = measure(ours.port, votes, 303, args.requests)
+        measure(ours.port, votes, 303, 2)  # warm-up
+        measure(minimal.port, inserts, 201, 2)
+        minimal_rps = measure(minimal.port, inserts, 201, args.duration)
+        ours_rps = measure(ours.port, votes, 303, args.duration)
     finally:
         ours.stop()
         minimal.stop()
@@ -111,14 +112,18 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=1500, help="POSTs per app and database")
-    parser.add_argument("--threads", type=int, default=8, help="client threads")
-    parser.add_argument("--parks", type=int, default=8, help="member parks (one signed-in delegate each)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of load per app (default 10)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="open connections (default 16)")
+    parser.add_argument("--parks", type=int, default=40, help="member parks, one signed-in delegate each (default 40)")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--python-load", action="store_true", help="use Python threads even if wrk is there")
     args = parser.parse_args()
+    args.use_wrk = bool(wrk_path()) and not args.python_load
     handle_termination()
-    print(f"{args.requests} POSTs each, {args.threads} client threads, gunicorn --workers 2 on 127.0.0.1, "
-          f"votes spread over {args.parks} parks", flush=True)
+    method = f"wrk, {args.threads} threads" if args.use_wrk else "Python threads (wrk not found)"
+    print(f"{args.duration:.0f} s of POSTs per app, {method}, {args.connections} connections, "
+          f"gunicorn --workers 2 on 127.0.0.1, votes spread over {args.parks} parks", flush=True)
 
     with workspace("bench-voting-") as folder:
         workdir = folder / "sqlite"

@@ -7,13 +7,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import event as sqlalchemy_events
 from sqlalchemy.orm import Session
 
 from association.audit.models import AuditChainHead, AuditEvent
 from association.database import utcnow
 
 GENESIS = "0" * 64
+_HEAD = "audit_chain_head"  # session.info key: (seq, last_hash) read when the lock was taken
+_EVENT_COLUMNS = ("seq", "occurred_at", "action", "actor_id", "actor_label", "subject_type", "subject_id", "details",
+                  "origin", "prev_hash", "hash")
+
+# Built once: every state change runs these, and building a statement costs more than running it.
+_head = AuditChainHead.__table__
+_TAKE_LOCK = update(_head).where(_head.c.id == 1).values(seq=_head.c.seq).returning(_head.c.seq, _head.c.last_hash)
+_MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+_APPEND_EVENT = insert(AuditEvent.__table__)
 
 # Where the current action comes from: set by the web layer per request, by the CLI per
 # command; the domain functions never look at the request themselves.
@@ -25,15 +35,22 @@ def lock_chain(session: Session) -> None:
 
     On PostgreSQL the UPDATE holds a row lock until commit; on SQLite it takes the
     database's write lock. Either way the next change waits, and the reads that follow
-    see everything committed before.
+    see everything committed before. The head's values come back with the lock, so
+    recording events needs no further read of it.
     """
-    locked = session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq)
-    )
-    if locked.rowcount == 0:
-        session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
-        session.flush()
+    head = session.execute(_TAKE_LOCK).first()
+    if head is None:
+        session.execute(insert(AuditChainHead.__table__).values(id=1, seq=0, last_hash=GENESIS))
+        head = (0, GENESIS)
+    session.info[_HEAD] = tuple(head)
     session.expire_all()
+
+
+@sqlalchemy_events.listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction) -> None:
+    # The head read under the lock is only good until the transaction ends (and the lock with it).
+    if transaction.parent is None:
+        session.info.pop(_HEAD, None)
 
 
 def _canonical(payload: dict) -> str:
@@ -64,13 +81,14 @@ def record(
     subject=None,
     details: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (inside a state change)."""
-    head = session.get(AuditChainHead, 1)
-    if head is None:
+    """Append one event to the chain, in the caller's transaction (inside a state change).
+
+    The event returned is not added to the session: it is what was written."""
+    if _HEAD not in session.info:
         lock_chain(session)
-        head = session.get(AuditChainHead, 1)
+    seq, prev_hash = session.info[_HEAD]
     event = AuditEvent(
-        seq=head.seq + 1,
+        seq=seq + 1,
         # Microseconds dropped: every database gives back the same value that was hashed.
         occurred_at=utcnow().replace(microsecond=0),
         action=action,
@@ -80,13 +98,14 @@ def record(
         subject_id=str(subject.id) if subject is not None else None,
         details=_canonical(details or {}),
         origin=current_origin.get()[:300],
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = event_hash(event)
-    head.seq = event.seq
-    head.last_hash = event.hash
-    session.add(event)
-    session.flush()
+    # Written as two plain statements rather than through the unit of work: every state
+    # change pays for them, and the event is never changed after.
+    session.execute(_APPEND_EVENT, {column: getattr(event, column) for column in _EVENT_COLUMNS})
+    session.execute(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash})
+    session.info[_HEAD] = (event.seq, event.hash)
     return event
 
 

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,15 @@ from association.audit.log import record
 from association.auth.models import User
 from association.database import utcnow
 from association.documents.verify import readable_pdf
-from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
+from association.domain import (
+    Conflict,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    Refusal,
+    primary_key,
+    state_change,
+)
 from association.mail.outbox import queue_mail
 from association.parks.models import Park, ParkStatus
 from association.site import site_url
@@ -444,30 +452,50 @@ def _refuse_state(user: User, initiative: Initiative, now: datetime) -> None:
         raise Conflict(_("Voting has not opened yet: it opens on %(when)s.", when=when(initiative.opens_at)))
 
 
+# Everything a ballot is checked against, in one query: the initiative, the voter and their
+# park, whether the park is in the electorate, and its ballot if it has one. Built once, as
+# every ballot runs it.
+_BALLOT_SITUATION = (
+    select(Initiative, User, Park, ElectorateMember.park_id.is_not(None).label("in_electorate"), Ballot)
+    .select_from(Initiative)
+    .join(User, User.id == bindparam("user_id"))
+    .outerjoin(Park, Park.id == User.park_id)
+    .outerjoin(ElectorateMember, and_(ElectorateMember.initiative_id == Initiative.id,
+                                      ElectorateMember.park_id == User.park_id))
+    .outerjoin(Ballot, and_(Ballot.initiative_id == Initiative.id, Ballot.park_id == User.park_id))
+    .where(Initiative.id == bindparam("initiative_id"))
+)
+
+
 @state_change
-def cast_ballot(session: Session, user: User, initiative: Initiative, choice: str, *,
+def cast_ballot(session: Session, user: User, initiative: Initiative | int, choice: str, *,
                 now: datetime | None = None) -> Ballot:
     """Record the park's choice: exactly one ballot per park and initiative, even when called
     concurrently (serialised by the change lock; the unique constraint is the second guard).
 
     The park is always the user's own. A park that votes again changes its one ballot (the
-    latest counts, the change is audited) if the rules allow changes.
+    latest counts, the change is audited) if the rules allow changes. The initiative may be
+    given by its id: the vote page does, as everything is read afresh under the lock anyway.
     """
     now = now or utcnow()
+    initiative_id = initiative if isinstance(initiative, int) else primary_key(initiative)
+    # Read under the lock; the user and park are refreshed in the session by the same query.
+    situation = session.execute(_BALLOT_SITUATION, {"user_id": primary_key(user),
+                                                    "initiative_id": initiative_id}).one_or_none()
+    if situation is None:
+        raise NotFound(_("There is no such initiative."))
+    initiative, user, park, in_electorate, ballot = situation
     _refuse_who(user)
-    park = user.park
     if initiative.status == InitiativeStatus.SCHEDULED and initiative.opens_at <= now:
-        _open(session, None, initiative, now)
+        in_electorate = park.id in _open(session, None, initiative, now)
     _refuse_state(user, initiative, now)
-    if session.get(ElectorateMember, (initiative.id, park.id)) is None:
+    if not in_electorate:
         raise NotAllowed(_("%(park)s was not a member when voting opened, so it is not in this vote's electorate.",
                            park=park.name_latin))
     choice = (choice or "").strip()
-    allowed = allowed_choices(initiative)
-    if choice not in allowed:
+    if choice not in allowed_choices(initiative):
         raise Invalid(_("That choice is not on this ballot. Please choose one of the choices shown."))
 
-    ballot = session.scalar(select(Ballot).where(Ballot.initiative_id == initiative.id, Ballot.park_id == park.id))
     secret = initiative.secret
     if ballot is not None:
         if not initiative.changes_allowed:

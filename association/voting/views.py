@@ -287,17 +287,18 @@ def initiative_detail(initiative_id: int):
 @bp.post("/initiatives/<int:initiative_id>/vote")
 @login_required
 def vote(initiative_id: int):
-    # Drafts are not hidden here: a ballot on one gets the plain refusal (409), not a 404.
-    initiative = db.get_or_404(Initiative, initiative_id)
     form = VoteForm()
-    _settle_if_due(initiative)
     try:
-        # The park is always the user's own; anything else in the form is ignored.
-        service.cast_ballot(db.session, current_user, initiative, form.choice.data or "")
+        # The park is always the user's own; anything else in the form is ignored. The
+        # initiative goes by id: cast_ballot reads it under the lock, so the view does not.
+        service.cast_ballot(db.session, current_user, initiative_id, form.choice.data or "")
     except DomainError as refused:
+        # Drafts are not hidden here: a ballot on one gets the plain refusal (409), not a 404.
+        initiative = db.get_or_404(Initiative, initiative_id)
         if not policy.can_see_initiative(current_user, initiative):
             return render_template("errors/error.html", status=refused.status, title=_("Your ballot was not "
                                    "recorded"), message=refused.message), refused.status
+        _settle_if_due(initiative)  # a ballot after closes_at closes the vote, even if no job ran
         initiative = _load_for_page(initiative_id)
         return render_template("voting/detail.html", **_detail_context(initiative, error=refused.message)), \
             refused.status
