@@ -84,8 +84,9 @@ class OpenNowForm(FlaskForm):
 
 
 class VoteForm(FlaskForm):
-    # The choices are checked by cast_ballot, which says plainly what is wrong.
-    choice = StringField(validators=[Optional(), Length(max=20)])
+    # The choices are checked by cast_ballot, which says plainly what is wrong. The label is
+    # given (lazily), so building the form on every ballot does not load a translation.
+    choice = StringField(_l("Choice"), validators=[Optional(), Length(max=20)])
 
 
 class ConfirmForm(FlaskForm):

@@ -302,9 +302,10 @@ def vote(initiative_id: int):
         initiative = _load_for_page(initiative_id)
         return render_template("voting/detail.html", **_detail_context(initiative, error=refused.message)), \
             refused.status
-    # The receipt is on the page the browser goes to; not read here, to spare a query after commit.
-    flash(_("Your park's ballot is recorded. Its receipt code is shown beside the ballot."), "success")
-    return redirect(url_for("voting.initiative_detail", initiative_id=initiative_id), code=303)
+    # The page says the ballot is recorded and shows the choice and receipt, read from the
+    # database; no flash message, so the session cookie is not rewritten on every ballot.
+    return redirect(url_for("voting.initiative_detail", initiative_id=initiative_id, _anchor="your-ballot"),
+                    code=303)
 
 
 def _csv_cell(value) -> str:
