@@ -18,7 +18,7 @@ from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from association.audit.log import record
 from association.auth.models import User
@@ -453,8 +453,9 @@ def _refuse_state(user: User, initiative: Initiative, now: datetime) -> None:
 
 
 # Everything a ballot is checked against, in one query: the initiative, the voter and their
-# park, whether the park is in the electorate, and its ballot if it has one. Built once, as
-# every ballot runs it.
+# park, whether the park is in the electorate, and its ballot if it has one. Only the columns
+# the rules read are loaded (the rest load on access), and the statement is built once: every
+# ballot runs it.
 _BALLOT_SITUATION = (
     select(Initiative, User, Park, ElectorateMember.park_id.is_not(None).label("in_electorate"), Ballot)
     .select_from(Initiative)
@@ -464,6 +465,13 @@ _BALLOT_SITUATION = (
                                       ElectorateMember.park_id == User.park_id))
     .outerjoin(Ballot, and_(Ballot.initiative_id == Initiative.id, Ballot.park_id == User.park_id))
     .where(Initiative.id == bindparam("initiative_id"))
+    .options(
+        load_only(Initiative.status, Initiative.opens_at, Initiative.closes_at, Initiative.ballot_kind,
+                  Initiative.changes_allowed, Initiative.secret),
+        load_only(User.email, User.park_id, User.is_delegate, User.active),
+        load_only(Park.status, Park.name_latin),
+        load_only(Ballot.choice, Ballot.receipt_code, Ballot.changes),
+    )
 )
 
 
