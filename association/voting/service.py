@@ -9,7 +9,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import PurePosixPath
@@ -531,9 +531,9 @@ def cast_ballot(session: Session, user: User, initiative: Initiative | int, choi
         if not initiative.changes_allowed:
             raise Conflict(_("%(park)s has already voted, and this vote does not allow changing a ballot.",
                              park=park.name_latin))
+        if ballot.choice == choice:  # nothing to change, nothing to audit
+            return BallotReceipt(park.id, choice, ballot.receipt_code, ballot.changes)
         receipt = BallotReceipt(park.id, choice, ballot.receipt_code, ballot.changes + 1)
-        if ballot.choice == choice:
-            return replace(receipt, changes=ballot.changes)
         details = {"park_id": park.id, "receipt": receipt.receipt_code, "change": receipt.changes}
         if not secret:
             details.update({"from": ballot.choice, "to": choice})
