@@ -9,12 +9,14 @@ can skip a rule.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from flask_babel import gettext as _
+from sqlalchemy import String, event, inspect
+from sqlalchemy.orm import Mapper, Session
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,27 @@ def primary_key(model) -> int:
     """A model's id without loading it: inside a state change everything loaded before the
     lock is expired, and reading `model.id` would fetch the whole row again."""
     return inspect(model).identity[0]
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_overlong_text(session: Session, _flush_context, _instances) -> None:
+    """Text longer than its column is refused plainly, whoever the caller: the forms check
+    lengths, but the command line and tests call domain functions directly, and PostgreSQL
+    would answer with an error (SQLite would even keep the text)."""
+    for model in itertools.chain(session.new, session.dirty):
+        values = inspect(model).dict
+        for key, length in _text_limits(inspect(model).mapper):
+            value = values.get(key)
+            if isinstance(value, str) and len(value) > length:
+                raise Invalid(_("%(field)s is too long: at most %(length)d characters.",
+                                field=key.replace("_", " ").capitalize(), length=length))
+
+
+@functools.cache
+def _text_limits(mapper: Mapper) -> tuple[tuple[str, int], ...]:
+    return tuple((attribute.key, column.type.length) for attribute in mapper.column_attrs
+                 for column in attribute.columns[:1]
+                 if isinstance(column.type, String) and column.type.length)
 
 
 P = ParamSpec("P")
