@@ -73,11 +73,13 @@ def _refuse_overlong_text(session: Session, _flush_context, _instances) -> None:
     """Text longer than its column is refused plainly, whoever the caller: the forms check
     lengths, but the command line and tests call domain functions directly, and PostgreSQL
     would answer with an error (SQLite would even keep the text)."""
-    for model in itertools.chain(session.new, session.dirty):
-        values = inspect(model).dict
-        for key, length in _text_limits(inspect(model).mapper):
-            value = values.get(key)
-            if isinstance(value, str) and len(value) > length:
+    for model, is_new in itertools.chain(((m, True) for m in session.new), ((m, False) for m in session.dirty)):
+        state = inspect(model)
+        for key, length in _text_limits(state.mapper):
+            value = state.dict.get(key)
+            # Of a changed model, only the changed text: older rows are not refused for what they hold.
+            if (isinstance(value, str) and len(value) > length
+                    and (is_new or state.attrs[key].history.has_changes())):
                 raise Invalid(_("%(field)s is too long: at most %(length)d characters.",
                                 field=key.replace("_", " ").capitalize(), length=length))
 
