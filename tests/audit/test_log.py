@@ -56,3 +56,15 @@ def test_refused_actions_change_nothing_but_leave_no_half_event(session, park, m
         change_park_status(session, member, park, ParkStatus.SUSPENDED, "coup")
     assert len(session.scalars(select(AuditEvent)).all()) == len(before)
     assert verify_chain(session).intact
+
+
+def test_an_event_rolled_back_leaves_no_gap_or_fork_in_the_chain(session, park, secretariat):
+    from association.audit.log import record
+
+    record(session, "test.kept_back", actor=secretariat, details={"n": 1})
+    session.rollback()  # the head read under the lock must be forgotten with the transaction
+    record(session, "test.kept", actor=secretariat, details={"n": 2})
+    session.commit()
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [e.action for e in events][-1] == "test.kept" and "test.kept_back" not in [e.action for e in events]
+    assert verify_chain(session).intact

@@ -94,6 +94,13 @@ def test_changing_a_vote_keeps_one_ballot_and_audits_the_change(session, delegat
     assert '"from":"for"' in change.details and '"to":"against"' in change.details
 
 
+def test_the_same_choice_again_changes_nothing_and_is_not_audited(session, delegate, open_initiative):
+    first = cast_ballot(session, delegate, open_initiative, "for")
+    again = cast_ballot(session, delegate, open_initiative, "for")
+    assert again == first and again.changes == 0
+    assert ballot_count(session) == 1 and _actions(session, "ballot.changed") == []
+
+
 def test_a_secret_vote_keeps_choices_out_of_the_audit_log(session, delegate, make_open_vote):
     initiative = make_open_vote(secret=True)
     cast_ballot(session, delegate, initiative, "for")

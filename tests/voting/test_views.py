@@ -23,9 +23,10 @@ def _vote(client, initiative, choice="for", **extra):
 def test_a_delegate_votes_and_sees_the_receipt_and_choice(client, session, delegate, open_initiative):
     login(client, delegate)
     response = _vote(client, open_initiative, "against")
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["Location"].endswith("#your-ballot")
     ballot = session.scalar(select(Ballot))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="your-ballot"' in page and "Your park's ballot is recorded." in page
     assert ballot.receipt_code in page and "Your park's current choice" in page
     assert "<strong>Against</strong>" in page
 
