@@ -83,11 +83,5 @@ class OpenNowForm(FlaskForm):
     submit = SubmitField(_l("Open voting now"))
 
 
-class VoteForm(FlaskForm):
-    # The choices are checked by cast_ballot, which says plainly what is wrong. The label is
-    # given (lazily), so building the form on every ballot does not load a translation.
-    choice = StringField(_l("Choice"), validators=[Optional(), Length(max=20)])
-
-
 class ConfirmForm(FlaskForm):
     submit = SubmitField()
