@@ -7,8 +7,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import event as sqlalchemy_events
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from association.audit.models import AuditChainHead, AuditEvent
@@ -16,13 +16,12 @@ from association.database import utcnow
 
 GENESIS = "0" * 64
 _HEAD = "audit_chain_head"  # session.info key: (seq, last_hash) read when the lock was taken
-_EVENT_COLUMNS = ("seq", "occurred_at", "action", "actor_id", "actor_label", "subject_type", "subject_id", "details",
-                  "origin", "prev_hash", "hash")
+_HASHED_COLUMNS = ("seq", "occurred_at", "action", "actor_id", "actor_label", "subject_type", "subject_id",
+                   "details", "origin", "prev_hash")
 
 # Built once: every state change runs these, and building a statement costs more than running it.
 _head = AuditChainHead.__table__
 _TAKE_LOCK = update(_head).where(_head.c.id == 1).values(seq=_head.c.seq).returning(_head.c.seq, _head.c.last_hash)
-_MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
 _APPEND_EVENT = insert(AuditEvent.__table__)
 
 # Where the current action comes from: set by the web layer per request, by the CLI per
@@ -58,18 +57,13 @@ def _canonical(payload: dict) -> str:
 
 
 def event_hash(event: AuditEvent) -> str:
-    payload = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.isoformat(),
-        "action": event.action,
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "details": event.details,
-        "origin": event.origin,
-        "prev_hash": event.prev_hash,
-    }
+    return _hash_of({column: getattr(event, column) for column in _HASHED_COLUMNS})
+
+
+def _hash_of(row: dict) -> str:
+    """SHA-256 over an event's columns (all but the hash itself) and the previous hash."""
+    payload = {column: row[column] for column in _HASHED_COLUMNS}
+    payload["occurred_at"] = row["occurred_at"].isoformat()
     return hashlib.sha256(_canonical(payload).encode()).hexdigest()
 
 
@@ -80,33 +74,29 @@ def record(
     actor=None,
     subject=None,
     details: dict | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (inside a state change).
-
-    The event returned is not added to the session: it is what was written."""
+) -> None:
+    """Append one event to the chain, in the caller's transaction (inside a state change)."""
     if _HEAD not in session.info:
         lock_chain(session)
     seq, prev_hash = session.info[_HEAD]
-    event = AuditEvent(
-        seq=seq + 1,
+    row = {
+        "seq": seq + 1,
         # Microseconds dropped: every database gives back the same value that was hashed.
-        occurred_at=utcnow().replace(microsecond=0),
-        action=action,
-        actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", "") or "",
-        subject_type=type(subject).__name__ if subject is not None else None,
-        subject_id=str(subject.id) if subject is not None else None,
-        details=_canonical(details or {}),
-        origin=current_origin.get()[:300],
-        prev_hash=prev_hash,
-    )
-    event.hash = event_hash(event)
-    # Written as two plain statements rather than through the unit of work: every state
-    # change pays for them, and the event is never changed after.
-    session.execute(_APPEND_EVENT, {column: getattr(event, column) for column in _EVENT_COLUMNS})
-    session.execute(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash})
-    session.info[_HEAD] = (event.seq, event.hash)
-    return event
+        "occurred_at": utcnow().replace(microsecond=0),
+        "action": action,
+        "actor_id": getattr(actor, "id", None),
+        "actor_label": getattr(actor, "email", "") or "",
+        "subject_type": type(subject).__name__ if subject is not None else None,
+        "subject_id": str(subject.id) if subject is not None else None,
+        "details": _canonical(details or {}),
+        "origin": current_origin.get()[:300],
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = _hash_of(row)
+    # One plain statement rather than the unit of work: every state change pays for it, and
+    # an event is never changed after. The database's trigger moves the head to it.
+    session.execute(_APPEND_EVENT, row)
+    session.info[_HEAD] = (row["seq"], row["hash"])
 
 
 @dataclass(frozen=True)

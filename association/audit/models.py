@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import DDL, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from association.database import UTCDateTime, utcnow
@@ -40,3 +40,29 @@ class AuditChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+# Each new event moves the chain's head itself, in the database: one statement fewer for
+# every state change (record() writes only the event). migrations/versions/0007 adds the
+# same trigger to an existing database; these make it where create_all() makes the tables.
+MOVE_HEAD_SQLITE = """
+CREATE TRIGGER audit_events_move_head AFTER INSERT ON audit_events
+BEGIN
+    UPDATE audit_chain_head SET seq = NEW.seq, last_hash = NEW.hash WHERE id = 1;
+END
+"""
+MOVE_HEAD_POSTGRESQL = ["""
+CREATE OR REPLACE FUNCTION audit_events_move_head() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE audit_chain_head SET seq = NEW.seq, last_hash = NEW.hash WHERE id = 1;
+    RETURN NULL;
+END
+$$
+""", """
+CREATE TRIGGER audit_events_move_head AFTER INSERT ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_move_head()
+"""]
+
+event.listen(AuditEvent.__table__, "after_create", DDL(MOVE_HEAD_SQLITE).execute_if(dialect="sqlite"))
+for _statement in MOVE_HEAD_POSTGRESQL:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
