@@ -32,7 +32,8 @@ class AuditChainHead(db.Model):
     """The single row that names the chain's last event.
 
     Every state change locks this row first (see association.domain.state_change),
-    which serialises changes; it also lets audit-verify notice a removed last event.
+    which serialises changes; it also lets audit-verify notice a removed last event. A
+    trigger on audit_events moves it to each new event (MOVE_HEAD_* below).
     """
 
     __tablename__ = "audit_chain_head"
