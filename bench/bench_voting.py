@@ -12,6 +12,10 @@ a bounded time with wrk (Python threads when wrk is missing), as `make bench` do
 ballot and writes an audit event) and to the minimal app's /rows, in rounds taken in turn. It prints
 requests per second for both and the ratio ours / minimal (the median round), then stops
 everything it started and removes what it created. `make bench` (bench/run.py) is the full benchmark.
+
+For scale, a second line measures the same minimal insert behind a sign-in (Flask-Login loading
+the member from its session cookie, with "strong" protection) and Flask-WTF's CSRF check, loaded
+alike: the part of the gap that the sign-in stack itself costs. The target's ratio is the first line's.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (  # noqa: E402
     MINIMAL_APP,
+    MINIMAL_SIGNED_IN_APP,
     PASSWORD,
     ROOT,
     Req,
     Server,
+    create_minimal_members,
     create_minimal_table,
     engine_options,
     handle_termination,
@@ -64,6 +70,7 @@ def prepare(database_url: str, instance: Path, parks: int, secret_key: str) -> i
         db.session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
         db.session.commit()
         create_minimal_table(db.engine, rows=0)
+        create_minimal_members(db.engine, [f"delegate{n}@bench.example" for n in range(parks)])
         for n in range(parks):
             park = create_park(db.session, None, name_latin=f"Bench Park {n}", country="KZ")
             create_user(db.session, None, email=f"delegate{n}@bench.example", full_name=f"Delegate {n}", park=park,
@@ -80,18 +87,24 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
     secret_key = secrets.token_urlsafe(32)
     initiative_id = prepare(database_url, workdir / "instance", args.parks, secret_key)
     (workdir / "minimal_app.py").write_text(textwrap.dedent(MINIMAL_APP))
+    (workdir / "minimal_signed_in_app.py").write_text(textwrap.dedent(MINIMAL_SIGNED_IN_APP))
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"}
     ours = Server("association:create_app()", ROOT, env)
     minimal = Server("minimal_app:app", workdir, env)
+    signed_in = Server("minimal_signed_in_app:app", workdir, env)
     try:
         ours.wait_ready("/healthz")
         minimal.wait_ready("/")
+        signed_in.wait_ready("/")
         page = f"/initiatives/{initiative_id}"
         sessions = [sign_in(ours.port, f"delegate{n}@bench.example", page) for n in range(args.parks)]
         # Each park's For, then each park's Against: every POST changes that park's ballot.
         votes = [Req("POST", f"{page}/vote", cookie, {"choice": choice, "csrf_token": token}, group=n)
                  for choice in ("for", "against") for n, (cookie, token) in enumerate(sessions)]
         inserts = [Req("POST", "/rows", form={"value": f"row {n}"}, group=n) for n in range(args.connections)]
+        members = [sign_in(signed_in.port, f"delegate{n}@bench.example", "/rows") for n in range(args.parks)]
+        signed_in_inserts = [Req("POST", "/rows", cookie, {"value": f"row {n}", "csrf_token": token}, group=n)
+                             for n, (cookie, token) in enumerate(members)]
 
         def measure(port, requests, expected, duration):
             result = load(port, requests, expected, duration=duration, threads=args.threads,
@@ -102,20 +115,26 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
 
         measure(ours.port, votes, 303, 2)  # warm-up
         measure(minimal.port, inserts, 201, 2)
+        measure(signed_in.port, signed_in_inserts, 201, 2)
         # Rounds of each, in turn: a machine whose speed drifts (a shared virtual machine) then
-        # slows both alike, and each round's ratio compares neighbours in time.
+        # slows all alike, and each round's ratios compare neighbours in time.
         rounds = []
         for _ in range(args.rounds):
             minimal_rps = measure(minimal.port, inserts, 201, args.duration / args.rounds)
             ours_rps = measure(ours.port, votes, 303, args.duration / args.rounds)
-            rounds.append((ours_rps, minimal_rps, ours_rps / minimal_rps))
+            signed_in_rps = measure(signed_in.port, signed_in_inserts, 201, args.duration / args.rounds)
+            rounds.append((ours_rps, minimal_rps, ours_rps / minimal_rps, signed_in_rps, ours_rps / signed_in_rps))
     finally:
         ours.stop()
         minimal.stop()
-    ours_rps, minimal_rps, ratio = sorted(rounds, key=lambda r: r[2])[len(rounds) // 2]
+        signed_in.stop()
+    ours_rps, minimal_rps, ratio, _, _ = sorted(rounds, key=lambda r: r[2])[len(rounds) // 2]
     print(f"{label:<11} vote endpoint {ours_rps:8.1f} req/s   minimal insert {minimal_rps:8.1f} req/s   "
           f"ratio ours/minimal {ratio:5.2f} (median of {len(rounds)} rounds: "
           f"{', '.join(f'{r[2]:.2f}' for r in rounds)})", flush=True)
+    ours_rps, _, _, signed_in_rps, ratio = sorted(rounds, key=lambda r: r[4])[len(rounds) // 2]
+    print(f"{'':<11} (for scale) the minimal insert signed in, with CSRF {signed_in_rps:8.1f} req/s   "
+          f"ratio ours/it {ratio:5.2f} (median: {', '.join(f'{r[4]:.2f}' for r in rounds)})", flush=True)
 
 
 def main() -> None:

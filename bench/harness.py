@@ -77,6 +77,66 @@ def add_row():
     return "", 201
 '''
 
+# The minimal insert again, behind what every signed-in POST of ours goes through first: the
+# session cookie, Flask-Login loading the member (one query), Flask-WTF's CSRF check. Not the
+# target's baseline (that is MINIMAL_APP): it shows how much of the gap the sign-in stack is.
+# Written beside minimal_app.py, whose database engine it uses.
+MINIMAL_SIGNED_IN_APP = '''
+import os
+from flask import Flask, redirect, request
+from flask_login import LoginManager, UserMixin, login_required, login_user
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+from sqlalchemy import text
+
+from minimal_app import engine
+
+app = Flask(__name__)
+app.secret_key = os.environ["SECRET_KEY"]
+CSRFProtect(app)
+login_manager = LoginManager(app)
+login_manager.session_protection = "strong"
+FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>'
+
+class Member(UserMixin):
+    def __init__(self, member_id):
+        self.id = member_id
+
+def find(query, value):
+    with engine.connect() as connection:
+        return connection.execute(text(query), {"value": value}).first()
+
+@login_manager.user_loader
+def load_member(member_id):
+    found = find("SELECT id FROM bench_members WHERE id = :value", int(member_id))
+    return Member(found.id) if found else None
+
+@app.get("/")
+def hello():
+    return "Hello, world!"
+
+@app.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        found = find("SELECT id FROM bench_members WHERE email = :value", request.form["email"])
+        if found is None:
+            return "No such member", 403
+        login_user(Member(found.id))
+        return redirect("/rows")
+    return FORM.format(generate_csrf())
+
+@app.get("/rows")
+@login_required
+def row_form():
+    return FORM.format(generate_csrf())
+
+@app.post("/rows")
+@login_required
+def add_row():
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO bench_rows (value) VALUES (:value)"), {"value": request.form.get("value", "")})
+    return "", 201
+'''
+
 
 def create_minimal_table(engine, rows: int = 50) -> None:
     """The minimal app's table, with `rows` rows to list."""
@@ -88,6 +148,16 @@ def create_minimal_table(engine, rows: int = 50) -> None:
         if rows:
             connection.execute(text("INSERT INTO bench_rows (value) VALUES (:value)"),
                                [{"value": f"row number {n}"} for n in range(rows)])
+
+
+def create_minimal_members(engine, emails: list[str]) -> None:
+    """The signed-in minimal app's members: an id and an e-mail each."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE bench_members (id INTEGER PRIMARY KEY, email VARCHAR(320) UNIQUE)"))
+        connection.execute(text("INSERT INTO bench_members (id, email) VALUES (:id, :email)"),
+                           [{"id": n + 1, "email": email} for n, email in enumerate(emails)])
 
 
 def free_port() -> int:
