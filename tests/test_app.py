@@ -54,3 +54,18 @@ def test_home_shows_what_is_open(client, session, secretariat, park, delegate):
     page = client.get("/").get_data(as_text=True)
     assert "Open votes" in page and "Joint accelerator programme 2027" in page
     assert "No public memorandum yet." in page
+
+
+def test_a_default_rate_limit_is_still_enforced(app, app_config):
+    # create_app drops Flask-Limiter's global check while every limit decorates its view; a
+    # default limit on an undecorated view needs that check, so with one configured it stays.
+    from association import create_app
+    from association.extensions import limiter
+
+    try:
+        limited = create_app({**app_config, "RATELIMIT_DEFAULT": "2 per minute"})
+        client = limited.test_client()
+        assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        limiter.limit_manager.set_default_limits([])
+        limiter.reset()
