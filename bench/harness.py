@@ -138,6 +138,115 @@ def add_row():
 '''
 
 
+# The least a ballot can cost on this stack, to bound what any vote endpoint could reach: the
+# signed-in minimal app's sign-in (our own session cookie, read by Flask-Login with "strong"
+# protection) and CSRF check, then on one connection and in one transaction what the issue asks
+# of a ballot: the change lock, one read of the rules' facts, the ballot written, an audit event
+# hashed onto the chain (on PostgreSQL in the same statement as the ballot). Plain SQL, no ORM,
+# no pre-ping, no templates, the rules reduced to comparisons. Not a second vote endpoint: a
+# measuring stick, run against the association's tables, with our app's sign-in cookies.
+LEAN_VOTE_APP = """
+import hashlib, json, os, secrets
+from datetime import UTC, datetime
+from flask import Flask, abort, g, redirect, request
+from flask_login import LoginManager, UserMixin, current_user, login_required
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import text
+
+from minimal_app import engine
+
+app = Flask(__name__)
+app.secret_key = os.environ["SECRET_KEY"]
+CSRFProtect(app)
+login_manager = LoginManager(app)
+login_manager.session_protection = "strong"
+SQLITE = engine.dialect.name == "sqlite"
+
+MEMBER = text("SELECT u.id, u.session_token, u.active, p.status FROM users u "
+              "LEFT JOIN parks p ON p.id = u.park_id WHERE u.id = :user_id")
+LOCK = text("UPDATE audit_chain_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
+SITUATION = text(
+    "SELECT i.status, i.opens_at, i.closes_at, i.changes_allowed, u.email, u.park_id, u.is_delegate, "
+    "p.status AS park_status, e.park_id IS NOT NULL AS in_electorate, b.id AS ballot_id, b.receipt_code "
+    "FROM initiatives i JOIN users u ON u.id = :user_id LEFT JOIN parks p ON p.id = u.park_id "
+    "LEFT JOIN initiative_electorate e ON e.initiative_id = i.id AND e.park_id = u.park_id "
+    "LEFT JOIN ballots b ON b.initiative_id = i.id AND b.park_id = u.park_id WHERE i.id = :initiative_id")
+ADD = ("INSERT INTO ballots (initiative_id, park_id, choice, cast_by_user_id, receipt_code, cast_at, updated_at, "
+       "changes) VALUES (:initiative_id, :park_id, :choice, :user_id, :receipt, :now, :now, 0)")
+CHANGE = ("UPDATE ballots SET choice = :choice, cast_by_user_id = :user_id, updated_at = :now, "
+          "changes = changes + 1 WHERE id = :ballot_id")
+AUDIT = ("INSERT INTO audit_events (seq, occurred_at, action, actor_id, actor_label, subject_type, subject_id, "
+         "details, origin, prev_hash, hash) VALUES (:seq, :occurred_at, :action, :actor_id, :actor_label, "
+         ":subject_type, :subject_id, :details, :origin, :prev_hash, :hash)")
+# (ballot statement, audit statement) for a first ballot and for a change; PostgreSQL takes both in one.
+WRITES = {new: (text(write), text(AUDIT)) if SQLITE else (text(f"WITH ballot AS ({write}) {AUDIT}"), None)
+          for new, write in ((True, ADD), (False, CHANGE))}
+
+
+class Member(UserMixin):
+    def __init__(self, member_id):
+        self.id = member_id
+
+
+def connection():
+    if "connection" not in g:
+        g.connection = engine.connect()
+    return g.connection
+
+
+@app.teardown_request
+def close(_error):
+    if "connection" in g:
+        g.pop("connection").close()
+
+
+@login_manager.user_loader
+def load_member(session_id):
+    user_id, _, token = session_id.partition(":")
+    found = connection().execute(MEMBER, {"user_id": int(user_id)}).first()
+    if found is None or found.session_token != token or not found.active or found.status == "withdrawn":
+        return None
+    return Member(found.id)
+
+
+@app.get("/")
+def hello():
+    return "Hello, world!"
+
+
+@app.post("/initiatives/<int:initiative_id>/vote")
+@login_required
+def vote(initiative_id):
+    choice = request.form.get("choice", "")
+    db = connection()
+    now = datetime.now(UTC).replace(microsecond=0)
+    stored_now = now.replace(tzinfo=None) if SQLITE else now
+    seq, prev_hash = db.execute(LOCK).first()
+    facts = db.execute(SITUATION, {"user_id": current_user.id, "initiative_id": initiative_id}).first()
+    if (facts is None or facts.status != "open" or facts.park_status != "member" or not facts.is_delegate
+            or not facts.in_electorate or choice not in ("for", "against", "abstain")
+            or (facts.ballot_id is not None and not facts.changes_allowed)):
+        db.rollback()
+        abort(409)
+    ballot = {"initiative_id": initiative_id, "park_id": facts.park_id, "choice": choice, "user_id": current_user.id,
+              "now": stored_now, "ballot_id": facts.ballot_id, "receipt": facts.receipt_code or secrets.token_hex(6)}
+    event = {"seq": seq + 1, "occurred_at": now.isoformat(), "action": "ballot.changed", "actor_id": current_user.id,
+             "actor_label": facts.email, "subject_type": "Initiative", "subject_id": str(initiative_id),
+             "details": json.dumps({"park_id": facts.park_id, "receipt": ballot["receipt"]}, sort_keys=True),
+             "origin": f"{request.remote_addr} {request.user_agent.string[:200]}", "prev_hash": prev_hash}
+    event["hash"] = hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()
+    event["occurred_at"] = stored_now
+    write_ballot, write_event = WRITES[facts.ballot_id is None]
+    if write_event is None:
+        db.execute(write_ballot, {**ballot, **event})
+    else:
+        db.execute(write_ballot, ballot)
+        db.execute(write_event, event)
+    db.commit()
+    return redirect(f"/initiatives/{initiative_id}#your-ballot", code=303)
+"""
+
+
 def create_minimal_table(engine, rows: int = 50) -> None:
     """The minimal app's table, with `rows` rows to list."""
     from sqlalchemy import text
