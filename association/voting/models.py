@@ -199,7 +199,10 @@ class VoteResult(db.Model):
     tallies_json: Mapped[str] = mapped_column(Text)  # {"for": 3, "against": 1, "abstain": 0}
     ballots_cast: Mapped[int] = mapped_column(Integer)
     electorate_size: Mapped[int] = mapped_column(Integer)
-    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 over the sorted ballots
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 over the sorted ballots (rules.ballots_digest)
+    # A secret vote's digest is keyed with this (HMAC), so that it cannot be reversed into the
+    # choices; None for roll-call votes, whose digest anyone can recompute. Never shown.
+    digest_key: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     initiative: Mapped[Initiative] = relationship(back_populates="result")
@@ -207,6 +210,12 @@ class VoteResult(db.Model):
     @property
     def tallies(self) -> dict[str, int]:
         return json.loads(self.tallies_json)
+
+    @property
+    def digest_published(self) -> bool:
+        """Whether the digest may be shown: a secret vote closed before digests were keyed has
+        a plain one, which would give its choices away."""
+        return not self.initiative.secret or self.digest_key is not None
 
     @property
     def turnout(self) -> Fraction:

@@ -7,6 +7,7 @@ the table-driven tests in tests/voting/test_rules.py check the rules the associa
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -103,8 +104,17 @@ def count(choices: Iterable[str], allowed: Sequence[str]) -> dict[str, int]:
     return tallies
 
 
-def ballots_digest(ballots: Iterable[tuple[int, str, str]]) -> str:
-    """SHA-256 over the ballots (park id, choice, receipt), sorted by park: anyone holding the
-    published list can recompute it, and any changed ballot changes it."""
-    lines = [f"{park_id}\t{choice}\t{receipt}\n" for park_id, choice, receipt in sorted(ballots)]
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
+def ballots_digest(ballots: Iterable[tuple[int, str, str]], key: str | None = None) -> str:
+    """SHA-256 over the ballots (park id, choice, receipt), sorted by park: any changed ballot
+    changes it.
+
+    Of a roll-call vote everything hashed is published, so anyone can recompute it. Of a secret
+    vote, a plain hash would give the choices away: with the parks, receipts and totals known,
+    trying each combination of choices finds the one that matches. So it is keyed (HMAC-SHA-256)
+    with a random key kept with the result: it still seals the ballots, and whoever holds the
+    key (the secretariat, an auditor) can check it.
+    """
+    text = "".join(f"{park_id}\t{choice}\t{receipt}\n" for park_id, choice, receipt in sorted(ballots)).encode()
+    if key is None:
+        return hashlib.sha256(text).hexdigest()
+    return hmac.new(bytes.fromhex(key), text, hashlib.sha256).hexdigest()

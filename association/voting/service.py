@@ -564,13 +564,16 @@ def _close(session: Session, actor: User | None, initiative: Initiative, now: da
         select(Ballot.park_id, Ballot.choice, Ballot.receipt_code).where(Ballot.initiative_id == initiative.id)
     ).all()
     electorate = _electorate_ids(session, initiative)
+    # A secret vote's digest is keyed, or the published receipts and totals would reveal its choices.
+    digest_key = secrets.token_hex(32) if initiative.secret else None
     tallies = rules.count((choice for _park, choice, _receipt in ballots), allowed_choices(initiative))
     decision = rules.decide(initiative.ballot_kind, tallies, len(electorate), initiative.quorum,
                             initiative.majority)
     result = VoteResult(
         initiative_id=initiative.id, outcome=decision.outcome, reason=decision.reason, winner=decision.winner,
         tallies_json=json.dumps(tallies, separators=(",", ":")), ballots_cast=len(ballots),
-        electorate_size=len(electorate), digest=rules.ballots_digest(tuple(b) for b in ballots), closed_at=now,
+        electorate_size=len(electorate), digest=rules.ballots_digest((tuple(b) for b in ballots), digest_key),
+        digest_key=digest_key, closed_at=now,
     )
     session.add(result)
     initiative.status = InitiativeStatus.CLOSED

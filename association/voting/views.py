@@ -335,7 +335,9 @@ def results_csv(initiative_id: int):
         ("ballots_cast", result.ballots_cast),
         ("turnout_percent", f"{float(result.turnout) * 100:.1f}"),
         ("closed_at_utc", result.closed_at.isoformat()),
-        ("digest_sha256", result.digest),
+        *([("winner", labels.get(result.winner, result.winner))] if result.winner else []),
+        *([("digest_hmac_sha256" if result.digest_key else "digest_sha256", result.digest)]
+          if result.digest_published else []),
         (),
         ("choice", "votes"),
         *[(labels.get(choice, choice), n) for choice, n in result.tallies.items()],

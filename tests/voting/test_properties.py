@@ -41,8 +41,10 @@ receipts = st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ", min_size=12, max
 
 @given(ballots=st.lists(st.tuples(st.integers(1, 10_000), choices, receipts), min_size=1, max_size=30,
                         unique_by=lambda b: b[0]),
-       index=st.integers(min_value=0), new_choice=choices, data=st.data())
-def test_the_digest_changes_when_any_ballot_changes(ballots, index, new_choice, data):
+       index=st.integers(min_value=0), new_choice=choices, data=st.data(),
+       key=st.one_of(st.none(), st.binary(min_size=32, max_size=32).map(bytes.hex)))
+def test_the_digest_changes_when_any_ballot_changes(ballots, index, new_choice, data, key):
+    """Plain (roll-call) and keyed (secret) alike."""
     i = index % len(ballots)
     park, choice, receipt = ballots[i]
     changed = list(ballots)
@@ -50,5 +52,5 @@ def test_the_digest_changes_when_any_ballot_changes(ballots, index, new_choice, 
         changed[i] = (park, new_choice, receipt)
     else:
         changed[i] = (park, choice, data.draw(receipts.filter(lambda r: r != receipt)))
-    assert ballots_digest(changed) != ballots_digest(ballots)
-    assert ballots_digest(list(reversed(ballots))) == ballots_digest(ballots)
+    assert ballots_digest(changed, key) != ballots_digest(ballots, key)
+    assert ballots_digest(list(reversed(ballots)), key) == ballots_digest(ballots, key)

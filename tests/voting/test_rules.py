@@ -36,17 +36,27 @@ YES_NO_CASES = [
     ("absolute: exactly half is not enough", A, 2, 0, 2, 6, HALF, R, "majority_not_met"),
     ("absolute: abstentions count in the base", A, 2, 1, 2, 6, HALF, R, "majority_not_met"),
     ("absolute: tie", A, 2, 2, 0, 6, HALF, R, "tie"),
+    ("absolute: all abstain", A, 0, 0, 4, 6, HALF, R, "no_votes"),
+    ("absolute: quorum exactly met (3 of 6)", A, 2, 1, 0, 6, HALF, P, "majority_met"),
+    ("absolute: quorum one short (2 of 6)", A, 2, 0, 0, 6, HALF, N, "quorum_not_met"),
     ("two-thirds: exactly two-thirds passes", T, 4, 2, 0, 6, HALF, P, "majority_met"),
     ("two-thirds: one short", T, 3, 2, 0, 6, HALF, R, "majority_not_met"),
     ("two-thirds: abstentions ignored", T, 2, 1, 3, 6, HALF, P, "majority_met"),
     ("two-thirds: all abstain", T, 0, 0, 6, 6, HALF, R, "no_votes"),
     ("two-thirds: tie", T, 2, 2, 0, 6, HALF, R, "tie"),
+    ("two-thirds: quorum exactly met (3 of 6)", T, 2, 1, 0, 6, HALF, P, "majority_met"),
+    ("two-thirds: quorum one short (2 of 6)", T, 2, 0, 0, 6, HALF, N, "quorum_not_met"),
     ("three-quarters: exactly three-quarters passes", Q, 3, 1, 0, 6, HALF, P, "majority_met"),
     ("three-quarters: one short", Q, 2, 1, 0, 6, HALF, R, "majority_not_met"),
     ("three-quarters: all abstain", Q, 0, 0, 5, 6, HALF, R, "no_votes"),
+    ("three-quarters: tie", Q, 2, 2, 0, 6, HALF, R, "tie"),
+    ("three-quarters: quorum exactly met (3 of 6)", Q, 3, 0, 0, 6, HALF, P, "majority_met"),
+    ("three-quarters: quorum one short (2 of 6)", Q, 2, 0, 0, 6, HALF, N, "quorum_not_met"),
     ("consensus: no against passes", C, 4, 0, 2, 6, HALF, P, "majority_met"),
     ("consensus: one against fails", C, 5, 1, 0, 6, HALF, R, "against_present"),
     ("consensus: all abstain fails", C, 0, 0, 6, 6, HALF, R, "no_votes"),
+    ("consensus: a tie has an against", C, 2, 2, 0, 6, HALF, R, "against_present"),
+    ("consensus: quorum exactly met (3 of 6)", C, 2, 0, 1, 6, HALF, P, "majority_met"),
     ("consensus: quorum not met", C, 2, 0, 0, 6, HALF, N, "quorum_not_met"),
 ]
 
@@ -66,6 +76,8 @@ OPTION_CASES = [
     ("all abstain", {"1": 0, "2": 0, "abstain": 4}, 6, R, "no_votes", None),
     ("abstentions count for quorum only", {"1": 1, "2": 0, "abstain": 2}, 6, P, "most_votes", "1"),
     ("quorum one short", {"1": 2, "2": 0, "abstain": 0}, 6, N, "quorum_not_met", None),
+    ("quorum exactly met (3 of 6)", {"1": 2, "2": 1, "abstain": 0}, 6, P, "most_votes", "1"),
+    ("a tie with the quorum exactly met", {"1": 1, "2": 1, "abstain": 1}, 6, R, "tie", None),
 ]
 
 
@@ -90,3 +102,11 @@ def test_digest_ignores_order_and_sees_every_change():
     ballots = [(1, "for", "AAAA-BBBB-CCCC"), (2, "against", "DDDD-EEEE-FFFF")]
     assert ballots_digest(ballots) == ballots_digest(list(reversed(ballots)))
     assert ballots_digest(ballots) != ballots_digest([(1, "against", "AAAA-BBBB-CCCC"), ballots[1]])
+
+
+def test_a_keyed_digest_is_an_hmac_that_only_its_key_reproduces():
+    ballots = [(1, "for", "AAAA-BBBB-CCCC"), (2, "against", "DDDD-EEEE-FFFF")]
+    key, other_key = "ab" * 32, "cd" * 32
+    assert ballots_digest(ballots, key) == ballots_digest(list(reversed(ballots)), key)
+    assert len({ballots_digest(ballots), ballots_digest(ballots, key), ballots_digest(ballots, other_key)}) == 3
+    assert ballots_digest(ballots, key) != ballots_digest([(1, "against", "AAAA-BBBB-CCCC"), ballots[1]], key)

@@ -1,5 +1,6 @@
 """The voting domain functions: lifecycle, casting, closing, the frozen result, reminders."""
 
+import itertools
 from datetime import timedelta
 from fractions import Fraction
 
@@ -26,6 +27,7 @@ from association.voting.models import (
     Outcome,
     ReminderSent,
 )
+from association.voting.rules import YES_NO_CHOICES, ballots_digest
 from association.voting.service import cast_ballot, close_vote
 from tests.voting.conftest import ballot_count, result_count
 
@@ -164,6 +166,44 @@ def test_closing_freezes_tallies_turnout_outcome_and_digest(session, secretariat
     assert result.outcome == Outcome.PASSED and result.tallies == {"for": 2, "against": 1, "abstain": 0}
     assert (result.ballots_cast, result.electorate_size) == (3, 4) and len(result.digest) == 64
     assert verify_chain(session).intact
+
+
+def test_a_secret_votes_digest_cannot_be_reversed_into_its_choices(session, secretariat, make_park, make_user,
+                                                                    make_open_vote, delegate):
+    # What anyone may know after close: the electorate's parks, the published receipts, the
+    # totals. A plain hash over them could be matched by trying every assignment of choices.
+    voters = [delegate] + [make_user(park=make_park(), delegate=True) for _ in range(3)]
+    initiative = make_open_vote(secret=True)
+    receipts = {user.park_id: cast_ballot(session, user, initiative, choice).receipt_code
+                for user, choice in zip(voters, ["for", "against", "for", "abstain"], strict=True)}
+    result = close_vote(session, secretariat, initiative)
+    tried = [ballots_digest(zip(receipts, guess, receipts.values(), strict=True)) for guess in
+             itertools.product(YES_NO_CHOICES, repeat=len(receipts))]
+    assert len(tried) == 81 and result.digest not in tried
+    # Whoever holds the key (the secretariat, an auditor) can still check it.
+    stored = session.execute(select(Ballot.park_id, Ballot.choice, Ballot.receipt_code)).all()
+    assert result.digest_key and result.digest == ballots_digest(stored, result.digest_key)
+
+
+def test_a_roll_call_digest_is_one_anyone_can_recompute(session, secretariat, delegate, open_initiative):
+    ballot = cast_ballot(session, delegate, open_initiative, "against")
+    result = close_vote(session, secretariat, open_initiative)
+    assert result.digest_key is None
+    assert result.digest == ballots_digest([(delegate.park_id, "against", ballot.receipt_code)])
+
+
+def test_closing_mails_the_result_to_the_electorates_delegates(session, secretariat, make_park, make_user,
+                                                               make_open_vote, delegate):
+    other = make_user(park=make_park("Sabah Lab", country="AZ"), delegate=True)
+    initiative = make_open_vote(secret=True)
+    cast_ballot(session, other, initiative, "for")
+    close_vote(session, secretariat, initiative)
+    results = session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Result:%"))).all()
+    assert sorted(m.recipient for m in results) == sorted([delegate.email, other.email])
+    assert all(m.subject == f"Result: {initiative.title}" for m in results)
+    body = results[0].body
+    assert "Outcome: passed." in body and "Ballots cast: 1 of 2 parks." in body
+    assert "The totals and the list of receipt codes are published here" in body and "choice" not in body
 
 
 def test_closing_twice_is_refused_and_audited(session, secretariat, open_initiative):

@@ -10,7 +10,7 @@ from association.database import utcnow
 from association.extensions import db
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status
-from association.voting.models import Ballot, Initiative, InitiativeStatus, VoteResult
+from association.voting.models import Ballot, BallotKind, Initiative, InitiativeStatus, VoteResult
 from association.voting.service import cast_ballot, close_vote
 from tests.conftest import csrf_token_from, login
 from tests.voting.conftest import ballot_count, result_count
@@ -34,7 +34,7 @@ def test_a_delegate_votes_and_sees_the_receipt_and_choice(client, session, deleg
 def test_a_park_id_in_the_form_is_ignored(client, session, make_park, delegate, open_initiative):
     other = make_park("Sabah Lab", country="AZ")
     login(client, delegate)
-    _vote(client, open_initiative, "for", park_id=other.id, park=other.id)
+    assert _vote(client, open_initiative, "for", park_id=other.id, park=other.id).status_code == 303
     assert session.scalars(select(Ballot.park_id)).all() == [delegate.park_id]
 
 
@@ -169,6 +169,33 @@ def test_a_secret_result_lists_receipts_without_choices(client, session, secreta
     login(client, delegate)
     csv_text = client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
     assert ballot.receipt_code in csv_text and "Astana Hub" not in csv_text
+
+
+def test_a_secret_result_shows_a_keyed_seal_and_an_old_plain_digest_not_at_all(client, session, secretariat,
+                                                                               delegate, make_open_vote):
+    initiative = make_open_vote(secret=True)
+    cast_ballot(session, delegate, initiative, "for")
+    result = close_vote(session, secretariat, initiative)
+    login(client, delegate)
+    page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
+    assert "HMAC-SHA-256" in page and result.digest in page and result.digest_key not in page
+    csv_text = client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
+    assert f"digest_hmac_sha256,{result.digest}" in csv_text and result.digest_key not in csv_text
+    # A secret result closed before digests were keyed: its plain digest would reveal the choices.
+    session.execute(VoteResult.__table__.update().values(digest_key=None))
+    session.commit()
+    page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
+    assert result.digest not in page and "Receipt codes of the ballots counted" in page
+    assert result.digest not in client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
+
+
+def test_an_option_ballots_csv_names_the_winner(client, session, secretariat, delegate, make_open_vote):
+    initiative = make_open_vote(ballot_kind=BallotKind.OPTIONS, options=["Tashkent", "Baku"])
+    cast_ballot(session, delegate, initiative, "2")
+    close_vote(session, secretariat, initiative)
+    login(client, delegate)
+    csv_text = client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
+    assert "outcome,passed" in csv_text and "winner,Baku" in csv_text
 
 
 def test_the_page_closes_a_due_vote_on_first_access(client, session, delegate, open_initiative):
