@@ -137,6 +137,28 @@ def _init_login(app: Flask) -> None:
             return None
         user = db.session.execute(user_with_park, {"user_id": int(user_id)}).scalar_one_or_none()
         # A changed token (password changed, deactivated) or a withdrawn park ends the session.
-        if user is None or user.session_token != token or not may_sign_in(user):
+        if user is None or user.session_token != token:
+            return None
+        if not may_sign_in(user):
+            _say_why_the_session_ended(user)
             return None
         return user
+
+
+def _say_why_the_session_ended(user) -> None:
+    from flask import flash, g
+    from flask_babel import gettext as _
+    from flask_login import logout_user
+
+    from association.parks.models import ParkStatus
+
+    # Signed out for good (the session and any remember-me cookie), so the reason is said once,
+    # on the sign-in page the member is sent to. Anonymous first: logout_user asks for the
+    # current user, which would call this loader again.
+    g._login_user = login_manager.anonymous_user()
+    logout_user()
+    if user.park is not None and user.park.status == ParkStatus.WITHDRAWN:
+        flash(_("You have been signed out: %(park)s has withdrawn from the association. Please contact the "
+                "secretariat.", park=user.park.name_latin), "warning")
+    else:
+        flash(_("You have been signed out: this account is not active. Please contact the secretariat."), "warning")

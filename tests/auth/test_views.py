@@ -70,6 +70,23 @@ def test_deactivated_users_session_ends(client, session, secretariat, delegate):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_a_remembered_member_of_a_withdrawn_park_is_told_once_and_forgotten(client, session, secretariat, park,
+                                                                            delegate):
+    from association.parks.models import ParkStatus
+    from association.parks.service import change_park_status
+
+    client.post("/login", data={"email": delegate.email, "password": PASSWORD, "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    change_park_status(session, secretariat, park, ParkStatus.WITHDRAWN, "left the association")
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get_cookie("remember_token") is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"You have been signed out: {park.name_latin} has withdrawn from the association." in page
+    assert client.get("/dashboard").status_code == 302
+    assert "signed out" not in client.get("/login").get_data(as_text=True)
+
+
 def test_member_gets_403_on_secretariat_pages(client, member):
     login(client, member)
     for path in ("/secretariat/", "/secretariat/parks", "/secretariat/users", "/secretariat/audit/",

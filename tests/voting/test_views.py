@@ -95,9 +95,14 @@ def test_a_ballot_from_a_withdrawn_park_is_refused(client, session, secretariat,
     user = make_user(park=other, delegate=True)
     login(client, user)
     change_park_status(session, secretariat, other, ParkStatus.WITHDRAWN, "left")
-    # A withdrawn park's users lose their session: the ballot never reaches the vote.
+    # A withdrawn park's users lose their session: the ballot never reaches the vote, and the
+    # sign-in page they are sent to says why, once.
     response = _vote(client, open_initiative)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have been signed out: Gone Park has withdrawn from the association." in page
+    response = _vote(client, open_initiative)
+    assert response.status_code == 302 and "signed out" not in client.get("/login").get_data(as_text=True)
     with pytest.raises(Exception, match="withdrawn"):
         cast_ballot(session, user, open_initiative, "for")
     assert ballot_count(session) == 0
