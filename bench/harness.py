@@ -288,6 +288,15 @@ def handle_termination() -> None:
 # --- servers ------------------------------------------------------------------------------------
 
 
+def _without_control_socket() -> list[str]:
+    # Newer gunicorns open a control socket at one default path: the servers a benchmark runs
+    # side by side would fight over it, and log errors. None of them needs one.
+    from gunicorn.config import KNOWN_SETTINGS
+
+    flags = {flag for setting in KNOWN_SETTINGS for flag in setting.cli or ()}
+    return ["--no-control-socket"] if "--no-control-socket" in flags else []
+
+
 class Server:
     """A gunicorn with 2 workers on 127.0.0.1, in its own process group so that stopping it stops
     its workers; workers are never recycled (--max-requests 0) so their memory can be read."""
@@ -297,7 +306,8 @@ class Server:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{self.port}",
-             "--chdir", str(chdir), "--max-requests", "0", "--timeout", "120", "--log-level", "warning", app],
+             "--chdir", str(chdir), "--max-requests", "0", "--timeout", "120", "--log-level", "warning",
+             *_without_control_socket(), app],
             env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=sys.stderr,
         )
 
