@@ -316,17 +316,17 @@ def approve_application(
     category = Category(category)
     _refuse_unless(application, MAY_APPROVE, _("approved"))
     _refuse_while_voting(session, application, initiative)
+    refusal = admission_refusal(session, application, category, park)
+    if refusal:
+        raise Conflict(refusal)
     status = ParkStatus(category.value)
     why = _("Admitted on application")
     if park is None:
         park = create_park(session, actor, name_latin=application.name_latin, name_native=application.name_native,
                            country=application.country, city=application.city, website=application.website,
                            status=status, reason=why)
-    else:
-        if park.status == ParkStatus.WITHDRAWN and park.membership_number:
-            raise Conflict(_("%(park)s has withdrawn; re-admit it from the park's page.", park=park.name_latin))
-        if park.status != status:
-            change_park_status(session, actor, park, status, why)
+    elif park.status != status:
+        change_park_status(session, actor, park, status, why)
     application.park = park
     application.category_decided = category
     application.decision_reason = (reason or "").strip()
@@ -342,6 +342,35 @@ def approve_application(
     _tell_applicant(session, application, _("Welcome to the Association of Modern Technoparks"),
                     "application_approved.txt", park=park)
     return park
+
+
+def admission_refusal(session: Session, application: Application, category: Category, park: Park | None) -> str | None:
+    """Why approving the application into `park` (None: a new park) would admit a park a second
+    time, in plain words; None when it may go ahead.
+
+    An application admits a new park, or an observer's existing record (as a member, or
+    confirming it as an observer). It never links a member or a suspended park: its contact
+    person (anyone who filled in the public form) would become a delegate and signatory beside
+    the park's own, with the park's ballots and signature. Nor does it create a second park of
+    an existing one's name.
+    """
+    if park is None:
+        same = matching_park(session, application)
+        if same is None:
+            return None
+        if same.status == ParkStatus.OBSERVER:
+            return _("%(park)s (%(country)s) is already an observer: choose its record rather than creating a second "
+                     "park of the same name.", park=same.name_latin, country=same.country)
+        park = same
+    if park.status == ParkStatus.MEMBER:
+        return _("%(park)s (%(country)s) is already a member of the association: an application cannot admit it "
+                 "again. If this application is a duplicate, reject it.", park=park.name_latin, country=park.country)
+    if park.status == ParkStatus.SUSPENDED:
+        return _("%(park)s (%(country)s) is a suspended member: lift the suspension from the park's page rather "
+                 "than admitting it again.", park=park.name_latin, country=park.country)
+    if park.status == ParkStatus.WITHDRAWN and park.membership_number:
+        return _("%(park)s has withdrawn; re-admit it from the park's page.", park=park.name_latin)
+    return None
 
 
 def _invite_contact(session: Session, actor: User | None, application: Application, park: Park) -> User:
@@ -424,6 +453,10 @@ def put_to_vote(session: Session, actor: User | None, application: Application, 
     if not 1 <= days <= 90:
         raise Invalid(_("A vote lasts between 1 and 90 days."))
     category = Category(application.category_requested)
+    # Refused now rather than when the vote passes: a vote must be able to decide.
+    refusal = admission_refusal(session, application, category, matching_park(session, application))
+    if refusal:
+        raise Conflict(refusal)
     initiative = create_initiative(
         session, actor, kind=InitiativeKind.ADMISSION, subject_type="Application", subject_id=application.id,
         title=_("Admission of %(park)s (%(country)s) as %(category)s", park=application.name_latin,
@@ -468,8 +501,14 @@ def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) 
                         "status": application.status if application else None})
         return
     if outcome == Outcome.PASSED:
-        approve_application(session, None, application, Category(application.category_requested),
-                            park=matching_park(session, application),
+        category, park = Category(application.category_requested), matching_park(session, application)
+        # The park may have been admitted otherwise while the members voted: the vote still closes.
+        refusal = admission_refusal(session, application, category, park)
+        if refusal:
+            record(session, "application.vote_without_effect", subject=initiative,
+                   details={"outcome": outcome.value, "application_id": application.id, "reason": refusal})
+            return
+        approve_application(session, None, application, category, park=park,
                             reason=_("Admitted by a vote of the member parks."), initiative=initiative)
     else:
         why = (_("The member parks' vote did not reach its quorum.") if outcome == Outcome.NO_QUORUM

@@ -299,14 +299,15 @@ def _application_or_404(application_id: int) -> Application:
 
 def _approve_form(application: Application) -> ApproveForm:
     form = ApproveForm(category=application.category_requested) if request.method == "GET" else ApproveForm()
+    # Only an observer can be admitted through an application (service.admission_refusal).
     candidates = db.session.scalars(
-        select(Park).where(Park.status != ParkStatus.WITHDRAWN).order_by(Park.country != application.country,
-                                                                         Park.name_latin)).all()
+        select(Park).where(Park.status == ParkStatus.OBSERVER).order_by(Park.country != application.country,
+                                                                        Park.name_latin)).all()
     form.park.choices = [(0, _("Create a new park"))] + [
         (p.id, f"{p.name_latin} ({p.country}, {p.status})") for p in candidates]
     if request.method == "GET":
         same = service.matching_park(db.session, application)
-        form.park.data = same.id if same else 0
+        form.park.data = same.id if same in candidates else 0
     return form
 
 

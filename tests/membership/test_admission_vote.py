@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from association.audit.models import AuditEvent
 from association.database import utcnow
 from association.domain import Conflict
 from association.membership import service
 from association.membership.models import ApplicationStatus
 from association.parks.models import Park, ParkStatus
+from association.parks.service import change_park_status
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.service import cast_ballot, close_vote
 from tests.conftest import login
@@ -59,6 +61,29 @@ def test_a_passed_vote_links_the_candidates_existing_record(session, secretariat
     close_vote(session, secretariat, initiative)
     session.expire_all()
     assert application.park_id == candidate.id and candidate.status == ParkStatus.MEMBER
+
+
+def test_an_application_in_a_members_name_cannot_be_put_to_vote(session, secretariat, electorate, make_application):
+    application = make_application(ApplicationStatus.UNDER_REVIEW, name_latin="Astana Hub", country="KZ")
+    with pytest.raises(Conflict, match="Astana Hub \\(KZ\\) is already a member"):
+        service.put_to_vote(session, secretariat, application)
+    assert service.admission_vote(session, application) is None
+
+
+def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(session, secretariat, electorate, make_park,
+                                                                    make_application):
+    candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
+    application = make_application(ApplicationStatus.UNDER_REVIEW, contact_email="someone@elsewhere.example")
+    initiative = service.put_to_vote(session, secretariat, application)
+    for delegate in electorate:
+        cast_ballot(session, delegate, initiative, "for")
+    change_park_status(session, secretariat, candidate, ParkStatus.MEMBER, "admitted at the General Assembly")
+    close_vote(session, secretariat, initiative)
+    session.expire_all()
+    assert initiative.status == InitiativeStatus.CLOSED
+    assert application.status == ApplicationStatus.UNDER_REVIEW and not candidate.users
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.vote_without_effect"))
+    assert "is already a member" in event.details
 
 
 @pytest.mark.parametrize("choices, why", [(["against", "against", "for"], "voted against"),

@@ -232,6 +232,37 @@ def test_approval_as_observer_links_an_existing_observer_record(session, secreta
     assert session.scalar(select(func.count()).select_from(Park)) == 1
 
 
+@pytest.mark.parametrize(("status", "category", "message"), [
+    (ParkStatus.MEMBER, Category.MEMBER, "is already a member of the association"),
+    (ParkStatus.MEMBER, Category.OBSERVER, "is already a member of the association"),
+    (ParkStatus.SUSPENDED, Category.MEMBER, "is a suspended member: lift the suspension"),
+])
+@pytest.mark.parametrize("linked", [True, False], ids=["linked", "as a new park"])
+def test_an_application_never_admits_a_park_already_admitted(session, secretariat, make_park, make_user,
+                                                            make_application, status, category, message, linked):
+    # Anyone can apply in an existing park's name; approving that would make the applicant a
+    # delegate and signatory of the park, with its ballots and signature.
+    existing = make_park("Technopark of Tajikistan", country="TJ", status=status)
+    own_delegate = make_user(park=existing, delegate=True)
+    application = make_application(S.UNDER_REVIEW, contact_email="someone@elsewhere.example")
+    users_before = session.scalar(select(func.count()).select_from(User))
+    with pytest.raises(Conflict, match=message):
+        service.approve_application(session, secretariat, application, category, park=existing if linked else None)
+    session.expire_all()
+    assert application.status == S.UNDER_REVIEW and existing.status == status
+    assert session.scalar(select(func.count()).select_from(User)) == users_before
+    assert session.scalar(select(func.count()).select_from(Park)) == 1
+    assert [u.id for u in existing.users] == [own_delegate.id]
+
+
+def test_a_new_park_is_not_created_beside_an_observer_of_the_same_name(session, secretariat, make_park,
+                                                                      make_application):
+    make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
+    with pytest.raises(Conflict, match="is already an observer: choose its record"):
+        service.approve_application(session, secretariat, make_application(S.UNDER_REVIEW), Category.MEMBER)
+    assert session.scalar(select(func.count()).select_from(Park)) == 1
+
+
 def test_membership_numbers_are_never_reused(session, secretariat, make_park, make_application, no_certificates):
     gone = make_park("Old Park", country="TJ")
     from association.parks.service import change_park_status

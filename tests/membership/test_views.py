@@ -272,6 +272,22 @@ def test_approval_form_proposes_the_existing_record_of_the_same_name(client, mak
     assert f'<option selected value="{park.id}">' in page or f'value="{park.id}" selected' in page
 
 
+def test_approval_form_offers_no_member_park_and_refuses_one_plainly(client, session, make_park, secretariat,
+                                                                     make_application):
+    member = make_park("Technopark of Tajikistan", country="TJ")
+    application = make_application(S.UNDER_REVIEW)
+    login(client, secretariat)
+    page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
+    assert f'value="{member.id}"' not in page
+    response = client.post(f"/secretariat/applications/{application.id}/approve",
+                           data={"category": "member", "park": "0"})
+    assert response.status_code == 409
+    assert "is already a member of the association: an application cannot admit it again" in \
+        response.get_data(as_text=True)
+    session.expire_all()
+    assert application.status == S.UNDER_REVIEW
+
+
 def test_dashboard_shows_applications_waiting(client, secretariat, make_application):
     make_application()
     login(client, secretariat)
