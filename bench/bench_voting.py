@@ -39,6 +39,7 @@ from bench.harness import (  # noqa: E402
     MINIMAL_SIGNED_IN_APP,
     PASSWORD,
     ROOT,
+    SIGN_IN_STACK,
     Req,
     Server,
     create_minimal_members,
@@ -91,6 +92,7 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
     secret_key = secrets.token_urlsafe(32)
     initiative_id = prepare(database_url, workdir / "instance", args.parks, secret_key)
     (workdir / "minimal_app.py").write_text(textwrap.dedent(MINIMAL_APP))
+    (workdir / "sign_in_stack.py").write_text(textwrap.dedent(SIGN_IN_STACK))
     (workdir / "minimal_signed_in_app.py").write_text(textwrap.dedent(MINIMAL_SIGNED_IN_APP))
     (workdir / "lean_vote_app.py").write_text(textwrap.dedent(LEAN_VOTE_APP))
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"}

@@ -77,29 +77,43 @@ def add_row():
     return "", 201
 '''
 
-# The minimal insert again, behind what every signed-in POST of ours goes through first: the
-# session cookie, Flask-Login loading the member (one query), Flask-WTF's CSRF check. Not the
-# target's baseline (that is MINIMAL_APP): it shows how much of the gap the sign-in stack is.
-# Written beside minimal_app.py, whose database engine it uses.
-MINIMAL_SIGNED_IN_APP = '''
+# What a signed-in POST goes through first, shared by the two apps below: the session cookie,
+# Flask-Login with "strong" protection, Flask-WTF's CSRF check. Each app imports it in its own
+# gunicorn, so each has its own Flask app; with our SECRET_KEY, our sign-in cookies work there.
+SIGN_IN_STACK = '''
 import os
-from flask import Flask, redirect, request
-from flask_login import LoginManager, UserMixin, login_required, login_user
-from flask_wtf.csrf import CSRFProtect, generate_csrf
-from sqlalchemy import text
-
-from minimal_app import engine
+from flask import Flask
+from flask_login import LoginManager, UserMixin
+from flask_wtf.csrf import CSRFProtect
 
 app = Flask(__name__)
 app.secret_key = os.environ["SECRET_KEY"]
 CSRFProtect(app)
 login_manager = LoginManager(app)
 login_manager.session_protection = "strong"
-FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>'
 
 class Member(UserMixin):
     def __init__(self, member_id):
         self.id = member_id
+
+@app.get("/")
+def hello():
+    return "Hello, world!"
+'''
+
+# The minimal insert again, behind the sign-in stack, loading the member with one query. Not the
+# target's baseline (that is MINIMAL_APP): it shows how much of the gap the sign-in stack is.
+# Written beside minimal_app.py and sign_in_stack.py, whose database engine and app it uses.
+MINIMAL_SIGNED_IN_APP = '''
+from flask import redirect, request
+from flask_login import login_required, login_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import text
+
+from minimal_app import engine
+from sign_in_stack import Member, app, login_manager
+
+FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>'
 
 def find(query, value):
     with engine.connect() as connection:
@@ -109,10 +123,6 @@ def find(query, value):
 def load_member(member_id):
     found = find("SELECT id FROM bench_members WHERE id = :value", int(member_id))
     return Member(found.id) if found else None
-
-@app.get("/")
-def hello():
-    return "Hello, world!"
 
 @app.route("/login", methods=["GET", "POST"])
 def login():
@@ -145,21 +155,17 @@ def add_row():
 # hashed onto the chain (on PostgreSQL in the same statement as the ballot). Plain SQL, no ORM,
 # no pre-ping, no templates, the rules reduced to comparisons. Not a second vote endpoint: a
 # measuring stick, run against the association's tables, with our app's sign-in cookies.
+# Written beside minimal_app.py and sign_in_stack.py.
 LEAN_VOTE_APP = """
-import hashlib, json, os, secrets
+import hashlib, json, secrets
 from datetime import UTC, datetime
-from flask import Flask, abort, g, redirect, request
-from flask_login import LoginManager, UserMixin, current_user, login_required
-from flask_wtf.csrf import CSRFProtect
+from flask import abort, g, redirect, request
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from minimal_app import engine
+from sign_in_stack import Member, app, login_manager
 
-app = Flask(__name__)
-app.secret_key = os.environ["SECRET_KEY"]
-CSRFProtect(app)
-login_manager = LoginManager(app)
-login_manager.session_protection = "strong"
 SQLITE = engine.dialect.name == "sqlite"
 
 MEMBER = text("SELECT u.id, u.session_token, u.active, p.status FROM users u "
@@ -183,11 +189,6 @@ WRITES = {new: (text(write), text(AUDIT)) if SQLITE else (text(f"WITH ballot AS 
           for new, write in ((True, ADD), (False, CHANGE))}
 
 
-class Member(UserMixin):
-    def __init__(self, member_id):
-        self.id = member_id
-
-
 def connection():
     if "connection" not in g:
         g.connection = engine.connect()
@@ -207,11 +208,6 @@ def load_member(session_id):
     if found is None or found.session_token != token or not found.active or found.status == "withdrawn":
         return None
     return Member(found.id)
-
-
-@app.get("/")
-def hello():
-    return "Hello, world!"
 
 
 @app.post("/initiatives/<int:initiative_id>/vote")
