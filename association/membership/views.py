@@ -322,14 +322,19 @@ def application_detail(application_id: int):
 def _detail_page(application, *, request_form=None, approve_form=None, reject_form=None, vote_form=None,
                  status=200):
     vote = service.admission_vote(db.session, application)
+    may = _possible_actions(application, voting=vote is not None)
+    # Said before anyone tries: the same refusal approving or putting to a vote would give.
+    duplicate = service.admission_refusal(
+        db.session, application, Category(application.category_requested),
+        service.matching_park(db.session, application)) if may["approve"] or may["vote"] else None
     return render_template(
-        "membership/application.html", application=application, status_label=service.status_label,
+        "membership/application.html", application=application, status_label=service.status_label, duplicate=duplicate,
         country=country_name(application.country),
         request_form=request_form or RequestInformationForm(formdata=None),
         approve_form=approve_form or _approve_form(application),
         reject_form=reject_form or RejectForm(formdata=None),
         vote_form=vote_form or PutToVoteForm(formdata=None),
-        vote=vote, may=_possible_actions(application, voting=vote is not None),
+        vote=vote, may=may,
     ), status
 
 

@@ -270,6 +270,7 @@ def test_approval_form_proposes_the_existing_record_of_the_same_name(client, mak
     login(client, secretariat)
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
     assert f'<option selected value="{park.id}">' in page or f'value="{park.id}" selected' in page
+    assert 'class="alert alert-warning"' not in page
 
 
 def test_approval_form_offers_no_member_park_and_refuses_one_plainly(client, session, make_park, secretariat,
@@ -279,6 +280,7 @@ def test_approval_form_offers_no_member_park_and_refuses_one_plainly(client, ses
     login(client, secretariat)
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
     assert f'value="{member.id}"' not in page
+    assert 'class="alert alert-warning"' in page and "is already a member of the association" in page
     response = client.post(f"/secretariat/applications/{application.id}/approve",
                            data={"category": "member", "park": "0"})
     assert response.status_code == 409
