@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from association import config as settings
+from association import models as _models  # noqa: F401  (every model, before any statement is built)
 from association.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = settings.PROJECT_ROOT / "migrations"
@@ -36,7 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     _init_babel(app)
     _init_login(app)
-    _import_models()
 
     from association import errors, web
     from association.audit.views import bp as audit_bp
@@ -51,8 +51,18 @@ def create_app(config: dict | None = None) -> Flask:
     from association.parks.views import bp as parks_bp
     from association.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, parks_bp, audit_bp, mail_bp, documents_bp, voting_bp, membership_bp,
-                      meetings_bp, memoranda_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        parks_bp,
+        audit_bp,
+        mail_bp,
+        documents_bp,
+        voting_bp,
+        membership_bp,
+        meetings_bp,
+        memoranda_bp,
+    ):
         app.register_blueprint(blueprint)
     _drop_global_limit_check(app)
     errors.register(app)
@@ -84,19 +94,6 @@ def _check_document_engine(app: Flask) -> None:
         load_signer(app.config, Path(app.instance_path))
 
 
-def _import_models() -> None:
-    # Every model, so that the metadata (and Alembic) sees all tables.
-    from association.audit import models as _audit  # noqa: F401
-    from association.auth import models as _auth  # noqa: F401
-    from association.documents import models as _documents  # noqa: F401
-    from association.mail import models as _mail  # noqa: F401
-    from association.meetings import models as _meetings  # noqa: F401
-    from association.membership import models as _membership  # noqa: F401
-    from association.memoranda import models as _memoranda  # noqa: F401
-    from association.parks import models as _parks  # noqa: F401
-    from association.voting import models as _voting  # noqa: F401
-
-
 def _init_babel(app: Flask) -> None:
     from flask_login import current_user
 
@@ -122,7 +119,9 @@ def _init_login(app: Flask) -> None:
 
     # The park comes in the same query: every request asks whether it has withdrawn. Built
     # once, as every request runs it.
-    user_with_park = select(User).options(joinedload(User.park)).where(User.id == bindparam("user_id"))
+    user_with_park = (
+        select(User).options(joinedload(User.park)).where(User.id == bindparam("user_id"))
+    )
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -158,7 +157,18 @@ def _say_why_the_session_ended(user) -> None:
     g._login_user = login_manager.anonymous_user()
     logout_user()
     if user.park is not None and user.park.status == ParkStatus.WITHDRAWN:
-        flash(_("You have been signed out: %(park)s has withdrawn from the association. Please contact the "
-                "secretariat.", park=user.park.name_latin), "warning")
+        flash(
+            _(
+                "You have been signed out: %(park)s has withdrawn from the association. Please contact the "
+                "secretariat.",
+                park=user.park.name_latin,
+            ),
+            "warning",
+        )
     else:
-        flash(_("You have been signed out: this account is not active. Please contact the secretariat."), "warning")
+        flash(
+            _(
+                "You have been signed out: this account is not active. Please contact the secretariat."
+            ),
+            "warning",
+        )

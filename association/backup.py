@@ -30,7 +30,9 @@ def _plain_postgres_url(engine: Engine) -> tuple[str, str | None]:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"{name} is not installed: install the PostgreSQL client (Debian: postgresql-client).")
+        raise BackupError(
+            f"{name} is not installed: install the PostgreSQL client (Debian: postgresql-client)."
+        )
     return found
 
 
@@ -49,7 +51,13 @@ def backup_database(engine: Engine, path: Path) -> None:
         return
     if engine.dialect.name == "postgresql":
         url, schema = _plain_postgres_url(engine)
-        command = [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"]
+        command = [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--file={path}",
+            f"--dbname={url}",
+        ]
         if schema:
             command.append(f"--schema={schema}")
         # pg_dump fails outright when a table it listed is dropped or renamed before it locks
@@ -85,7 +93,10 @@ def restore_database(engine: Engine, path: Path) -> None:
         return
     if engine.dialect.name == "postgresql":
         url, _schema = _plain_postgres_url(engine)
-        _run([_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={url}", str(path)], None)
+        _run(
+            [_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={url}", str(path)],
+            None,
+        )
         return
     raise BackupError(f"Restoring {engine.dialect.name} databases is not supported.")
 

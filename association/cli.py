@@ -19,8 +19,15 @@ from association.voting.cli import close_due_votes_command
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo_command, create_user_command, audit_verify_command, send_mail_command,
-                    backup_command, restore_command, close_due_votes_command):
+    for command in (
+        seed_demo_command,
+        create_user_command,
+        audit_verify_command,
+        send_mail_command,
+        backup_command,
+        restore_command,
+        close_due_votes_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -34,9 +41,11 @@ def seed_demo_command():
     from association.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
     _as_operator()
-    logins = seed_demo(db.session)
+    logins = seed_demo(db.session())
     click.echo("Demo association ready. Every demo account's password: " + DEMO_PASSWORD)
-    click.echo(f"Staff accounts also ask for a second factor: add the key {DEMO_TOTP_SECRET} to an authenticator")
+    click.echo(
+        f"Staff accounts also ask for a second factor: add the key {DEMO_TOTP_SECRET} to an authenticator"
+    )
     click.echo("app, or print the current code with: .venv/bin/python -m association.demo_code")
     for email, who in logins:
         click.echo(f"  {email:<62} {who}")
@@ -45,7 +54,12 @@ def seed_demo_command():
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True, help="Full name.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value, show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.MEMBER.value,
+    show_default=True,
+)
 @click.option("--park", "park_slug", help="The park's slug (for a member representative).")
 @click.option("--title", default="", help="Title, e.g. Director.")
 @click.option("--delegate", is_flag=True, help="Casts the park's vote.")
@@ -63,8 +77,18 @@ def create_user_command(email, name, role, park_slug, title, delegate, signatory
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        user, _token = create_user(db.session, None, email=email, full_name=name, role=Role(role), park=park,
-                                   title=title, delegate=delegate, signatory=signatory, password=password)
+        user, _token = create_user(
+            db.session(),
+            None,
+            email=email,
+            full_name=name,
+            role=Role(role),
+            park=park,
+            title=title,
+            delegate=delegate,
+            signatory=signatory,
+            password=password,
+        )
     except DomainError as refused:
         raise click.ClickException(refused.message) from None
     click.echo(f"Created {user.email} ({user.role}).")
@@ -73,9 +97,11 @@ def create_user_command(email, name, role, park_slug, title, delegate, signatory
 @click.command("audit-verify")
 def audit_verify_command():
     """Check the audit log's hash chain; exits 1 and names the first bad event if it was tampered with."""
-    report = verify_chain(db.session)
+    report = verify_chain(db.session())
     if not report.intact:
-        click.echo(f"Audit chain BROKEN at event {report.first_bad_seq}: {report.problem}", err=True)
+        click.echo(
+            f"Audit chain BROKEN at event {report.first_bad_seq}: {report.problem}", err=True
+        )
         sys.exit(1)
     click.echo(f"Audit chain intact: {report.events_checked} events.")
 
@@ -86,7 +112,7 @@ def send_mail_command():
     from association.mail.outbox import send_pending
 
     try:
-        sent, failed = send_pending(db.session, current_app.config)
+        sent, failed = send_pending(db.session(), current_app.config)
     except (RuntimeError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
     click.echo(f"Sent {sent} messages; {failed} failed and stay in the outbox.")
@@ -118,8 +144,14 @@ def restore_command(path: Path):
     except BackupError as problem:
         raise click.ClickException(str(problem)) from None
     db.session.remove()
-    report = verify_chain(db.session)
-    click.echo(f"Restored {path} into {database_name(db.engine)}; audit chain "
-               + ("intact." if report.intact else f"BROKEN at event {report.first_bad_seq}: {report.problem}"))
+    report = verify_chain(db.session())
+    click.echo(
+        f"Restored {path} into {database_name(db.engine)}; audit chain "
+        + (
+            "intact."
+            if report.intact
+            else f"BROKEN at event {report.first_bad_seq}: {report.problem}"
+        )
+    )
     if not report.intact:
         sys.exit(1)

@@ -39,7 +39,16 @@ SETTINGS: dict[str, object] = {
     "MEETING_QUORUM_FRACTION": 0.5,
 }
 
-_BOOLEAN = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+_BOOLEAN = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _coerce(default: object, raw: str) -> object:

@@ -41,29 +41,109 @@ class DemoPark:
 
 # The six parks that signed the memorandum of cooperation in Astana on 28 September 2022.
 FOUNDERS = [
-    DemoPark("astanahub", "Astana Hub", "Астана Хаб", "KZ", "Astana", "https://astanahub.com", ParkStatus.MEMBER,
-             ("Aigerim Sadykova", "Director of International Relations"), ("Yerlan Nurpeisov", "Chief Executive Officer")),
-    DemoPark("sabahlab", "Sabah Lab", "Sabah Lab", "AZ", "Baku", "https://sabah.edu.az", ParkStatus.MEMBER,
-             ("Rashad Mammadov", "Head of Partnerships"), ("Leyla Hasanova", "Director")),
-    DemoPark("htp", "High Technology Park of the Kyrgyz Republic", "Кыргыз Республикасынын Жогорку технологиялар паркы",
-             "KG", "Bishkek", "https://htp.kg", ParkStatus.MEMBER,
-             ("Nurlan Abdyldaev", "Deputy Director"), ("Aida Temirbekova", "Executive Director")),
-    DemoPark("bilisimvadisi", "Bilişim Vadisi", "Bilişim Vadisi", "TR", "Kocaeli", "https://bilisimvadisi.com.tr", ParkStatus.MEMBER,
-             ("Elif Yılmaz", "International Affairs Manager"), ("Serkan Çelik", "General Manager")),
-    DemoPark("cyberpark", "Bilkent Cyberpark", "Bilkent Cyberpark", "TR", "Ankara", "https://cyberpark.com.tr", ParkStatus.MEMBER,
-             ("Murat Demir", "Business Development Manager"), ("Ayşe Kaya", "General Manager")),
-    DemoPark("itpark", "IT Park Uzbekistan", "IT Park Oʻzbekiston", "UZ", "Tashkent", "https://it-park.uz", ParkStatus.MEMBER,
-             ("Dilnoza Karimova", "Head of International Cooperation"), ("Jahongir Toʻxtayev", "Chief Executive Officer")),
+    DemoPark(
+        "astanahub",
+        "Astana Hub",
+        "Астана Хаб",
+        "KZ",
+        "Astana",
+        "https://astanahub.com",
+        ParkStatus.MEMBER,
+        ("Aigerim Sadykova", "Director of International Relations"),
+        ("Yerlan Nurpeisov", "Chief Executive Officer"),
+    ),
+    DemoPark(
+        "sabahlab",
+        "Sabah Lab",
+        "Sabah Lab",
+        "AZ",
+        "Baku",
+        "https://sabah.edu.az",
+        ParkStatus.MEMBER,
+        ("Rashad Mammadov", "Head of Partnerships"),
+        ("Leyla Hasanova", "Director"),
+    ),
+    DemoPark(
+        "htp",
+        "High Technology Park of the Kyrgyz Republic",
+        "Кыргыз Республикасынын Жогорку технологиялар паркы",
+        "KG",
+        "Bishkek",
+        "https://htp.kg",
+        ParkStatus.MEMBER,
+        ("Nurlan Abdyldaev", "Deputy Director"),
+        ("Aida Temirbekova", "Executive Director"),
+    ),
+    DemoPark(
+        "bilisimvadisi",
+        "Bilişim Vadisi",
+        "Bilişim Vadisi",
+        "TR",
+        "Kocaeli",
+        "https://bilisimvadisi.com.tr",
+        ParkStatus.MEMBER,
+        ("Elif Yılmaz", "International Affairs Manager"),
+        ("Serkan Çelik", "General Manager"),
+    ),
+    DemoPark(
+        "cyberpark",
+        "Bilkent Cyberpark",
+        "Bilkent Cyberpark",
+        "TR",
+        "Ankara",
+        "https://cyberpark.com.tr",
+        ParkStatus.MEMBER,
+        ("Murat Demir", "Business Development Manager"),
+        ("Ayşe Kaya", "General Manager"),
+    ),
+    DemoPark(
+        "itpark",
+        "IT Park Uzbekistan",
+        "IT Park Oʻzbekiston",
+        "UZ",
+        "Tashkent",
+        "https://it-park.uz",
+        ParkStatus.MEMBER,
+        ("Dilnoza Karimova", "Head of International Cooperation"),
+        ("Jahongir Toʻxtayev", "Chief Executive Officer"),
+    ),
 ]
 
 # Parks that took part in the 2022 exhibition and are candidates: observers until admitted.
 CANDIDATES = [
-    DemoPark("tmpark", "Technopark of Turkmenistan", "Türkmenistanyň Tehnoparky", "TM", "Ashgabat", "", ParkStatus.OBSERVER,
-             ("Merdan Annayev", "Head of Cooperation"), ("Gulshat Orazova", "Director")),
-    DemoPark("tjpark", "Technopark of Tajikistan", "Технопарки Тоҷикистон", "TJ", "Dushanbe", "", ParkStatus.OBSERVER,
-             ("Farrukh Rahimov", "Project Manager"), ("Zarina Saidova", "Director")),
-    DemoPark("pstp", "Palestine Technology Park", "حديقة فلسطين التكنولوجية", "PS", "Ramallah", "", ParkStatus.OBSERVER,
-             ("Omar Khalil", "Partnerships Officer"), ("Lina Haddad", "Managing Director")),
+    DemoPark(
+        "tmpark",
+        "Technopark of Turkmenistan",
+        "Türkmenistanyň Tehnoparky",
+        "TM",
+        "Ashgabat",
+        "",
+        ParkStatus.OBSERVER,
+        ("Merdan Annayev", "Head of Cooperation"),
+        ("Gulshat Orazova", "Director"),
+    ),
+    DemoPark(
+        "tjpark",
+        "Technopark of Tajikistan",
+        "Технопарки Тоҷикистон",
+        "TJ",
+        "Dushanbe",
+        "",
+        ParkStatus.OBSERVER,
+        ("Farrukh Rahimov", "Project Manager"),
+        ("Zarina Saidova", "Director"),
+    ),
+    DemoPark(
+        "pstp",
+        "Palestine Technology Park",
+        "حديقة فلسطين التكنولوجية",
+        "PS",
+        "Ramallah",
+        "",
+        ParkStatus.OBSERVER,
+        ("Omar Khalil", "Partnerships Officer"),
+        ("Lina Haddad", "Managing Director"),
+    ),
 ]
 
 FOUNDED = date(2022, 9, 28)
@@ -76,7 +156,9 @@ def demo_email(duty: str, demo: DemoPark) -> str:
 def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> User:
     user = find_user_by_email(session, email)
     if user is None:
-        user, _token = create_user(session, None, email=email, full_name=full_name, password=DEMO_PASSWORD, **kwargs)
+        user, _token = create_user(
+            session, None, email=email, full_name=full_name, password=DEMO_PASSWORD, **kwargs
+        )
     return user
 
 
@@ -87,24 +169,45 @@ def _ensure_second_factor(session: Session, user: User) -> None:
 
 
 def seed_parks_and_users(session: Session) -> None:
-    for email, name, role, title in ((ADMIN_EMAIL, "Kanat Bekov", Role.ADMIN, "Platform administrator"),
-                                     (SECRETARIAT_EMAIL, "Saule Omarova", Role.SECRETARIAT, "Secretary General")):
+    for email, name, role, title in (
+        (ADMIN_EMAIL, "Kanat Bekov", Role.ADMIN, "Platform administrator"),
+        (SECRETARIAT_EMAIL, "Saule Omarova", Role.SECRETARIAT, "Secretary General"),
+    ):
         _ensure_second_factor(session, _ensure_user(session, email, name, role=role, title=title))
     for demo in FOUNDERS + CANDIDATES:
         park = session.scalar(select(Park).where(Park.name_latin == demo.name_latin))
         if park is None:
             park = create_park(
-                session, None, name_latin=demo.name_latin, name_native=demo.name_native, country=demo.country,
-                city=demo.city, website=demo.website, status=demo.status,
+                session,
+                None,
+                name_latin=demo.name_latin,
+                name_native=demo.name_native,
+                country=demo.country,
+                city=demo.city,
+                website=demo.website,
+                status=demo.status,
                 member_since=FOUNDED if demo.status == ParkStatus.MEMBER else None,
-                reason="Founding member: memorandum of 28 September 2022" if demo.status == ParkStatus.MEMBER
+                reason="Founding member: memorandum of 28 September 2022"
+                if demo.status == ParkStatus.MEMBER
                 else "Candidate: took part in the 2022 exhibition",
             )
         (delegate, delegate_title), (signatory, signatory_title) = demo.delegate, demo.signatory
-        _ensure_user(session, demo_email("delegate", demo), delegate, title=delegate_title,
-                     park=park, delegate=True)
-        _ensure_user(session, demo_email("signatory", demo), signatory, title=signatory_title,
-                     park=park, signatory=True)
+        _ensure_user(
+            session,
+            demo_email("delegate", demo),
+            delegate,
+            title=delegate_title,
+            park=park,
+            delegate=True,
+        )
+        _ensure_user(
+            session,
+            demo_email("signatory", demo),
+            signatory,
+            title=signatory_title,
+            park=park,
+            signatory=True,
+        )
 
 
 def _seed_membership(session: Session) -> None:

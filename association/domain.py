@@ -73,22 +73,35 @@ def _refuse_overlong_text(session: Session, _flush_context, _instances) -> None:
     """Text longer than its column is refused plainly, whoever the caller: the forms check
     lengths, but the command line and tests call domain functions directly, and PostgreSQL
     would answer with an error (SQLite would even keep the text)."""
-    for model, is_new in itertools.chain(((m, True) for m in session.new), ((m, False) for m in session.dirty)):
+    for model, is_new in itertools.chain(
+        ((m, True) for m in session.new), ((m, False) for m in session.dirty)
+    ):
         state = inspect(model)
         for key, length in _text_limits(state.mapper):
             value = state.dict.get(key)
             # Of a changed model, only the changed text: older rows are not refused for what they hold.
-            if (isinstance(value, str) and len(value) > length
-                    and (is_new or state.attrs[key].history.has_changes())):
-                raise Invalid(_("%(field)s is too long: at most %(length)d characters.",
-                                field=key.replace("_", " ").capitalize(), length=length))
+            if (
+                isinstance(value, str)
+                and len(value) > length
+                and (is_new or state.attrs[key].history.has_changes())
+            ):
+                raise Invalid(
+                    _(
+                        "%(field)s is too long: at most %(length)d characters.",
+                        field=key.replace("_", " ").capitalize(),
+                        length=length,
+                    )
+                )
 
 
 @functools.cache
 def _text_limits(mapper: Mapper) -> tuple[tuple[str, int], ...]:
-    return tuple((attribute.key, column.type.length) for attribute in mapper.column_attrs
-                 for column in attribute.columns[:1]
-                 if isinstance(column.type, String) and column.type.length)
+    return tuple(
+        (attribute.key, column.type.length)
+        for attribute in mapper.column_attrs
+        for column in attribute.columns[:1]
+        if isinstance(column.type, String) and column.type.length
+    )
 
 
 P = ParamSpec("P")

@@ -40,7 +40,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_page(400, _("The form had expired or was not sent from this site. Please go back, reload the page and try again."))
+        return error_page(
+            400,
+            _(
+                "The form had expired or was not sent from this site. Please go back, reload the page and try again."
+            ),
+        )
 
     @app.errorhandler(413)
     def too_large(error):
@@ -53,7 +58,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_page(error.code or 500, error.description if error.code not in (404, 500) else None)
+        return error_page(
+            error.code or 500, error.description if error.code not in (404, 500) else None
+        )
 
     @app.errorhandler(500)
     def server_error(error):

@@ -1,5 +1,7 @@
 """The Flask extensions, created here and bound to the app in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -33,3 +35,10 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 bootstrap = Bootstrap5()
+
+# The base of every model. Flask-SQLAlchemy builds db.Model at run time, which a type checker
+# cannot see through; it is our Base with Flask-SQLAlchemy's extras, so checkers are told so.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -16,15 +16,50 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"]
-)
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+).enable(["table", "strikethrough"])
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-    "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+}
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -50,7 +85,8 @@ _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 # Link targets: inline [text](target), reference definitions [label]: target, autolinks <target>.
 _LINK_TARGET = re.compile(
-    r"(?P<lead>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|<)(?P<target>(?:[^\s()<>]|\([^\s()<>]*\))+)", re.MULTILINE
+    r"(?P<lead>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|<)(?P<target>(?:[^\s()<>]|\([^\s()<>]*\))+)",
+    re.MULTILINE,
 )
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
@@ -70,6 +106,11 @@ def clean_markdown_source(text: str | None) -> str:
         text = _CONTAINERS.sub("", text)
         text = _COMMENT.sub("", text)
         text = _TAG.sub("", text)
-    text = _LINK_TARGET.sub(lambda m: m.group("lead") + ("#" if _is_bad_target(m.group("target")) else m.group("target")), text)
+    text = _LINK_TARGET.sub(
+        lambda m: (
+            m.group("lead") + ("#" if _is_bad_target(m.group("target")) else m.group("target"))
+        ),
+        text,
+    )
     # Left over in plain text ("javascript:alert(1)" written out) it is harmless, but say it cannot work.
     return re.sub(r"(?i)\b(java|vb)script\s*:", r"\1script-removed ", text).strip()

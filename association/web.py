@@ -13,20 +13,28 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from association.audit.log import current_origin
 
 # Only our own origin; no inline script or style. Bootstrap's CSS draws its icons from data: URIs.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
-SECOND_FACTOR_EXEMPT = {"auth.enrol_second_factor", "auth.logout", "static", "bootstrap.static", "main.healthz"}
+SECOND_FACTOR_EXEMPT = {
+    "auth.enrol_second_factor",
+    "auth.logout",
+    "static",
+    "bootstrap.static",
+    "main.healthz",
+}
 
 
 def register(app: Flask) -> None:
@@ -50,7 +58,11 @@ def register(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No text field holds a NUL; PostgreSQL refuses one with an error (a 500): refuse it plainly.
-        sources = [request.args, request.form] if request.method in ("POST", "PUT", "PATCH") else [request.args]
+        sources = (
+            [request.args, request.form]
+            if request.method in ("POST", "PUT", "PATCH")
+            else [request.args]
+        )
         if any("\x00" in value for source in sources for _key, value in source.items(multi=True)):
             abort(400, _("The request contains a character that is not allowed (NUL)."))
 
@@ -69,9 +81,12 @@ def register(app: Flask) -> None:
     @app.before_request
     def require_second_factor():
         # Staff without a second factor may only set one up (or sign out) until they have.
-        if (current_user.is_authenticated and current_user.must_use_second_factor
-                and not current_user.has_second_factor
-                and request.endpoint not in SECOND_FACTOR_EXEMPT):
+        if (
+            current_user.is_authenticated
+            and current_user.must_use_second_factor
+            and not current_user.has_second_factor
+            and request.endpoint not in SECOND_FACTOR_EXEMPT
+        ):
             return redirect(url_for("auth.enrol_second_factor"))
 
     @app.before_request
@@ -103,9 +118,12 @@ def current_timezone() -> str:
 def nav_links() -> list[tuple[str, str]]:
     """The public pages in the main navigation; each area adds its own as it lands."""
     # Home is the brand on the left.
-    links = [("membership.directory", _("Members")),
-             ("voting.initiative_list", _("Initiatives")), ("memoranda.register", _("Memoranda")),
-             ("documents.verify", _("Verify"))]
+    links = [
+        ("membership.directory", _("Members")),
+        ("voting.initiative_list", _("Initiatives")),
+        ("memoranda.register", _("Memoranda")),
+        ("documents.verify", _("Verify")),
+    ]
     if current_user.is_authenticated:
         links.insert(2, ("meetings.meeting_list", _("Meetings")))
     else:

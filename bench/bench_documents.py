@@ -78,9 +78,16 @@ def certificate_html() -> str:
 
 def memorandum_html(words: int = 4100) -> str:
     chance = random.Random(2022)
-    paragraphs = [" ".join(chance.choice(WORDS) for _ in range(90)).capitalize() + "." for _ in range(words // 90)]
+    paragraphs = [
+        " ".join(chance.choice(WORDS) for _ in range(90)).capitalize() + "."
+        for _ in range(words // 90)
+    ]
     articles = [paragraphs[i : i + 4] for i in range(0, len(paragraphs), 4)]
-    return _templates().from_string(MEMORANDUM).render(**pdf_context(verify_url=VERIFY_URL, parks=PARKS, articles=articles))
+    return (
+        _templates()
+        .from_string(MEMORANDUM)
+        .render(**pdf_context(verify_url=VERIFY_URL, parks=PARKS, articles=articles))
+    )
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
@@ -114,13 +121,22 @@ def main() -> None:
     for warning in system_warnings():
         print(f"WARNING: {warning}")
     certificate, memorandum = certificate_html(), memorandum_html()
-    print(f"certificate: {pages(render.render_pdf(certificate))} page(s); memorandum: {pages(render.render_pdf(memorandum))} page(s)")
+    print(
+        f"certificate: {pages(render.render_pdf(certificate))} page(s); memorandum: {pages(render.render_pdf(memorandum))} page(s)"
+    )
 
     print("\nrender (median ms)            shared FontConfiguration   fresh one per render   ratio")
-    for name, html, runs in (("certificate, 1 page", certificate, 30), ("memorandum, 10 pages", memorandum, 7)):
+    for name, html, runs in (
+        ("certificate, 1 page", certificate, 30),
+        ("memorandum, 10 pages", memorandum, 7),
+    ):
         shared = median_ms(lambda html=html: render.render_pdf(html), runs)
-        fresh = median_ms(lambda html=html: render.render_pdf(html, font_config=FontConfiguration()), runs)
-        print(f"  {name:<27} {shared:>10.1f}               {fresh:>10.1f}          {fresh / shared:>5.2f}")
+        fresh = median_ms(
+            lambda html=html: render.render_pdf(html, font_config=FontConfiguration()), runs
+        )
+        print(
+            f"  {name:<27} {shared:>10.1f}               {fresh:>10.1f}          {fresh / shared:>5.2f}"
+        )
 
     with tempfile.TemporaryDirectory() as instance:
         signer = load_signer({}, Path(instance))
@@ -129,12 +145,22 @@ def main() -> None:
         altered = bytearray(sealed)
         altered[len(unsigned) // 2] ^= 1
         print("\nseal and check (median ms)")
-        print(f"  seal_pdf, certificate         {median_ms(lambda: seal_pdf(unsigned, signer), 30):>8.1f}")
-        print(f"  check_pdf, sealed             {median_ms(lambda: check_pdf(sealed, signer.signing_cert), 30):>8.1f}")
-        print(f"  check_pdf, one byte changed   {median_ms(lambda: check_pdf(bytes(altered), signer.signing_cert), 30):>8.1f}")
-        print(f"  check_pdf, unsigned           {median_ms(lambda: check_pdf(unsigned, signer.signing_cert), 30):>8.1f}")
+        print(
+            f"  seal_pdf, certificate         {median_ms(lambda: seal_pdf(unsigned, signer), 30):>8.1f}"
+        )
+        print(
+            f"  check_pdf, sealed             {median_ms(lambda: check_pdf(sealed, signer.signing_cert), 30):>8.1f}"
+        )
+        print(
+            f"  check_pdf, one byte changed   {median_ms(lambda: check_pdf(bytes(altered), signer.signing_cert), 30):>8.1f}"
+        )
+        print(
+            f"  check_pdf, unsigned           {median_ms(lambda: check_pdf(unsigned, signer.signing_cert), 30):>8.1f}"
+        )
         big = seal_pdf(render.render_pdf(memorandum), signer)
-        print(f"  check_pdf, 10-page memorandum {median_ms(lambda: check_pdf(big, signer.signing_cert), 10):>8.1f}")
+        print(
+            f"  check_pdf, 10-page memorandum {median_ms(lambda: check_pdf(big, signer.signing_cert), 10):>8.1f}"
+        )
 
     print("\nresident memory, 100 certificate renders (MB)   before    after")
     before = rss_mb()

@@ -43,7 +43,9 @@ def long_text(words: int = 5400) -> str:
     per_article = len(ARTICLE.split()) * 4
     articles = []
     for n in range(1, words // per_article + 1):
-        articles.append(f"## Article {n}. Cooperation in area {n}\n\n" + "\n\n".join([ARTICLE * 2] * 2))
+        articles.append(
+            f"## Article {n}. Cooperation in area {n}\n\n" + "\n\n".join([ARTICLE * 2] * 2)
+        )
     return "\n\n".join(articles)
 
 
@@ -68,13 +70,29 @@ def make_signatories(session, password: str, parks: list | None = None):
     from association.auth.service import create_user
     from association.parks.service import create_park
 
-    secretariat, _ = create_user(session, None, email="memoranda-secretary@bench.example", full_name="Secretary",
-                                 role=Role.SECRETARIAT, password=password)
-    parks = parks or [create_park(session, None, name_latin=f"Bench Park {n + 1}", country="KZ") for n in range(6)]
+    secretariat, _ = create_user(
+        session,
+        None,
+        email="memoranda-secretary@bench.example",
+        full_name="Secretary",
+        role=Role.SECRETARIAT,
+        password=password,
+    )
+    parks = parks or [
+        create_park(session, None, name_latin=f"Bench Park {n + 1}", country="KZ") for n in range(6)
+    ]
     signatories = []
     for n, park in enumerate(parks[:6]):
-        user, _ = create_user(session, None, email=f"signatory{n}@bench.example", full_name=f"Signatory {n + 1}",
-                              title="Director", park=park, signatory=True, password=password)
+        user, _ = create_user(
+            session,
+            None,
+            email=f"signatory{n}@bench.example",
+            full_name=f"Signatory {n + 1}",
+            title="Director",
+            park=park,
+            signatory=True,
+            password=password,
+        )
         signatories.append(user)
     return secretariat, signatories
 
@@ -83,19 +101,32 @@ def signed_memorandum(session, signatories, text: str, password: str, n: int):
     """A memorandum of the six parties, circulated and signed by all: ready to issue."""
     from association.memoranda import service
 
-    memorandum = service.create_memorandum(session, None, title=f"Bench memorandum {n}", place="Astana",
-                                           texts={"en": text})
+    memorandum = service.create_memorandum(
+        session, None, title=f"Bench memorandum {n}", place="Astana", texts={"en": text}
+    )
     for user in signatories:
         service.add_member_party(session, None, memorandum, user.park)
     service.circulate(session, None, memorandum)
     for party, user in zip(memorandum.parties, signatories, strict=True):
-        service.sign(session, user, memorandum, party_id=party.id,
-                     circulation_id=memorandum.current_circulation.id, full_name=user.full_name,
-                     title="Director", consent=True, password=password, ip="192.0.2.1", user_agent="bench")
+        service.sign(
+            session,
+            user,
+            memorandum,
+            party_id=party.id,
+            circulation_id=memorandum.current_circulation.id,
+            full_name=user.full_name,
+            title="Director",
+            consent=True,
+            password=password,
+            ip="192.0.2.1",
+            user_agent="bench",
+        )
     return memorandum
 
 
-def time_issue(session, secretariat, signatories, password: str, *, runs: int, words: int) -> IssueTiming:
+def time_issue(
+    session, secretariat, signatories, password: str, *, runs: int, words: int
+) -> IssueTiming:
     """Issues runs + 1 memoranda (the first a warm-up) and renders each one's HTML with WeasyPrint
     alone (a FontConfiguration of its own, as anyone would call it); medians of the runs."""
     import weasyprint
@@ -130,14 +161,26 @@ def time_issue(session, secretariat, signatories, password: str, *, runs: int, w
     finally:
         documents.issue_document = real_issue_document
     pages = len(PdfReader(io.BytesIO(issued.document.content)).pages)
-    return IssueTiming(median_ms(issue_times), median_ms(weasy_times), len(issue_times), pages,
-                       len(text.split()), issued.document.size, issued.id)
+    return IssueTiming(
+        median_ms(issue_times),
+        median_ms(weasy_times),
+        len(issue_times),
+        pages,
+        len(text.split()),
+        issued.document.size,
+        issued.id,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--words", type=int, default=3300, help="about ten pages with the cover, signatures and trail")
+    parser.add_argument(
+        "--words",
+        type=int,
+        default=3300,
+        help="about ten pages with the cover, signatures and trail",
+    )
     args = parser.parse_args()
 
     from association import create_app
@@ -146,11 +189,19 @@ def main() -> None:
     from association.extensions import db
 
     folder = Path(tempfile.mkdtemp(prefix="bench-memoranda-"))
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "WTF_CSRF_ENABLED": False, "MAIL_SERVER": None, "LOG_LEVEL": "WARNING", "BASE_URL": "http://localhost",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(folder / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_SERVER": None,
+            "LOG_LEVEL": "WARNING",
+            "BASE_URL": "http://localhost",
+        }
+    )
     password = "bench password for the signatories"
 
     with app.app_context():
@@ -158,7 +209,9 @@ def main() -> None:
         db.session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
         db.session.commit()
         secretariat, signatories = make_signatories(db.session, password)
-        timing = time_issue(db.session, secretariat, signatories, password, runs=args.runs, words=args.words)
+        timing = time_issue(
+            db.session, secretariat, signatories, password, runs=args.runs, words=args.words
+        )
         reader_email = signatories[0].email
 
     client = app.test_client()
@@ -168,7 +221,8 @@ def main() -> None:
         started = time.perf_counter()
         response = client.get(f"/memoranda/{timing.memorandum_id}.pdf")
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200 and response.data[:5] == b"%PDF-", response.status_code
+        assert response.status_code == 200, response.status_code
+        assert response.data[:5] == b"%PDF-"
         if n:
             download_times.append(elapsed)
     shutil.rmtree(folder, ignore_errors=True)
@@ -176,13 +230,19 @@ def main() -> None:
     issue_ms, weasy_ms, download_ms = timing.issue_ms, timing.weasy_ms, median_ms(download_times)
     overhead = (issue_ms - weasy_ms) / weasy_ms * 100
     speedup = issue_ms / download_ms
-    print(f"memorandum: {timing.pages} pages, {timing.words} words, 6 parties, {timing.size / 1024:.0f} KiB sealed")
+    print(
+        f"memorandum: {timing.pages} pages, {timing.words} words, 6 parties, {timing.size / 1024:.0f} KiB sealed"
+    )
     print(f"issue (render + seal + store, end to end), median of {args.runs}: {issue_ms:8.1f} ms")
     print(f"WeasyPrint alone, same HTML, median of {args.runs}:           {weasy_ms:8.1f} ms")
     print(f"download of the issued PDF, median of 49:             {download_ms:8.2f} ms")
-    print(f"overhead of issuing over WeasyPrint: {overhead:+.1f} %  (target <= 25 %)  "
-          f"{'OK' if overhead <= 25 else 'OVER'}")
-    print(f"download is {speedup:.0f}x faster than issuing  (target >= 20x)  {'OK' if speedup >= 20 else 'UNDER'}")
+    print(
+        f"overhead of issuing over WeasyPrint: {overhead:+.1f} %  (target <= 25 %)  "
+        f"{'OK' if overhead <= 25 else 'OVER'}"
+    )
+    print(
+        f"download is {speedup:.0f}x faster than issuing  (target >= 20x)  {'OK' if speedup >= 20 else 'UNDER'}"
+    )
 
 
 if __name__ == "__main__":

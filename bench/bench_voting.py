@@ -67,9 +67,16 @@ def prepare(database_url: str, instance: Path, parks: int, secret_key: str) -> i
     from association.parks.service import create_park
     from association.voting.service import create_initiative, open_vote
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
-                      "INSTANCE_PATH": str(instance), "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": secret_key,
+            "LOG_LEVEL": "WARNING",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         db.create_all()
         db.session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
@@ -78,9 +85,18 @@ def prepare(database_url: str, instance: Path, parks: int, secret_key: str) -> i
         create_minimal_members(db.engine, [f"delegate{n}@bench.example" for n in range(parks)])
         for n in range(parks):
             park = create_park(db.session, None, name_latin=f"Bench Park {n}", country="KZ")
-            create_user(db.session, None, email=f"delegate{n}@bench.example", full_name=f"Delegate {n}", park=park,
-                        delegate=True, password=PASSWORD)
-        initiative = create_initiative(db.session, None, title="Benchmark initiative", changes_allowed=True)
+            create_user(
+                db.session,
+                None,
+                email=f"delegate{n}@bench.example",
+                full_name=f"Delegate {n}",
+                park=park,
+                delegate=True,
+                password=PASSWORD,
+            )
+        initiative = create_initiative(
+            db.session, None, title="Benchmark initiative", changes_allowed=True
+        )
         open_vote(db.session, None, initiative, closes_at=utcnow() + timedelta(days=1))
         initiative_id = initiative.id
         db.session.remove()
@@ -95,7 +111,12 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
     (workdir / "sign_in_stack.py").write_text(textwrap.dedent(SIGN_IN_STACK))
     (workdir / "minimal_signed_in_app.py").write_text(textwrap.dedent(MINIMAL_SIGNED_IN_APP))
     (workdir / "lean_vote_app.py").write_text(textwrap.dedent(LEAN_VOTE_APP))
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
+        "LOG_LEVEL": "WARNING",
+    }
     ours = Server("association:create_app()", ROOT, env)
     minimal = Server("minimal_app:app", workdir, env)
     signed_in = Server("minimal_signed_in_app:app", workdir, env)
@@ -105,32 +126,64 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
         for server in servers:
             server.wait_ready("/healthz" if server is ours else "/")
         page = f"/initiatives/{initiative_id}"
-        sessions = [sign_in(ours.port, f"delegate{n}@bench.example", page) for n in range(args.parks)]
+        sessions = [
+            sign_in(ours.port, f"delegate{n}@bench.example", page) for n in range(args.parks)
+        ]
         # Each park's For, then each park's Against: every POST changes that park's ballot. The
         # lean vote shares our sign-in cookies (the same secret key and session format).
-        votes = [Req("POST", f"{page}/vote", cookie, {"choice": choice, "csrf_token": token}, group=n)
-                 for choice in ("for", "against") for n, (cookie, token) in enumerate(sessions)]
-        inserts = [Req("POST", "/rows", form={"value": f"row {n}"}, group=n) for n in range(args.connections)]
-        members = [sign_in(signed_in.port, f"delegate{n}@bench.example", "/rows") for n in range(args.parks)]
-        signed_in_inserts = [Req("POST", "/rows", cookie, {"value": f"row {n}", "csrf_token": token}, group=n)
-                             for n, (cookie, token) in enumerate(members)]
-        loads = {"ours": (ours, votes, 303), "minimal": (minimal, inserts, 201),
-                 "signed_in": (signed_in, signed_in_inserts, 201), "lean": (lean, votes, 303)}
+        votes = [
+            Req("POST", f"{page}/vote", cookie, {"choice": choice, "csrf_token": token}, group=n)
+            for choice in ("for", "against")
+            for n, (cookie, token) in enumerate(sessions)
+        ]
+        inserts = [
+            Req("POST", "/rows", form={"value": f"row {n}"}, group=n)
+            for n in range(args.connections)
+        ]
+        members = [
+            sign_in(signed_in.port, f"delegate{n}@bench.example", "/rows")
+            for n in range(args.parks)
+        ]
+        signed_in_inserts = [
+            Req("POST", "/rows", cookie, {"value": f"row {n}", "csrf_token": token}, group=n)
+            for n, (cookie, token) in enumerate(members)
+        ]
+        loads = {
+            "ours": (ours, votes, 303),
+            "minimal": (minimal, inserts, 201),
+            "signed_in": (signed_in, signed_in_inserts, 201),
+            "lean": (lean, votes, 303),
+        }
 
         def measure(name, duration):
             server, requests, expected = loads[name]
-            result = load(server.port, requests, expected, duration=duration, threads=args.threads,
-                          connections=args.connections, workdir=workdir, use_wrk=args.use_wrk)
+            result = load(
+                server.port,
+                requests,
+                expected,
+                duration=duration,
+                threads=args.threads,
+                connections=args.connections,
+                workdir=workdir,
+                use_wrk=args.use_wrk,
+            )
             if result.unexpected:
-                raise RuntimeError(f"{result.unexpected} requests to {name} failed: {dict(result.statuses)}")
+                raise RuntimeError(
+                    f"{result.unexpected} requests to {name} failed: {dict(result.statuses)}"
+                )
             return result.rps
 
         for name in loads:  # warm-up
             measure(name, 2)
         # Rounds of each, in turn: a machine whose speed drifts (a shared virtual machine) then
         # slows all alike, and each round's ratios compare neighbours in time.
-        rounds = [{name: measure(name, args.duration / args.rounds) for name in ("minimal", "ours", "signed_in", "lean")}
-                  for _ in range(args.rounds)]
+        rounds = [
+            {
+                name: measure(name, args.duration / args.rounds)
+                for name in ("minimal", "ours", "signed_in", "lean")
+            }
+            for _ in range(args.rounds)
+        ]
     finally:
         for server in servers:
             server.stop()
@@ -139,34 +192,62 @@ def run(label: str, database_url: str, workdir: Path, args) -> None:
         """The median round's figures and ratio, and every round's ratio."""
         ratios = [r[numerator] / r[denominator] for r in rounds]
         middle = sorted(rounds, key=lambda r: r[numerator] / r[denominator])[len(rounds) // 2]
-        return middle[numerator], middle[denominator], middle[numerator] / middle[denominator], \
-            ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        return (
+            middle[numerator],
+            middle[denominator],
+            middle[numerator] / middle[denominator],
+            ", ".join(f"{ratio:.2f}" for ratio in ratios),
+        )
 
     ours_rps, minimal_rps, ratio, each = median("ours", "minimal")
-    print(f"{label:<11} vote endpoint {ours_rps:8.1f} req/s   minimal insert {minimal_rps:8.1f} req/s   "
-          f"ratio ours/minimal {ratio:5.2f} (median of {len(rounds)} rounds: {each})", flush=True)
-    for name, what in (("signed_in", "(for scale) the minimal insert signed in, with CSRF"),
-                       ("lean", "(the bound) the leanest vote this stack allows")):
+    print(
+        f"{label:<11} vote endpoint {ours_rps:8.1f} req/s   minimal insert {minimal_rps:8.1f} req/s   "
+        f"ratio ours/minimal {ratio:5.2f} (median of {len(rounds)} rounds: {each})",
+        flush=True,
+    )
+    for name, what in (
+        ("signed_in", "(for scale) the minimal insert signed in, with CSRF"),
+        ("lean", "(the bound) the leanest vote this stack allows"),
+    ):
         rps, _, ratio, each = median(name, "minimal")
-        print(f"{'':<11} {what} {rps:8.1f} req/s   ratio it/minimal {ratio:5.2f} (median: {each})   "
-              f"ours/it {median('ours', name)[2]:5.2f}", flush=True)
+        print(
+            f"{'':<11} {what} {rps:8.1f} req/s   ratio it/minimal {ratio:5.2f} (median: {each})   "
+            f"ours/it {median('ours', name)[2]:5.2f}",
+            flush=True,
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=15, help="seconds of load per app (default 15)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of each app in turn (default 3)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--duration", type=float, default=15, help="seconds of load per app (default 15)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of each app in turn (default 3)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="open connections (default 16)")
-    parser.add_argument("--parks", type=int, default=40, help="member parks, one signed-in delegate each (default 40)")
+    parser.add_argument(
+        "--parks",
+        type=int,
+        default=40,
+        help="member parks, one signed-in delegate each (default 40)",
+    )
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--python-load", action="store_true", help="use Python threads even if wrk is there")
+    parser.add_argument(
+        "--python-load", action="store_true", help="use Python threads even if wrk is there"
+    )
     args = parser.parse_args()
     args.use_wrk = bool(wrk_path()) and not args.python_load
     handle_termination()
     method = f"wrk, {args.threads} threads" if args.use_wrk else "Python threads (wrk not found)"
-    print(f"{args.duration:.0f} s of POSTs per app, {method}, {args.connections} connections, "
-          f"gunicorn --workers 2 on 127.0.0.1, votes spread over {args.parks} parks", flush=True)
+    print(
+        f"{args.duration:.0f} s of POSTs per app, {method}, {args.connections} connections, "
+        f"gunicorn --workers 2 on 127.0.0.1, votes spread over {args.parks} parks",
+        flush=True,
+    )
 
     with workspace("bench-voting-") as folder:
         workdir = folder / "sqlite"

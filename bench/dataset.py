@@ -50,9 +50,16 @@ class DataSet:
 
 
 def app_config(database_url: str, instance: Path, secret_key: str) -> dict:
-    return {"SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
-            "INSTANCE_PATH": str(instance), "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING",
-            "PASSWORD_HASH_METHOD": CHEAP_HASH, "MAIL_SERVER": None, "BASE_URL": "http://127.0.0.1"}
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret_key,
+        "LOG_LEVEL": "WARNING",
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
+        "MAIL_SERVER": None,
+        "BASE_URL": "http://127.0.0.1",
+    }
 
 
 def _bulk(session, model, rows: list[dict]) -> list[int]:
@@ -61,9 +68,11 @@ def _bulk(session, model, rows: list[dict]) -> list[int]:
 
     ids: list[int] = []
     for start in range(0, len(rows), 2000):
-        batch = rows[start:start + 2000]
+        batch = rows[start : start + 2000]
         if hasattr(model, "id"):
-            ids += session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), batch).all()
+            ids += session.scalars(
+                insert(model).returning(model.id, sort_by_parameter_order=True), batch
+            ).all()
         else:
             session.execute(insert(model), batch)
     return ids
@@ -130,23 +139,51 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         # Parks and their delegates, through the application (audited, passwords set).
         parks = []
         for n in range(PARKS):
-            parks.append(create_park(session, None, name_latin=f"Technopark {n + 1:03d}", country=COUNTRIES[n % 7],
-                                     city=f"City {n % 40}", website=f"https://park{n + 1}.example"))
+            parks.append(
+                create_park(
+                    session,
+                    None,
+                    name_latin=f"Technopark {n + 1:03d}",
+                    country=COUNTRIES[n % 7],
+                    city=f"City {n % 40}",
+                    website=f"https://park{n + 1}.example",
+                )
+            )
         delegates = []
         for n, park in enumerate(parks):
-            user, _ = create_user(session, None, email=f"delegate{n}@bench.example", full_name=f"Delegate {n + 1}",
-                                  title="Director", park=park, delegate=True, password=PASSWORD)
+            user, _ = create_user(
+                session,
+                None,
+                email=f"delegate{n}@bench.example",
+                full_name=f"Delegate {n + 1}",
+                title="Director",
+                park=park,
+                delegate=True,
+                password=PASSWORD,
+            )
             delegates.append(user.email)
         secretariat, signatories = make_signatories(session, PASSWORD, parks[:6])
         phase(f"{PARKS} parks, {PARKS + 7} users through the application")
 
         # The other members: staff of the parks without a role in the benchmark.
         password_hash = generate_password_hash(PASSWORD, method=CHEAP_HASH)
-        _bulk(session, User, [
-            {"email": f"member{n}@bench.example", "full_name": f"Member {n + 1}", "title": "Manager",
-             "password_hash": password_hash, "role": Role.MEMBER, "park_id": parks[n % PARKS].id,
-             "session_token": secrets.token_hex(16), "created_at": now}
-            for n in range(USERS - PARKS - 7)])
+        _bulk(
+            session,
+            User,
+            [
+                {
+                    "email": f"member{n}@bench.example",
+                    "full_name": f"Member {n + 1}",
+                    "title": "Manager",
+                    "password_hash": password_hash,
+                    "role": Role.MEMBER,
+                    "park_id": parks[n % PARKS].id,
+                    "session_token": secrets.token_hex(16),
+                    "created_at": now,
+                }
+                for n in range(USERS - PARKS - 7)
+            ],
+        )
         session.commit()
         phase(f"{USERS - PARKS - 7} users in bulk")
 
@@ -159,10 +196,14 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         closes = now + timedelta(days=7)
         opened = []
         for n in range(OPEN_VOTES + 2):
-            initiative = create_initiative(session, None, title=f"Open question {n + 1}",
-                                           summary="Whether the association should do this.",
-                                           body_markdown="## Proposal\n\nThe secretariat proposes **this**.\n" * 5,
-                                           changes_allowed=n < OPEN_VOTES)
+            initiative = create_initiative(
+                session,
+                None,
+                title=f"Open question {n + 1}",
+                summary="Whether the association should do this.",
+                body_markdown="## Proposal\n\nThe secretariat proposes **this**.\n" * 5,
+                changes_allowed=n < OPEN_VOTES,
+            )
             open_vote(session, None, initiative, closes_at=closes + timedelta(hours=n))
             opened.append(initiative.id)
         phase(f"{OPEN_VOTES + 2} votes opened ({PARKS} electors each)")
@@ -171,21 +212,35 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         rows = []
         for n in range(INITIATIVES - len(opened)):
             kind = (InitiativeKind.GENERAL, InitiativeKind.BUDGET, InitiativeKind.PROGRAMME)[n % 3]
-            row = {"title": f"Past question {n + 1}", "summary": "A question of the association's past.",
-                   "body_markdown": "The secretariat proposed this.\n" * 10, "kind": kind,
-                   "created_at": now - timedelta(days=3000 - n // 2), "updated_at": now - timedelta(days=3000 - n // 2),
-                   "quorum_numerator": 1, "quorum_denominator": 2}
+            row = {
+                "title": f"Past question {n + 1}",
+                "summary": "A question of the association's past.",
+                "body_markdown": "The secretariat proposed this.\n" * 10,
+                "kind": kind,
+                "created_at": now - timedelta(days=3000 - n // 2),
+                "updated_at": now - timedelta(days=3000 - n // 2),
+                "quorum_numerator": 1,
+                "quorum_denominator": 2,
+            }
             if n < 4_500:
                 closed_at = now - timedelta(days=3000 - n // 2 - 7)
-                row.update(status=InitiativeStatus.CLOSED, opens_at=closed_at - timedelta(days=7),
-                           opened_at=closed_at - timedelta(days=7), closes_at=closed_at, closed_at=closed_at)
+                row.update(
+                    status=InitiativeStatus.CLOSED,
+                    opens_at=closed_at - timedelta(days=7),
+                    opened_at=closed_at - timedelta(days=7),
+                    closes_at=closed_at,
+                    closed_at=closed_at,
+                )
             elif n < 4_800:
                 row.update(status=InitiativeStatus.CANCELLED)
             elif n < 4_900:
                 row.update(status=InitiativeStatus.DRAFT)
             else:
-                row.update(status=InitiativeStatus.SCHEDULED, opens_at=now + timedelta(days=30 + n % 30),
-                           closes_at=now + timedelta(days=40 + n % 30))
+                row.update(
+                    status=InitiativeStatus.SCHEDULED,
+                    opens_at=now + timedelta(days=30 + n % 30),
+                    closes_at=now + timedelta(days=40 + n % 30),
+                )
             rows.append(row)
         ids = _bulk(session, Initiative, rows)
         closed = ids[:4_500]
@@ -193,20 +248,34 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         for index, initiative_id in enumerate(closed):
             cast = chance.randint(PARKS // 2, PARKS)
             yes = chance.randint(0, cast)
-            results.append({"initiative_id": initiative_id, "outcome": Outcome.PASSED if yes * 2 > cast else
-                            Outcome.REJECTED, "reason": "majority_met" if yes * 2 > cast else "majority_not_met",
-                            "tallies_json": f'{{"for": {yes}, "against": {cast - yes}, "abstain": 0}}',
-                            "ballots_cast": cast, "electorate_size": PARKS, "digest": "0" * 64,
-                            "closed_at": rows[index]["closed_at"]})
+            results.append(
+                {
+                    "initiative_id": initiative_id,
+                    "outcome": Outcome.PASSED if yes * 2 > cast else Outcome.REJECTED,
+                    "reason": "majority_met" if yes * 2 > cast else "majority_not_met",
+                    "tallies_json": f'{{"for": {yes}, "against": {cast - yes}, "abstain": 0}}',
+                    "ballots_cast": cast,
+                    "electorate_size": PARKS,
+                    "digest": "0" * 64,
+                    "closed_at": rows[index]["closed_at"],
+                }
+            )
             if index >= len(closed) - 100:  # the latest hundred keep their electorate and ballots
                 for p, park in enumerate(parks):
                     electorate.append({"initiative_id": initiative_id, "park_id": park.id})
                     if p < cast:
-                        ballots.append({"initiative_id": initiative_id, "park_id": park.id,
-                                        "choice": "for" if p < yes else "against",
-                                        "cast_by_user_id": None, "receipt_code": f"R{initiative_id}-{park.id}",
-                                        "cast_at": rows[index]["closed_at"], "updated_at": rows[index]["closed_at"],
-                                        "changes": 0})
+                        ballots.append(
+                            {
+                                "initiative_id": initiative_id,
+                                "park_id": park.id,
+                                "choice": "for" if p < yes else "against",
+                                "cast_by_user_id": None,
+                                "receipt_code": f"R{initiative_id}-{park.id}",
+                                "cast_at": rows[index]["closed_at"],
+                                "updated_at": rows[index]["closed_at"],
+                                "changes": 0,
+                            }
+                        )
         _bulk(session, VoteResult, results)
         _bulk(session, ElectorateMember, electorate)
         _bulk(session, Ballot, ballots)
@@ -217,17 +286,55 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         rows = []
         for n in range(MEETINGS):
             starts = now + timedelta(days=(n - 420) * 7)
-            status = MeetingStatus.HELD if n < 400 else MeetingStatus.CANCELLED if n < 420 else MeetingStatus.SCHEDULED
-            rows.append({"kind": (MeetingKind.GENERAL_ASSEMBLY, MeetingKind.BOARD, MeetingKind.WORKING_GROUP)[n % 3],
-                         "title": f"Meeting {n + 1}", "starts_at": starts, "ends_at": starts + timedelta(hours=3),
-                         "timezone": "Asia/Almaty", "place": "Astana", "status": status,
-                         "held_at": starts if status == MeetingStatus.HELD else None,
-                         "created_at": starts - timedelta(days=30), "updated_at": starts - timedelta(days=30)})
+            status = (
+                MeetingStatus.HELD
+                if n < 400
+                else MeetingStatus.CANCELLED
+                if n < 420
+                else MeetingStatus.SCHEDULED
+            )
+            rows.append(
+                {
+                    "kind": (
+                        MeetingKind.GENERAL_ASSEMBLY,
+                        MeetingKind.BOARD,
+                        MeetingKind.WORKING_GROUP,
+                    )[n % 3],
+                    "title": f"Meeting {n + 1}",
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(hours=3),
+                    "timezone": "Asia/Almaty",
+                    "place": "Astana",
+                    "status": status,
+                    "held_at": starts if status == MeetingStatus.HELD else None,
+                    "created_at": starts - timedelta(days=30),
+                    "updated_at": starts - timedelta(days=30),
+                }
+            )
         ids = _bulk(session, Meeting, rows)
-        _bulk(session, AgendaItem, [{"meeting_id": meeting_id, "position": p, "title": f"Item {p}"}
-                                    for meeting_id in ids for p in range(1, 5)])
-        _bulk(session, Attendance, [{"meeting_id": meeting_id, "park_id": park.id, "status": "present",
-                                     "park_status": "member"} for meeting_id in ids[300:400] for park in parks])
+        _bulk(
+            session,
+            AgendaItem,
+            [
+                {"meeting_id": meeting_id, "position": p, "title": f"Item {p}"}
+                for meeting_id in ids
+                for p in range(1, 5)
+            ],
+        )
+        _bulk(
+            session,
+            Attendance,
+            [
+                {
+                    "meeting_id": meeting_id,
+                    "park_id": park.id,
+                    "status": "present",
+                    "park_status": "member",
+                }
+                for meeting_id in ids[300:400]
+                for park in parks
+            ],
+        )
         session.commit()
         phase(f"{MEETINGS} meetings in bulk")
 
@@ -236,29 +343,81 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         issued = issue.runs + (1 if issue_runs else 0)
         memorandum_id = issue.memorandum_id
         phase(f"{issued} ten-page memoranda issued")
-        rows = [{"title": f"Memorandum of cooperation {n + 1}", "place": "Baku", "status": MemorandumStatus.DRAFT,
-                 "created_at": now - timedelta(days=n)} for n in range(MEMORANDA - issued)]
+        rows = [
+            {
+                "title": f"Memorandum of cooperation {n + 1}",
+                "place": "Baku",
+                "status": MemorandumStatus.DRAFT,
+                "created_at": now - timedelta(days=n),
+            }
+            for n in range(MEMORANDA - issued)
+        ]
         ids = _bulk(session, Memorandum, rows)
-        revisions = _bulk(session, Revision, [{"memorandum_id": memorandum_id, "number": 1, "title": row["title"],
-                                               "place": "Baku", "created_at": row["created_at"]}
-                                              for memorandum_id, row in zip(ids, rows, strict=True)])
-        _bulk(session, RevisionText, [{"revision_id": revision_id, "language": "en",
-                                       "body": "## Article 1\n\nThe Parties shall cooperate.\n" * 20}
-                                      for revision_id in revisions])
-        _bulk(session, Party, [{"memorandum_id": memorandum_id, "position": p, "park_id": parks[(n + p) % PARKS].id}
-                               for n, memorandum_id in enumerate(ids) for p in range(2 + n % 5)])
+        revisions = _bulk(
+            session,
+            Revision,
+            [
+                {
+                    "memorandum_id": memorandum_id,
+                    "number": 1,
+                    "title": row["title"],
+                    "place": "Baku",
+                    "created_at": row["created_at"],
+                }
+                for memorandum_id, row in zip(ids, rows, strict=True)
+            ],
+        )
+        _bulk(
+            session,
+            RevisionText,
+            [
+                {
+                    "revision_id": revision_id,
+                    "language": "en",
+                    "body": "## Article 1\n\nThe Parties shall cooperate.\n" * 20,
+                }
+                for revision_id in revisions
+            ],
+        )
+        _bulk(
+            session,
+            Party,
+            [
+                {
+                    "memorandum_id": memorandum_id,
+                    "position": p,
+                    "park_id": parks[(n + p) % PARKS].id,
+                }
+                for n, memorandum_id in enumerate(ids)
+                for p in range(2 + n % 5)
+            ],
+        )
         session.commit()
         phase(f"{len(rows)} memoranda in bulk")
 
         slugs = [park.slug for park in parks]
-        counts = {model.__tablename__: session.scalar(select(db.func.count()).select_from(model))
-                  for model in (User, Initiative, Meeting, Memorandum)}
-        assert counts == {"users": USERS, "initiatives": INITIATIVES, "meetings": MEETINGS,
-                          "memoranda": MEMORANDA}, counts
+        counts = {
+            model.__tablename__: session.scalar(select(db.func.count()).select_from(model))
+            for model in (User, Initiative, Meeting, Memorandum)
+        }
+        assert counts == {
+            "users": USERS,
+            "initiatives": INITIATIVES,
+            "meetings": MEETINGS,
+            "memoranda": MEMORANDA,
+        }, counts
         session.remove()
         db.engine.dispose()
 
-    return DataSet(delegates=delegates, park_slugs=slugs, vote_initiative=opened[0],
-                   race_one_initiative=opened[OPEN_VOTES], race_all_initiative=opened[OPEN_VOTES + 1],
-                   race_park=PARKS - 1, certified=certified, memorandum_id=memorandum_id,
-                   issue=issue if issue_runs else None, phases=phases)
+    return DataSet(
+        delegates=delegates,
+        park_slugs=slugs,
+        vote_initiative=opened[0],
+        race_one_initiative=opened[OPEN_VOTES],
+        race_all_initiative=opened[OPEN_VOTES + 1],
+        race_park=PARKS - 1,
+        certified=certified,
+        memorandum_id=memorandum_id,
+        issue=issue if issue_runs else None,
+        phases=phases,
+    )

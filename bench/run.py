@@ -76,7 +76,10 @@ class Outcome:
     memory_ours: list[float] = field(default_factory=list)
     memory_minimal: list[float] = field(default_factory=list)
     races: list[tuple[bool, str]] = field(default_factory=list)
-    ballot_changes: tuple[int, int] = (0, 0)  # ballots cast or changed (audited), ballot POSTs answered
+    ballot_changes: tuple[int, int] = (
+        0,
+        0,
+    )  # ballots cast or changed (audited), ballot POSTs answered
 
 
 def count(database_url: str, sql: str, **params) -> int:
@@ -91,41 +94,71 @@ def count(database_url: str, sql: str, **params) -> int:
 
 
 def count_ballots(database_url: str, initiative_id: int) -> int:
-    return count(database_url, "SELECT count(*) FROM ballots WHERE initiative_id = :id", id=initiative_id)
+    return count(
+        database_url, "SELECT count(*) FROM ballots WHERE initiative_id = :id", id=initiative_id
+    )
 
 
 def count_ballot_events(database_url: str, initiative_id: int) -> int:
     """Ballots cast or changed on the initiative, as the audit log records them."""
-    return count(database_url, "SELECT count(*) FROM audit_events WHERE action IN ('ballot.cast', 'ballot.changed') "
-                 "AND subject_id = :id", id=str(initiative_id))
+    return count(
+        database_url,
+        "SELECT count(*) FROM audit_events WHERE action IN ('ballot.cast', 'ballot.changed') "
+        "AND subject_id = :id",
+        id=str(initiative_id),
+    )
 
 
 def statuses_text(statuses) -> str:
     return ", ".join(f"{n} x {status or 'no answer'}" for status, n in sorted(statuses.items()))
 
 
-def race_checks(port: int, database_url: str, data: DataSet, sessions: list[tuple[str, str]]) -> list[tuple[bool, str]]:
+def race_checks(
+    port: int, database_url: str, data: DataSet, sessions: list[tuple[str, str]]
+) -> list[tuple[bool, str]]:
     lines = []
     # 200 ballots of one park at the same moment, on a vote that does not allow changes.
     cookie, token = sessions[data.race_park]
     path = f"/initiatives/{data.race_one_initiative}/vote"
-    statuses, seconds = burst(port, [Req("POST", path, cookie, {"choice": "for", "csrf_token": token})
-                                     for _ in range(200)])
+    statuses, seconds = burst(
+        port,
+        [Req("POST", path, cookie, {"choice": "for", "csrf_token": token}) for _ in range(200)],
+    )
     stored = count_ballots(database_url, data.race_one_initiative)
     errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
     ok = stored == 1 and statuses.get(303, 0) == 1 and errors == 0
-    lines.append((ok, f"200 concurrent ballots of one park: {stored} ballot stored (expected 1), "
-                      f"answers {statuses_text(statuses)}, {errors} errors, {seconds:.1f} s"))
+    lines.append(
+        (
+            ok,
+            f"200 concurrent ballots of one park: {stored} ballot stored (expected 1), "
+            f"answers {statuses_text(statuses)}, {errors} errors, {seconds:.1f} s",
+        )
+    )
     # One ballot from every park at the same moment.
     path = f"/initiatives/{data.race_all_initiative}/vote"
-    statuses, seconds = burst(port, [Req("POST", path, cookie, {"choice": ("for", "against")[n % 2], "csrf_token": token})
-                                     for n, (cookie, token) in enumerate(sessions)])
+    statuses, seconds = burst(
+        port,
+        [
+            Req("POST", path, cookie, {"choice": ("for", "against")[n % 2], "csrf_token": token})
+            for n, (cookie, token) in enumerate(sessions)
+        ],
+    )
     stored = count_ballots(database_url, data.race_all_initiative)
     errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
-    ok = stored == len(sessions) and statuses.get(303, 0) == len(sessions) and errors == 0 and seconds <= RACE_DEADLINE
-    lines.append((ok, f"{len(sessions)} parks voting at once: {stored} of {len(sessions)} ballots stored in "
-                      f"{seconds:.1f} s (limit {RACE_DEADLINE:.0f} s), answers {statuses_text(statuses)}, "
-                      f"{errors} errors"))
+    ok = (
+        stored == len(sessions)
+        and statuses.get(303, 0) == len(sessions)
+        and errors == 0
+        and seconds <= RACE_DEADLINE
+    )
+    lines.append(
+        (
+            ok,
+            f"{len(sessions)} parks voting at once: {stored} of {len(sessions)} ballots stored in "
+            f"{seconds:.1f} s (limit {RACE_DEADLINE:.0f} s), answers {statuses_text(statuses)}, "
+            f"{errors} errors",
+        )
+    )
     return lines
 
 
@@ -133,10 +166,14 @@ def check_once(port: int, r: Req, expected: int, what: str) -> None:
     """One request before the load: a wrong answer (signed out, 404) would make the figures meaningless."""
     status, text, _response = request(port, r.method, r.path, r.form, r.cookie)
     if status != expected:
-        raise RuntimeError(f"{what}: {r.method} {r.path} answered {status}, expected {expected}: {text[:300]}")
+        raise RuntimeError(
+            f"{what}: {r.method} {r.path} answered {status}, expected {expected}: {text[:300]}"
+        )
 
 
-def bench_database(label: str, database_url: str, workdir: Path, args, *, issue_runs: int) -> Outcome:
+def bench_database(
+    label: str, database_url: str, workdir: Path, args, *, issue_runs: int
+) -> Outcome:
     print(f"\n== {label}: generating the data set", flush=True)
     secret_key = secrets.token_urlsafe(32)
     data = generate(database_url, workdir / "instance", secret_key, issue_runs=issue_runs)
@@ -146,11 +183,18 @@ def bench_database(label: str, database_url: str, workdir: Path, args, *, issue_
     outcome = Outcome(label, data)
 
     (workdir / "minimal_app.py").write_text(textwrap.dedent(MINIMAL_APP))
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
+        "LOG_LEVEL": "WARNING",
+    }
     ours = minimal = None
     try:
-        print(f"== {label}: starting gunicorn (2 workers each) and signing in {len(data.delegates)} delegates",
-              flush=True)
+        print(
+            f"== {label}: starting gunicorn (2 workers each) and signing in {len(data.delegates)} delegates",
+            flush=True,
+        )
         ours = Server("association:create_app()", ROOT, env)
         outcome.boot_ours = ours.wait_ready("/healthz")
         minimal = Server("minimal_app:app", workdir, env)
@@ -163,35 +207,79 @@ def bench_database(label: str, database_url: str, workdir: Path, args, *, issue_
         # The parks whose sessions the load cycles through (not the race checks' parks).
         loaders = range(min(len(sessions) - 1, max(40, 3 * args.connections)))
         ours_load = {
-            "dashboard (signed in)": ([Req("GET", "/dashboard", sessions[n][0], group=n) for n in loaders], 200),
-            "initiatives list": ([Req("GET", "/initiatives", sessions[n][0], group=n) for n in loaders], 200),
+            "dashboard (signed in)": (
+                [Req("GET", "/dashboard", sessions[n][0], group=n) for n in loaders],
+                200,
+            ),
+            "initiatives list": (
+                [Req("GET", "/initiatives", sessions[n][0], group=n) for n in loaders],
+                200,
+            ),
             "initiative page": ([Req("GET", page, sessions[n][0], group=n) for n in loaders], 200),
             # Each park's For, then each park's Against: every POST changes its park's ballot.
-            "ballot POST": ([Req("POST", f"{page}/vote", sessions[n][0],
-                                 {"choice": choice, "csrf_token": sessions[n][1]}, group=n)
-                             for choice in ("for", "against") for n in loaders], 303),
-            "certificate download": ([Req("GET", f"/members/{data.park_slugs[n]}/certificate.pdf", sessions[n][0],
-                                          group=n) for n in data.certified], 200),
+            "ballot POST": (
+                [
+                    Req(
+                        "POST",
+                        f"{page}/vote",
+                        sessions[n][0],
+                        {"choice": choice, "csrf_token": sessions[n][1]},
+                        group=n,
+                    )
+                    for choice in ("for", "against")
+                    for n in loaders
+                ],
+                303,
+            ),
+            "certificate download": (
+                [
+                    Req(
+                        "GET",
+                        f"/members/{data.park_slugs[n]}/certificate.pdf",
+                        sessions[n][0],
+                        group=n,
+                    )
+                    for n in data.certified
+                ],
+                200,
+            ),
         }
         minimal_load = {
             "hello page": ([Req("GET", "/")], 200),
             "50-row page": ([Req("GET", "/rows")], 200),
-            "one-row insert": ([Req("POST", "/rows", form={"value": f"row {n}"}, group=n)
-                                for n in range(args.connections)], 201),
+            "one-row insert": (
+                [
+                    Req("POST", "/rows", form={"value": f"row {n}"}, group=n)
+                    for n in range(args.connections)
+                ],
+                201,
+            ),
         }
         targets = [(ours, outcome.ours, ours_load), (minimal, outcome.minimal, minimal_load)]
         for server, _results, endpoints in targets:  # every page answers as it should, and is warm
             for name, (requests, expected) in endpoints.items():
-                for r in requests[-12:]:  # for the ballots: Against, so the load's first For changes them
+                for r in requests[
+                    -12:
+                ]:  # for the ballots: Against, so the load's first For changes them
                     check_once(server.port, r, expected, name)
         for server, results, endpoints in targets:
             for name, (requests, expected) in endpoints.items():
                 print(f"   load: {name:<24} {args.duration:.0f} s ...", end=" ", flush=True)
-                results[name] = result = load(server.port, requests, expected, duration=args.duration,
-                                              threads=args.threads, connections=args.connections, workdir=workdir,
-                                              use_wrk=args.use_wrk)
-                print(f"{result.rps:8.1f} req/s" + (f"  ({result.unexpected} unexpected answers)"
-                                                    if result.unexpected else ""), flush=True)
+                results[name] = result = load(
+                    server.port,
+                    requests,
+                    expected,
+                    duration=args.duration,
+                    threads=args.threads,
+                    connections=args.connections,
+                    workdir=workdir,
+                    use_wrk=args.use_wrk,
+                )
+                print(
+                    f"{result.rps:8.1f} req/s"
+                    + (f"  ({result.unexpected} unexpected answers)" if result.unexpected else ""),
+                    flush=True,
+                )
         posts = outcome.ours["ballot POST"].requests + min(12, len(ours_load["ballot POST"][0]))
         outcome.ballot_changes = (count_ballot_events(database_url, data.vote_initiative), posts)
         outcome.memory_ours = ours.peak_memory_mib()
@@ -219,11 +307,16 @@ def create_app_seconds(database_url: str, workdir: Path, runs: int = 3) -> float
     """)
     config = app_config(database_url, workdir / "instance", "create-app-timing")
 
-
     samples = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", code, json.dumps(config)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=120, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(config)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         samples.append(float(done.stdout.strip().splitlines()[-1]))
     return statistics.median(samples)
 
@@ -234,13 +327,22 @@ def ratio(a: float, b: float) -> str:
 
 def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
     print()
-    method = (f"wrk, {args.threads} threads, {args.connections} connections" if args.use_wrk
-              else f"Python threads, {args.connections} (not wrk: the figures are lower bounds)")
-    print(f"Requests per second and latency, {args.duration:.0f} s per endpoint, {method}; gunicorn 2 workers each, "
-          f"127.0.0.1, {os.cpu_count()} CPUs")
-    print(f"{'':<34}{'--------- ours ---------':>25}   {'':<15} {'-------- minimal -------':>23}   ours/minimal")
-    head = (f"{'database':<11} {'endpoint':<22} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}   "
-            f"{'counterpart':<15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}   {'req/s':>5} {'p50':>5}")
+    method = (
+        f"wrk, {args.threads} threads, {args.connections} connections"
+        if args.use_wrk
+        else f"Python threads, {args.connections} (not wrk: the figures are lower bounds)"
+    )
+    print(
+        f"Requests per second and latency, {args.duration:.0f} s per endpoint, {method}; gunicorn 2 workers each, "
+        f"127.0.0.1, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'':<34}{'--------- ours ---------':>25}   {'':<15} {'-------- minimal -------':>23}   ours/minimal"
+    )
+    head = (
+        f"{'database':<11} {'endpoint':<22} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}   "
+        f"{'counterpart':<15} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}   {'req/s':>5} {'p50':>5}"
+    )
     print(head)
     print("-" * len(head))
     flagged = False
@@ -249,29 +351,37 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
             o, m = outcome.ours[ours_name], outcome.minimal[minimal_name]
             mark = "!" if (o.unexpected or m.unexpected) else " "
             flagged |= mark == "!"
-            print(f"{outcome.label:<11} {ours_name:<22} {o.rps:7.1f} {o.p50_ms:7.1f} {o.p99_ms:7.1f}   "
-                  f"{minimal_name:<15} {m.rps:7.1f} {m.p50_ms:7.1f} {m.p99_ms:7.1f}   "
-                  f"{ratio(o.rps, m.rps)} {ratio(o.p50_ms, m.p50_ms)}{mark}")
+            print(
+                f"{outcome.label:<11} {ours_name:<22} {o.rps:7.1f} {o.p50_ms:7.1f} {o.p99_ms:7.1f}   "
+                f"{minimal_name:<15} {m.rps:7.1f} {m.p50_ms:7.1f} {m.p99_ms:7.1f}   "
+                f"{ratio(o.rps, m.rps)} {ratio(o.p50_ms, m.p50_ms)}{mark}"
+            )
     if flagged:
         print("! some answers had an unexpected status or failed; see the load lines above")
     print()
     for outcome in outcomes:
         if outcome.data.issue:
             issue = outcome.data.issue
-            print(f"Memorandum ({issue.pages} pages, {issue.words} words, 6 parties, {issue.size / 1024:.0f} KiB sealed), "
-                  f"median of {issue.runs}: issue {issue.issue_ms:.0f} ms, WeasyPrint alone on the same HTML "
-                  f"{issue.weasy_ms:.0f} ms, ratio {issue.issue_ms / issue.weasy_ms:.2f}")
+            print(
+                f"Memorandum ({issue.pages} pages, {issue.words} words, 6 parties, {issue.size / 1024:.0f} KiB sealed), "
+                f"median of {issue.runs}: issue {issue.issue_ms:.0f} ms, WeasyPrint alone on the same HTML "
+                f"{issue.weasy_ms:.0f} ms, ratio {issue.issue_ms / issue.weasy_ms:.2f}"
+            )
     for outcome in outcomes:
         changed, posts = outcome.ballot_changes
-        print(f"{outcome.label:<11} ballot POSTs: {posts} answered 303; ballots cast or changed (audit log): {changed} "
-              f"(also counts the POSTs in flight when the load stopped)")
+        print(
+            f"{outcome.label:<11} ballot POSTs: {posts} answered 303; ballots cast or changed (audit log): {changed} "
+            f"(also counts the POSTs in flight when the load stopped)"
+        )
     print(f"create_app() import and build in a fresh process (median of 3): {app_seconds:.2f} s")
     for outcome in outcomes:
-        print(f"{outcome.label:<11} data set {outcome.data.seconds:5.1f} s; gunicorn start to first 200: "
-              f"ours {outcome.boot_ours:.2f} s (/healthz), minimal {outcome.boot_minimal:.2f} s; "
-              f"peak memory (VmHWM) per worker after the load: ours "
-              f"{', '.join(f'{m:.0f}' for m in outcome.memory_ours)} MiB, minimal "
-              f"{', '.join(f'{m:.0f}' for m in outcome.memory_minimal)} MiB")
+        print(
+            f"{outcome.label:<11} data set {outcome.data.seconds:5.1f} s; gunicorn start to first 200: "
+            f"ours {outcome.boot_ours:.2f} s (/healthz), minimal {outcome.boot_minimal:.2f} s; "
+            f"peak memory (VmHWM) per worker after the load: ours "
+            f"{', '.join(f'{m:.0f}' for m in outcome.memory_ours)} MiB, minimal "
+            f"{', '.join(f'{m:.0f}' for m in outcome.memory_minimal)} MiB"
+        )
     print()
     for outcome in outcomes:
         for ok, line in outcome.races:
@@ -279,25 +389,44 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=10, help="seconds of load per endpoint (default 10)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--duration", type=float, default=10, help="seconds of load per endpoint (default 10)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="open connections (default 16)")
-    parser.add_argument("--issue-runs", type=int, default=7, help="memoranda issued and timed (default 7: fewer runs are noisy)")
+    parser.add_argument(
+        "--issue-runs",
+        type=int,
+        default=7,
+        help="memoranda issued and timed (default 7: fewer runs are noisy)",
+    )
     parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--python-load", action="store_true", help="use Python threads even if wrk is there")
+    parser.add_argument(
+        "--python-load", action="store_true", help="use Python threads even if wrk is there"
+    )
     args = parser.parse_args()
     args.duration = min(max(args.duration, 1), 120)
     args.connections = min(max(args.connections, 1), 256)
     args.threads = min(max(args.threads, 1), args.connections)
     args.use_wrk = bool(wrk_path()) and not args.python_load
     handle_termination()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its CSS notes are not the benchmark's business
+    logging.getLogger("weasyprint").setLevel(
+        logging.ERROR
+    )  # its CSS notes are not the benchmark's business
     if not args.use_wrk:
-        print("wrk not found (`bash scripts/setup-system --bench` installs it): the load comes from Python "
-              "threads, and says so in the table", flush=True)
-    print(f"Benchmark on {HOST}: load {args.duration:.0f} s per endpoint; "
-          f"{'SQLite only' if args.skip_postgres else 'SQLite, then PostgreSQL'}", flush=True)
+        print(
+            "wrk not found (`bash scripts/setup-system --bench` installs it): the load comes from Python "
+            "threads, and says so in the table",
+            flush=True,
+        )
+    print(
+        f"Benchmark on {HOST}: load {args.duration:.0f} s per endpoint; "
+        f"{'SQLite only' if args.skip_postgres else 'SQLite, then PostgreSQL'}",
+        flush=True,
+    )
 
     outcomes: list[Outcome] = []
     started = time.perf_counter()
@@ -305,13 +434,17 @@ def main() -> int:
         workdir = folder / "sqlite"
         workdir.mkdir()
         sqlite_url = f"sqlite:///{workdir / 'bench.db'}"
-        outcomes.append(bench_database("SQLite", sqlite_url, workdir, args, issue_runs=args.issue_runs))
+        outcomes.append(
+            bench_database("SQLite", sqlite_url, workdir, args, issue_runs=args.issue_runs)
+        )
         app_seconds = create_app_seconds(sqlite_url, workdir)
         if not args.skip_postgres:
             problem = postgres_unavailable()
             if problem:
-                print(f"\nPostgreSQL skipped: cannot reach {POSTGRES_URL} ({problem}); set BENCH_POSTGRES_URL, "
-                      f"or pass --skip-postgres")
+                print(
+                    f"\nPostgreSQL skipped: cannot reach {POSTGRES_URL} ({problem}); set BENCH_POSTGRES_URL, "
+                    f"or pass --skip-postgres"
+                )
             else:
                 with postgres_schema() as url:
                     workdir = folder / "postgres"

@@ -50,8 +50,12 @@ def postgres_schema():
 
 def _database_config(tmp_path: Path, schema: str | None) -> dict:
     if schema is None:
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-                "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30, "check_same_thread": False}}}
+        return {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "connect_args": {"timeout": 30, "check_same_thread": False}
+            },
+        }
     return {
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
         "SQLALCHEMY_ENGINE_OPTIONS": {
@@ -132,21 +136,47 @@ def _next() -> int:
 
 @pytest.fixture
 def make_park(session):
-    def make(name_latin: str | None = None, *, country: str = "KZ", status: ParkStatus = ParkStatus.MEMBER, **kwargs):
-        return create_park(session, None, name_latin=name_latin or f"Test Park {_next()}", country=country,
-                           status=status, **kwargs)
+    def make(
+        name_latin: str | None = None,
+        *,
+        country: str = "KZ",
+        status: ParkStatus = ParkStatus.MEMBER,
+        **kwargs,
+    ):
+        return create_park(
+            session,
+            None,
+            name_latin=name_latin or f"Test Park {_next()}",
+            country=country,
+            status=status,
+            **kwargs,
+        )
 
     return make
 
 
 @pytest.fixture
 def make_user(session):
-    def make(*, role: Role = Role.MEMBER, park=None, email: str | None = None, full_name: str | None = None,
-             password: str | None = PASSWORD, **kwargs):
+    def make(
+        *,
+        role: Role = Role.MEMBER,
+        park=None,
+        email: str | None = None,
+        full_name: str | None = None,
+        password: str | None = PASSWORD,
+        **kwargs,
+    ):
         n = _next()
-        user, _token = create_user(session, None, email=email or f"user{n}@example.org",
-                                   full_name=full_name or f"Test User {n}", role=role, park=park,
-                                   password=password, **kwargs)
+        user, _token = create_user(
+            session,
+            None,
+            email=email or f"user{n}@example.org",
+            full_name=full_name or f"Test User {n}",
+            role=role,
+            park=park,
+            password=password,
+            **kwargs,
+        )
         return user
 
     return make
@@ -167,7 +197,9 @@ def current_code(session, user) -> str:
 
 @pytest.fixture
 def secretariat(make_user, session):
-    user = make_user(role=Role.SECRETARIAT, email="secretariat@example.org", full_name="Saule Omarova")
+    user = make_user(
+        role=Role.SECRETARIAT, email="secretariat@example.org", full_name="Saule Omarova"
+    )
     enrol_second_factor(session, user)
     return user
 
@@ -186,7 +218,9 @@ def park(make_park):
 
 @pytest.fixture
 def delegate(make_user, park):
-    return make_user(park=park, delegate=True, email="delegate@astanahub.example", full_name="Aigerim Sadykova")
+    return make_user(
+        park=park, delegate=True, email="delegate@astanahub.example", full_name="Aigerim Sadykova"
+    )
 
 
 @pytest.fixture
@@ -199,13 +233,15 @@ def login(client, user, password: str = PASSWORD):
     one; returns the last response."""
     response = client.post("/login", data={"email": user.email, "password": password})
     if response.status_code == 302 and "/login/second-factor" in response.headers["Location"]:
-        response = client.post(response.headers["Location"], data={"code": current_code(db.session, user)})
+        response = client.post(
+            response.headers["Location"], data={"code": current_code(db.session, user)}
+        )
     return response
 
 
 def csrf_token_from(html: str) -> str:
     found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert found, "no CSRF token in the page"
     return found.group(1)
-

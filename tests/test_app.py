@@ -52,7 +52,8 @@ def test_home_shows_what_is_open(client, session, secretariat, park, delegate):
     initiative = create_initiative(session, secretariat, title="Joint accelerator programme 2027")
     open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=3))
     page = client.get("/").get_data(as_text=True)
-    assert "Open votes" in page and "Joint accelerator programme 2027" in page
+    assert "Open votes" in page
+    assert "Joint accelerator programme 2027" in page
     assert "No public memorandum yet." in page
 
 

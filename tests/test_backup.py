@@ -23,7 +23,9 @@ def _snapshot() -> dict[str, list[tuple]]:
     rows = {}
     for table in db.metadata.sorted_tables:
         order = list(table.primary_key.columns) or list(table.columns)
-        rows[table.name] = [tuple(row) for row in db.session.execute(select(table).order_by(*order))]
+        rows[table.name] = [
+            tuple(row) for row in db.session.execute(select(table).order_by(*order))
+        ]
     return rows
 
 
@@ -55,12 +57,23 @@ def _restore(restore_target, path):
         return restored
 
 
-def test_backup_restores_everything_equal(app, runner, session, tmp_path, park, delegate, secretariat,
-                                          restore_target):
+def test_backup_restores_everything_equal(
+    app, runner, session, tmp_path, park, delegate, secretariat, restore_target
+):
     change_park_status(session, secretariat, park, "suspended", "Fees unpaid")
-    session.add(StoredDocument(kind="certificate", verification_code="TEST-CODE-0001", title="Certificate",
-                               filename="certificate.pdf", subject_type="Park", subject_id=park.id,
-                               sha256="0" * 64, size=7, content=b"%PDF-1.7"))
+    session.add(
+        StoredDocument(
+            kind="certificate",
+            verification_code="TEST-CODE-0001",
+            title="Certificate",
+            filename="certificate.pdf",
+            subject_type="Park",
+            subject_id=park.id,
+            sha256="0" * 64,
+            size=7,
+            content=b"%PDF-1.7",
+        )
+    )
     session.commit()
     original = _snapshot()
     path = tmp_path / "backup.dump"
@@ -74,7 +87,9 @@ def test_backup_restores_everything_equal(app, runner, session, tmp_path, park, 
         db.engine.dispose()
 
 
-def test_backup_while_changes_are_made_is_consistent(app, runner, session, tmp_path, restore_target):
+def test_backup_while_changes_are_made_is_consistent(
+    app, runner, session, tmp_path, restore_target
+):
     stop = threading.Event()
 
     def keep_admitting():
@@ -99,8 +114,9 @@ def test_backup_while_changes_are_made_is_consistent(app, runner, session, tmp_p
     restored = _restore(restore_target, path)
     with restored.app_context():
         parks = db.session.scalar(select(func.count()).select_from(Park))
-        created = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                    .where(AuditEvent.action == "park.created"))
+        created = db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "park.created")
+        )
         assert parks == created >= 5
         assert verify_chain(db.session).intact
         db.session.remove()
@@ -111,9 +127,11 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_a_full_database(runner,
     path = tmp_path / "backup.dump"
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0
     again = runner.invoke(args=["backup", str(path)])
-    assert again.exit_code != 0 and "exists already" in again.output
+    assert again.exit_code != 0
+    assert "exists already" in again.output
     into_full = runner.invoke(args=["restore", str(path)])
-    assert into_full.exit_code != 0 and "not empty" in into_full.output
+    assert into_full.exit_code != 0
+    assert "not empty" in into_full.output
 
 
 def test_restore_of_a_file_that_is_not_a_backup_says_so(tmp_path, restore_target):

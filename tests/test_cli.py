@@ -7,39 +7,62 @@ from tests.conftest import login
 
 
 def test_create_user_reads_the_password_from_stdin_and_can_sign_in(runner, client, session, park):
-    result = runner.invoke(args=["create-user", "aigerim@astanahub.example", "--name", "Aigerim Sadykova",
-                                 "--park", park.slug, "--delegate"], input="a long enough password\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "aigerim@astanahub.example",
+            "--name",
+            "Aigerim Sadykova",
+            "--park",
+            park.slug,
+            "--delegate",
+        ],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     user = session.scalar(select(User).where(User.email == "aigerim@astanahub.example"))
-    assert user.is_delegate and user.park_id == park.id
+    assert user.is_delegate
+    assert user.park_id == park.id
     assert login(client, user, "a long enough password").status_code == 302
 
 
-def test_create_user_with_an_existing_email_fails_and_changes_nothing(runner, session, park, delegate):
+def test_create_user_with_an_existing_email_fails_and_changes_nothing(
+    runner, session, park, delegate
+):
     before = session.scalar(select(func.count()).select_from(User))
-    result = runner.invoke(args=["create-user", delegate.email.upper(), "--name", "Someone Else",
-                                 "--park", park.slug], input="a long enough password\n")
+    result = runner.invoke(
+        args=["create-user", delegate.email.upper(), "--name", "Someone Else", "--park", park.slug],
+        input="a long enough password\n",
+    )
     assert result.exit_code != 0
     assert "already exists" in result.output
     assert session.scalar(select(func.count()).select_from(User)) == before
 
 
 def test_create_user_with_unknown_park_fails(runner):
-    result = runner.invoke(args=["create-user", "x@example.org", "--name", "X", "--park", "nowhere"],
-                           input="a long enough password\n")
-    assert result.exit_code != 0 and "No park" in result.output
+    result = runner.invoke(
+        args=["create-user", "x@example.org", "--name", "X", "--park", "nowhere"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code != 0
+    assert "No park" in result.output
 
 
 def test_seed_demo_is_idempotent(runner, session):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "secretariat@demo.technoparks.example" in first.output
-    counts = (session.scalar(select(func.count()).select_from(Park)), session.scalar(select(func.count()).select_from(User)))
+    counts = (
+        session.scalar(select(func.count()).select_from(Park)),
+        session.scalar(select(func.count()).select_from(User)),
+    )
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     session.expire_all()
-    assert (session.scalar(select(func.count()).select_from(Park)),
-            session.scalar(select(func.count()).select_from(User))) == counts
+    assert (
+        session.scalar(select(func.count()).select_from(Park)),
+        session.scalar(select(func.count()).select_from(User)),
+    ) == counts
     assert counts[0] == 9
     names = set(session.scalars(select(Park.name_native)))
     assert {"Астана Хаб", "IT Park Oʻzbekiston", "حديقة فلسطين التكنولوجية"} <= names
@@ -48,8 +71,11 @@ def test_seed_demo_is_idempotent(runner, session):
 def test_audit_verify_passes_then_fails_after_tampering(runner, session):
     runner.invoke(args=["seed-demo"])
     ok = runner.invoke(args=["audit-verify"])
-    assert ok.exit_code == 0 and "intact" in ok.output
-    session.execute(update(AuditEvent).where(AuditEvent.seq == 5).values(actor_label="intruder@example.org"))
+    assert ok.exit_code == 0
+    assert "intact" in ok.output
+    session.execute(
+        update(AuditEvent).where(AuditEvent.seq == 5).values(actor_label="intruder@example.org")
+    )
     session.commit()
     broken = runner.invoke(args=["audit-verify"])
     assert broken.exit_code == 1
@@ -58,4 +84,5 @@ def test_audit_verify_passes_then_fails_after_tampering(runner, session):
 
 def test_send_mail_without_a_server_says_so(runner):
     result = runner.invoke(args=["send-mail"])
-    assert result.exit_code != 0 and "MAIL_SERVER is not set" in result.output
+    assert result.exit_code != 0
+    assert "MAIL_SERVER is not set" in result.output

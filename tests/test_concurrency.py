@@ -14,7 +14,9 @@ def test_concurrent_admissions_get_distinct_numbers_and_an_intact_chain(app, ses
     def admit(n: int) -> str:
         with app.app_context():
             try:
-                park = create_park(db.session, None, name_latin=f"Concurrent Park {n}", country="KZ")
+                park = create_park(
+                    db.session, None, name_latin=f"Concurrent Park {n}", country="KZ"
+                )
                 return park.membership_number
             finally:
                 db.session.remove()
@@ -25,4 +27,5 @@ def test_concurrent_admissions_get_distinct_numbers_and_an_intact_chain(app, ses
     assert sorted(numbers) == [f"AMT-KZ-{n:04d}" for n in range(1, 25)]
     assert session.scalar(select(func.count()).select_from(Park)) == 24
     report = verify_chain(session)
-    assert report.intact and report.events_checked == 24
+    assert report.intact
+    assert report.events_checked == 24

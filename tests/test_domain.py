@@ -31,7 +31,9 @@ def test_an_older_over_long_value_does_not_block_other_changes(session):
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("only SQLite can hold text longer than its column")
     park = create_park(session, None, name_latin="Astana Hub", country="KZ")
-    session.execute(update(Park).where(Park.id == park.id).values(city="C" * 130))  # as SQLite may hold
+    session.execute(
+        update(Park).where(Park.id == park.id).values(city="C" * 130)
+    )  # as SQLite may hold
     session.commit()
     park.website = "https://astanahub.example"
     session.flush()

@@ -37,7 +37,9 @@ def differences_from_models() -> list:
 
 def head_and_last_event() -> tuple[tuple[int, str], tuple[int, str]]:
     head = db.session.get(AuditChainHead, 1)
-    last = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc())).first()
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc())
+    ).first()
     return (head.seq, head.last_hash), tuple(last)
 
 
@@ -56,7 +58,8 @@ def test_upgrade_from_the_previous_schema_keeps_its_chain_and_moves_the_head(bar
     create_park(db.session, None, name_latin="Second Park", country="UZ")
 
     head, last = head_and_last_event()
-    assert head == last and head[0] == db.session.scalar(select(func.count(AuditEvent.id))) == 2
+    assert head == last
+    assert head[0] == db.session.scalar(select(func.count(AuditEvent.id))) == 2
     assert verify_chain(db.session).intact
 
     # And back: the previous schema has no trigger, and upgrading again adds it once.
@@ -65,4 +68,5 @@ def test_upgrade_from_the_previous_schema_keeps_its_chain_and_moves_the_head(bar
     upgrade()
     create_park(db.session, None, name_latin="Third Park", country="TR")
     head, last = head_and_last_event()
-    assert head == last and head[0] == 3
+    assert head == last
+    assert head[0] == 3

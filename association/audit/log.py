@@ -16,12 +16,27 @@ from association.database import utcnow
 
 GENESIS = "0" * 64
 _HEAD = "audit_chain_head"  # session.info key: (seq, last_hash) read when the lock was taken
-_HASHED_COLUMNS = ("seq", "occurred_at", "action", "actor_id", "actor_label", "subject_type", "subject_id",
-                   "details", "origin", "prev_hash")
+_HASHED_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "action",
+    "actor_id",
+    "actor_label",
+    "subject_type",
+    "subject_id",
+    "details",
+    "origin",
+    "prev_hash",
+)
 
 # Built once: every state change runs these, and building a statement costs more than running it.
 _head = AuditChainHead.__table__
-_TAKE_LOCK = update(_head).where(_head.c.id == 1).values(seq=_head.c.seq).returning(_head.c.seq, _head.c.last_hash)
+_TAKE_LOCK = (
+    update(_head)
+    .where(_head.c.id == 1)
+    .values(seq=_head.c.seq)
+    .returning(_head.c.seq, _head.c.last_hash)
+)
 _APPEND_EVENT = insert(AuditEvent.__table__)
 
 # Where the current action comes from: set by the web layer per request, by the CLI per
@@ -120,13 +135,21 @@ def verify_chain(session: Session) -> ChainReport:
         if event.seq != expected_seq:
             return ChainReport(checked, expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != previous:
-            return ChainReport(checked, event.seq, f"event {event.seq} does not follow event {event.seq - 1}")
+            return ChainReport(
+                checked, event.seq, f"event {event.seq} does not follow event {event.seq - 1}"
+            )
         if event_hash(event) != event.hash:
-            return ChainReport(checked, event.seq, f"event {event.seq} ({event.action}) was altered")
+            return ChainReport(
+                checked, event.seq, f"event {event.seq} ({event.action}) was altered"
+            )
         previous = event.hash
         expected_seq += 1
         checked += 1
     head = session.get(AuditChainHead, 1)
     if head is not None and (head.seq != checked or head.last_hash != previous):
-        return ChainReport(checked, checked + 1, f"events after {checked} were removed (the chain's head names event {head.seq})")
+        return ChainReport(
+            checked,
+            checked + 1,
+            f"events after {checked} were removed (the chain's head names event {head.seq})",
+        )
     return ChainReport(checked)

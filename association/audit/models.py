@@ -6,10 +6,10 @@ from sqlalchemy import DDL, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One state change, append-only; `hash` covers the event and the previous event's hash."""
 
     __tablename__ = "audit_events"
@@ -28,7 +28,7 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class AuditChainHead(db.Model):
+class AuditChainHead(Model):
     """The single row that names the chain's last event.
 
     Every state change locks this row first (see association.domain.state_change),
@@ -52,18 +52,25 @@ BEGIN
     UPDATE audit_chain_head SET seq = NEW.seq, last_hash = NEW.hash WHERE id = 1;
 END
 """
-MOVE_HEAD_POSTGRESQL = ["""
+MOVE_HEAD_POSTGRESQL = [
+    """
 CREATE OR REPLACE FUNCTION audit_events_move_head() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE audit_chain_head SET seq = NEW.seq, last_hash = NEW.hash WHERE id = 1;
     RETURN NULL;
 END
 $$
-""", """
+""",
+    """
 CREATE TRIGGER audit_events_move_head AFTER INSERT ON audit_events
 FOR EACH ROW EXECUTE FUNCTION audit_events_move_head()
-"""]
+""",
+]
 
-event.listen(AuditEvent.__table__, "after_create", DDL(MOVE_HEAD_SQLITE).execute_if(dialect="sqlite"))
+event.listen(
+    AuditEvent.__table__, "after_create", DDL(MOVE_HEAD_SQLITE).execute_if(dialect="sqlite")
+)
 for _statement in MOVE_HEAD_POSTGRESQL:
-    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+    event.listen(
+        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )

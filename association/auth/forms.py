@@ -11,8 +11,19 @@ from association.auth.models import LANGUAGES
 from association.auth.passwords import MIN_PASSWORD_LENGTH
 
 # The members' own zones first (UTC+3 to UTC+6), then every other zone.
-MEMBER_TIMEZONES = ["Europe/Istanbul", "Asia/Baku", "Asia/Tashkent", "Asia/Ashgabat", "Asia/Dushanbe",
-                    "Asia/Bishkek", "Asia/Almaty", "Asia/Qyzylorda", "Asia/Hebron", "Europe/Budapest", "UTC"]
+MEMBER_TIMEZONES = [
+    "Europe/Istanbul",
+    "Asia/Baku",
+    "Asia/Tashkent",
+    "Asia/Ashgabat",
+    "Asia/Dushanbe",
+    "Asia/Bishkek",
+    "Asia/Almaty",
+    "Asia/Qyzylorda",
+    "Asia/Hebron",
+    "Europe/Budapest",
+    "UTC",
+]
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -31,12 +42,17 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-        description=_l("At least %(count)d characters. A phrase of several words is easy to remember and hard to guess.",
-                       count=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "At least %(count)d characters. A phrase of several words is easy to remember and hard to guess.",
+            count=MIN_PASSWORD_LENGTH,
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
     )
     submit = SubmitField(_l("Set password"))
 
@@ -53,7 +69,9 @@ class ChangePasswordForm(NewPasswordForm):
 
 class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGES)
-    timezone = SelectField(_l("Time zone"), description=_l("Times of meetings and votes are shown in this zone."))
+    timezone = SelectField(
+        _l("Time zone"), description=_l("Times of meetings and votes are shown in this zone.")
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
@@ -62,13 +80,19 @@ class PreferencesForm(FlaskForm):
 
 
 class SecondFactorForm(FlaskForm):
-    code = StringField(_l("Authentication code"), validators=[DataRequired(), Length(max=32)],
-                       description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
-                       render_kw={"autocomplete": "one-time-code", "autofocus": True})
+    code = StringField(
+        _l("Authentication code"),
+        validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "autofocus": True},
+    )
     submit = SubmitField(_l("Continue"))
 
 
 class EnrolmentForm(FlaskForm):
-    code = StringField(_l("The code your app shows now"), validators=[DataRequired(), Length(max=16)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(
+        _l("The code your app shows now"),
+        validators=[DataRequired(), Length(max=16)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
     submit = SubmitField(_l("Turn on"))

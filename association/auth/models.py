@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 from association.parks.models import Park
 
 # The interface's languages, in their own names.
@@ -29,7 +29,7 @@ class Role(enum.StrEnum):
     MEMBER = "member"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str | None] = mapped_column(String(255))  # None until an invitation is accepted
+    password_hash: Mapped[str | None] = mapped_column(
+        String(255)
+    )  # None until an invitation is accepted
     role: Mapped[Role] = mapped_column(String(20), default=Role.MEMBER)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     is_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -92,7 +94,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """An invitation or password-reset link: only its SHA-256 is kept; single use, expiring."""
 
     __tablename__ = "account_tokens"
@@ -112,7 +114,7 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code for when the authenticator is lost; only its SHA-256 is kept."""
 
     __tablename__ = "recovery_codes"

@@ -38,7 +38,9 @@ def is_common(password: str) -> bool:
     if not core or core in common:
         return True
     return any(
-        len(lowered) % size == 0 and lowered == lowered[:size] * (len(lowered) // size) and lowered[:size] in common
+        len(lowered) % size == 0
+        and lowered == lowered[:size] * (len(lowered) // size)
+        and lowered[:size] in common
         for size in range(1, len(lowered) // 2 + 1)
     )
 
@@ -55,8 +57,14 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 def check_new_password(password: str) -> None:
     """Raise Invalid unless the password may be used: long enough, not common. No composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(_("A password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        raise Invalid(
+            _("A password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        )
     if not password.strip():
         raise Invalid(_("A password cannot be only spaces."))
     if is_common(password):
-        raise Invalid(_("This password is among the most common ones and easy to guess. Please choose another."))
+        raise Invalid(
+            _(
+                "This password is among the most common ones and easy to guess. Please choose another."
+            )
+        )

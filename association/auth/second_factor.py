@@ -78,7 +78,9 @@ def confirm_enrolment(session: Session, user: User, code: str) -> list[str]:
         raise Conflict(_("Please start the set-up again."))
     step = _matching_step(user, code)
     if step is None:
-        raise Invalid(_("This code is not right. Check the time on your phone and type the current code."))
+        raise Invalid(
+            _("This code is not right. Check the time on your phone and type the current code.")
+        )
     user.totp_confirmed_at = utcnow()
     user.totp_last_step = step
     codes = _new_recovery_codes(session, user)
@@ -89,7 +91,9 @@ def confirm_enrolment(session: Session, user: User, code: str) -> list[str]:
 def _new_recovery_codes(session: Session, user: User) -> list[str]:
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
-    session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(_normalise(code))) for code in codes)
+    session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=_digest(_normalise(code))) for code in codes
+    )
     return codes
 
 
@@ -105,15 +109,20 @@ def verify_second_factor(session: Session, user: User, code: str) -> None:
         record(session, "second_factor.verified", actor=user, subject=user)
         return
     recovery = session.scalar(
-        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-                                   RecoveryCode.code_hash == _digest(_normalise(code)))
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.used_at.is_(None),
+            RecoveryCode.code_hash == _digest(_normalise(code)),
+        )
     )
     if recovery is not None:
         recovery.used_at = utcnow()
         record(session, "second_factor.recovery_code_used", actor=user, subject=user)
         return
-    raise NotAllowed(_("This code is not right, or it was already used."),
-                     audit=Refusal("second_factor.failed", actor=user, subject=user))
+    raise NotAllowed(
+        _("This code is not right, or it was already used."),
+        audit=Refusal("second_factor.failed", actor=user, subject=user),
+    )
 
 
 @state_change

@@ -12,7 +12,6 @@ import secrets
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
 from association.mail.outbox import queue_mail
 from association.parks.models import Park, ParkStatus
-from association.site import site_url
+from association.site import setting, site_url
 
 
 def new_session_token() -> str:
@@ -60,7 +59,9 @@ def sign_in(session: Session, email: str, password: str) -> User:
     if user is None or not password_matches(user.password_hash, password):
         raise NotAllowed(
             _("Wrong e-mail or password."),
-            audit=Refusal("login.failed", actor=user, details={"email": normalise_email(email)[:320]}),
+            audit=Refusal(
+                "login.failed", actor=user, details={"email": normalise_email(email)[:320]}
+            ),
         )
     if not may_sign_in(user):
         raise NotAllowed(
@@ -100,7 +101,9 @@ def _issue_token(session: Session, user: User, purpose: TokenPurpose, hours: int
 def find_token(session: Session, token: str, purpose: TokenPurpose) -> AccountToken:
     """The unused, unexpired token, or Invalid saying plainly what is wrong with the link."""
     found = session.scalar(
-        select(AccountToken).where(AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose)
+        select(AccountToken).where(
+            AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose
+        )
     )
     if found is None:
         raise Invalid(_("This link is not valid. Please check that you copied all of it."))
@@ -138,7 +141,7 @@ def request_password_reset(session: Session, email: str) -> None:
     user = find_user_by_email(session, email)
     if user is None or not may_sign_in(user):
         return
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    hours = setting("PASSWORD_RESET_HOURS")
     token = _issue_token(session, user, TokenPurpose.PASSWORD_RESET, hours)
     queue_mail(
         session,
@@ -233,7 +236,7 @@ def create_user(
         is_signatory=signatory,
         password_hash=hash_password(password) if password is not None else None,
         session_token=new_session_token(),
-        timezone=current_app.config["DEFAULT_TIMEZONE"],
+        timezone=setting("DEFAULT_TIMEZONE"),
     )
     session.add(user)
     session.flush()
@@ -245,14 +248,20 @@ def create_user(
         "user.created",
         actor=actor,
         subject=user,
-        details={"email": email, "role": role.value, "park": park.slug if park else None,
-                 "delegate": delegate, "signatory": signatory, "invited": invite},
+        details={
+            "email": email,
+            "role": role.value,
+            "park": park.slug if park else None,
+            "delegate": delegate,
+            "signatory": signatory,
+            "invited": invite,
+        },
     )
     return user, token
 
 
 def _send_invitation(session: Session, user: User) -> str:
-    hours = current_app.config["INVITATION_HOURS"]
+    hours = setting("INVITATION_HOURS")
     token = _issue_token(session, user, TokenPurpose.INVITATION, hours)
     queue_mail(
         session,
@@ -278,14 +287,21 @@ def reinvite_user(session: Session, actor: User, user: User) -> str:
 
 
 @state_change
-def set_park_duties(session: Session, actor: User, user: User, *, delegate: bool, signatory: bool) -> None:
+def set_park_duties(
+    session: Session, actor: User, user: User, *, delegate: bool, signatory: bool
+) -> None:
     """Make a park's user its delegate (casts the park's vote) and/or signatory (signs memoranda)."""
     _require(can_manage_users(actor))
     _check_membership(user.role, user.park, delegate, signatory)
     before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
     user.is_delegate, user.is_signatory = delegate, signatory
-    record(session, "user.duties_changed", actor=actor, subject=user,
-           details={"before": before, "after": {"delegate": delegate, "signatory": signatory}})
+    record(
+        session,
+        "user.duties_changed",
+        actor=actor,
+        subject=user,
+        details={"before": before, "after": {"delegate": delegate, "signatory": signatory}},
+    )
 
 
 @state_change
@@ -295,7 +311,12 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     if user.id == actor.id:
         raise Conflict(_("You cannot deactivate your own account."))
     if user.active == active:
-        raise Conflict(_("The account is already %(state)s.", state=_("active") if active else _("deactivated")))
+        raise Conflict(
+            _(
+                "The account is already %(state)s.",
+                state=_("active") if active else _("deactivated"),
+            )
+        )
     if user.role != Role.MEMBER and not can_change_roles(actor):
         raise NotAllowed(_("Only an administrator can deactivate secretariat accounts."))
     user.active = active
@@ -304,7 +325,9 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
 
 
 @state_change
-def change_role(session: Session, actor: User, user: User, role: Role, park: Park | None = None) -> None:
+def change_role(
+    session: Session, actor: User, user: User, role: Role, park: Park | None = None
+) -> None:
     """Give a user another role (administrators only)."""
     _require(can_change_roles(actor))
     role = Role(role)
@@ -314,18 +337,27 @@ def change_role(session: Session, actor: User, user: User, role: Role, park: Par
         raise Conflict(_("%(name)s already has this role.", name=user.full_name))
     if role != Role.MEMBER:
         park = None
-    _check_membership(role, park, user.is_delegate and park is not None, user.is_signatory and park is not None)
+    _check_membership(
+        role, park, user.is_delegate and park is not None, user.is_signatory and park is not None
+    )
     before = user.role
     user.role, user.park = role, park
     if park is None:
         user.is_delegate = user.is_signatory = False
     user.session_token = new_session_token()
-    record(session, "user.role_changed", actor=actor, subject=user,
-           details={"before": str(before), "after": role.value, "park": park.slug if park else None})
+    record(
+        session,
+        "user.role_changed",
+        actor=actor,
+        subject=user,
+        details={"before": str(before), "after": role.value, "park": park.slug if park else None},
+    )
 
 
 def count_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) or 0
+    return (
+        session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)) or 0
+    )
 
 
 @state_change
@@ -336,8 +368,13 @@ def set_preferences(session: Session, user: User, *, language: str, timezone: st
     if timezone not in available_timezones():
         raise Invalid(_("Unknown time zone."))
     user.language, user.timezone = language, timezone
-    record(session, "user.preferences_changed", actor=user, subject=user,
-           details={"language": language, "timezone": timezone})
+    record(
+        session,
+        "user.preferences_changed",
+        actor=user,
+        subject=user,
+        details={"language": language, "timezone": timezone},
+    )
 
 
 @state_change

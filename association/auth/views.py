@@ -44,7 +44,13 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site: `next=` must not send anyone elsewhere."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for("main.dashboard")
 
@@ -54,13 +60,17 @@ def _login_limit() -> str:
 
 
 def _throttled(limit) -> None:
-    service.note_throttled_login(db.session, request.form.get("email", ""))
+    service.note_throttled_login(db.session(), request.form.get("email", ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 # Counts failed attempts only (a failed attempt re-shows the form; success redirects).
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
-               on_breach=_throttled)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+    on_breach=_throttled,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -68,7 +78,7 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = service.sign_in(db.session, form.email.data, form.password.data)
+            user = service.sign_in(db.session(), form.email.data, form.password.data)
         except DomainError as refused:
             error = refused.message
         else:
@@ -92,8 +102,12 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
-               on_breach=_throttled)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+    on_breach=_throttled,
+)
 def second_factor_step():
     user = _pending_user()
     if user is None:
@@ -101,7 +115,7 @@ def second_factor_step():
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            second_factor.verify_second_factor(db.session, user, form.code.data)
+            second_factor.verify_second_factor(db.session(), user, form.code.data)
         except DomainError as refused:
             form.code.errors.append(refused.message)
         else:
@@ -135,8 +149,15 @@ def fresh_second_factor(view):
         if not current_user.has_second_factor:
             return redirect(url_for("auth.enrol_second_factor"))
         if not second_factor_is_fresh():
-            flash(_("Please confirm it is you with your authentication code, then repeat the action."), "warning")
-            back = request.full_path if request.method == "GET" else _same_site_path(request.referrer)
+            flash(
+                _(
+                    "Please confirm it is you with your authentication code, then repeat the action."
+                ),
+                "warning",
+            )
+            back = (
+                request.full_path if request.method == "GET" else _same_site_path(request.referrer)
+            )
             return redirect(url_for("auth.confirm_second_factor", next=back))
         return view(*args, **kwargs)
 
@@ -145,14 +166,16 @@ def fresh_second_factor(view):
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302
+)
 def confirm_second_factor():
     if not current_user.has_second_factor:
         return redirect(url_for("auth.enrol_second_factor"))
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            second_factor.verify_second_factor(db.session, current_user, form.code.data)
+            second_factor.verify_second_factor(db.session(), current_user, form.code.data)
         except DomainError as refused:
             form.code.errors.append(refused.message)
         else:
@@ -167,25 +190,29 @@ def enrol_second_factor():
     if current_user.has_second_factor:
         return render_template("auth/second_factor_on.html")
     if not current_user.totp_secret:
-        second_factor.begin_enrolment(db.session, current_user)
+        second_factor.begin_enrolment(db.session(), current_user)
     form = EnrolmentForm()
     if form.validate_on_submit():
         try:
-            codes = second_factor.confirm_enrolment(db.session, current_user, form.code.data)
+            codes = second_factor.confirm_enrolment(db.session(), current_user, form.code.data)
         except DomainError as refused:
             form.code.errors.append(refused.message)
         else:
             session["second_factor_at"] = time.time()
             return render_template("auth/recovery_codes.html", codes=codes)
-    return render_template("auth/enrol.html", form=form, qr=second_factor.provisioning_qr(current_user),
-                           secret=current_user.totp_secret)
+    return render_template(
+        "auth/enrol.html",
+        form=form,
+        qr=second_factor.provisioning_qr(current_user),
+        secret=current_user.totp_secret,
+    )
 
 
 @bp.post("/account/second-factor/off")
 @login_required
 def disable_second_factor():
     if ConfirmForm().validate_on_submit():
-        second_factor.reset_second_factor(db.session, current_user, current_user)
+        second_factor.reset_second_factor(db.session(), current_user, current_user)
         flash(_("The second factor is off."), "info")
     return redirect(url_for("auth.account"))
 
@@ -193,7 +220,7 @@ def disable_second_factor():
 @bp.post("/logout")
 @login_required
 def logout():
-    service.sign_out(db.session, current_user)
+    service.sign_out(db.session(), current_user)
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("main.home"))
@@ -202,14 +229,14 @@ def logout():
 def _set_password_page(token: str, purpose: TokenPurpose, accept, template: str):
     found_error = None
     try:
-        pending = service.find_token(db.session, token, purpose)
+        pending = service.find_token(db.session(), token, purpose)
     except DomainError as refused:
         pending, found_error = None, refused.message
     if pending is None:
         return render_template(template, form=None, error=found_error), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user = accept(db.session, token, form.password.data)
+        user = accept(db.session(), token, form.password.data)
         login_user(user)
         flash(_("Your password is set. Welcome, %(name)s.", name=user.full_name), "success")
         return redirect(url_for("main.dashboard"))
@@ -218,7 +245,9 @@ def _set_password_page(token: str, purpose: TokenPurpose, accept, template: str)
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _set_password_page(token, TokenPurpose.INVITATION, service.accept_invitation, "auth/invitation.html")
+    return _set_password_page(
+        token, TokenPurpose.INVITATION, service.accept_invitation, "auth/invitation.html"
+    )
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -226,15 +255,20 @@ def accept_invitation(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(db.session, form.email.data)
-        flash(_("If an account uses this address, a link to set a new password is on its way."), "info")
+        service.request_password_reset(db.session(), form.email.data)
+        flash(
+            _("If an account uses this address, a link to set a new password is on its way."),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _set_password_page(token, TokenPurpose.PASSWORD_RESET, service.reset_password, "auth/reset.html")
+    return _set_password_page(
+        token, TokenPurpose.PASSWORD_RESET, service.reset_password, "auth/reset.html"
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -243,13 +277,19 @@ def account():
     preferences = PreferencesForm(obj=current_user, prefix="prefs")
     password = ChangePasswordForm(prefix="password")
     if preferences.submit.data and preferences.validate_on_submit():
-        service.set_preferences(db.session, current_user, language=preferences.language.data,
-                                timezone=preferences.timezone.data)
+        service.set_preferences(
+            db.session(),
+            current_user,
+            language=preferences.language.data,
+            timezone=preferences.timezone.data,
+        )
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
     if password.submit.data and password.validate_on_submit():
         try:
-            service.change_password(db.session, current_user, password.current_password.data, password.password.data)
+            service.change_password(
+                db.session(), current_user, password.current_password.data, password.password.data
+            )
         except DomainError as refused:
             password.current_password.errors.append(refused.message)
         else:

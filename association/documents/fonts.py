@@ -33,7 +33,11 @@ REQUIRED_FAMILIES = {
     "Noto Naskh Arabic": "fonts-noto-core",
 }
 
-_HARFBUZZ_SUBSET_NAMES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
+_HARFBUZZ_SUBSET_NAMES = (
+    "libharfbuzz-subset.so.0",
+    "libharfbuzz-subset.0.dylib",
+    "libharfbuzz-subset-0.dll",
+)
 
 
 def harfbuzz_subset_available() -> bool:

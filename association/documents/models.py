@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 
 
-class StoredDocument(db.Model):
+class StoredDocument(Model):
     """An issued PDF, rendered and sealed once, kept with its SHA-256 and served from here.
 
     The bytes live in the database so that every worker on every machine serves the same

@@ -74,7 +74,9 @@ def _url_fetcher():
     return _local_only_fetcher_class()(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
-def render_pdf(html: str, base_url: str | None = None, *, font_config: FontConfiguration | None = None) -> bytes:
+def render_pdf(
+    html: str, base_url: str | None = None, *, font_config: FontConfiguration | None = None
+) -> bytes:
     """The PDF of one HTML document, as bytes.
 
     The same HTML gives the same bytes (no creation date, a fixed file identifier), so

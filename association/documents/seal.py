@@ -65,12 +65,16 @@ def load_signer(config: Mapping, instance_path: Path) -> SimpleSigner:
         if signer is None:
             if not configured:
                 _ensure_development_seal(path)
-            signer = _load_pkcs12(path, password, setting="SIGNING_PKCS12_PATH" if configured else None)
+            signer = _load_pkcs12(
+                path, password, setting="SIGNING_PKCS12_PATH" if configured else None
+            )
             _signers[key] = signer
         return signer
 
 
-def seal_pdf(pdf: bytes, signer: SimpleSigner, *, reason: str = SEAL_REASON, location: str | None = None) -> bytes:
+def seal_pdf(
+    pdf: bytes, signer: SimpleSigner, *, reason: str = SEAL_REASON, location: str | None = None
+) -> bytes:
     """The PDF with the association's seal appended as an incremental update.
 
     The seal is an invisible PAdES B-B signature in the field AssociationSeal; it covers
@@ -90,8 +94,13 @@ def seal_pdf(pdf: bytes, signer: SimpleSigner, *, reason: str = SEAL_REASON, loc
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    output = outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer,
-                                bytes_reserved=_space_for_signature(signer))
+    output = outside_event_loop(
+        signers.sign_pdf,
+        writer,
+        metadata,
+        signer=signer,
+        bytes_reserved=_space_for_signature(signer),
+    )
     return output.getvalue()
 
 
@@ -128,9 +137,13 @@ def _load_pkcs12(path: Path, password: str | bytes | None, *, setting: str | Non
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SealUnavailable(f"The association's signing certificate ({where}) does not exist.") from None
+        raise SealUnavailable(
+            f"The association's signing certificate ({where}) does not exist."
+        ) from None
     except OSError as error:
-        raise SealUnavailable(f"The association's signing certificate ({where}) cannot be read: {error}.") from None
+        raise SealUnavailable(
+            f"The association's signing certificate ({where}) cannot be read: {error}."
+        ) from None
     if isinstance(password, str):
         password = password.encode()
     try:

@@ -92,7 +92,9 @@ def pdf_context(*, verify_url: str | None = None, **context: Any) -> dict[str, A
     """
     context["font_css"] = Markup(FONT_CSS)
     context["verify_url"] = verify_url
-    context["verification_code"] = normalise_code(verify_url.rstrip("/").rsplit("/", 1)[-1]) if verify_url else None
+    context["verification_code"] = (
+        normalise_code(verify_url.rstrip("/").rsplit("/", 1)[-1]) if verify_url else None
+    )
     context["qr_svg"] = qr_svg(verify_url) if verify_url else None
     return context
 
@@ -157,13 +159,21 @@ def issue_document(
         "document.issued",
         actor=actor,
         subject=document,
-        details={"kind": kind, "code": code, "sha256": document.sha256, "size": document.size, "title": document.title,
-                 "about": f"{document.subject_type} {document.subject_id}"},
+        details={
+            "kind": kind,
+            "code": code,
+            "sha256": document.sha256,
+            "size": document.size,
+            "title": document.title,
+            "about": f"{document.subject_type} {document.subject_id}",
+        },
     )
     return document
 
 
-def supersede(session: Session, old: StoredDocument, new: StoredDocument, *, actor: Any = None) -> None:
+def supersede(
+    session: Session, old: StoredDocument, new: StoredDocument, *, actor: Any = None
+) -> None:
     """Mark old as replaced by new (a re-issued certificate); flushed, not committed.
 
     A document is superseded once: its code page then names the one that replaced it.
@@ -172,7 +182,9 @@ def supersede(session: Session, old: StoredDocument, new: StoredDocument, *, act
     if old.id == new.id:
         raise Invalid("A document cannot supersede itself.")
     if (old.kind, old.subject_type, old.subject_id) != (new.kind, new.subject_type, new.subject_id):
-        raise Invalid("A document can only be superseded by one of the same kind about the same subject.")
+        raise Invalid(
+            "A document can only be superseded by one of the same kind about the same subject."
+        )
     if old.superseded_by_id is not None:
         raise Conflict("This document has already been superseded.")
     old.superseded_by = new
@@ -189,7 +201,10 @@ def supersede(session: Session, old: StoredDocument, new: StoredDocument, *, act
 
 def _safe_filename(filename: str) -> str:
     # Only the last part, no control characters: it goes into a Content-Disposition header.
-    name = re.sub(r"[\x00-\x1f\x7f]", "", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip() or "document.pdf"
+    name = (
+        re.sub(r"[\x00-\x1f\x7f]", "", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+        or "document.pdf"
+    )
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
     return name[-200:]
@@ -212,7 +227,10 @@ def find_by_sha256(session: Session, sha256: str | None) -> StoredDocument | Non
     if not _SHA256.fullmatch(digest):
         return None
     return session.scalar(
-        select(StoredDocument).where(StoredDocument.sha256 == digest).order_by(StoredDocument.id.desc()).limit(1)
+        select(StoredDocument)
+        .where(StoredDocument.sha256 == digest)
+        .order_by(StoredDocument.id.desc())
+        .limit(1)
     )
 
 
@@ -258,8 +276,12 @@ def describe(session: Session, document: StoredDocument) -> DocumentState:
     else:
         state = describer(session, document)
     if document.superseded_by_id is not None and state.in_force:
-        state = DocumentState(headline=state.headline, state=str(_l("Superseded")), in_force=False,
-                              details=list(state.details))
+        state = DocumentState(
+            headline=state.headline,
+            state=str(_l("Superseded")),
+            in_force=False,
+            details=list(state.details),
+        )
     return state
 
 

@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ISSUED_AND_UNCHANGED = "Sealed by the association and unchanged since."
-SEALED_BUT_ALTERED = "Sealed by the association, but altered since: this is not the document as issued."
-NOT_ISSUED = "Altered or not issued by the association: it does not carry the association's intact seal."
+SEALED_BUT_ALTERED = (
+    "Sealed by the association, but altered since: this is not the document as issued."
+)
+NOT_ISSUED = (
+    "Altered or not issued by the association: it does not carry the association's intact seal."
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,12 @@ def _check(pdf: bytes, digest: str, trusted_cert: x509.Certificate) -> PdfCheck:
         status = outside_event_loop(validate_pdf_signature, seal, signer_validation_context=context)
     except SignatureValidationError:
         log.info("PDF %s: the association's seal does not validate", digest, exc_info=True)
-        return PdfCheck(sha256=digest, signature_present=True, signed_by_association=True, verdict=SEALED_BUT_ALTERED)
+        return PdfCheck(
+            sha256=digest,
+            signature_present=True,
+            signed_by_association=True,
+            verdict=SEALED_BUT_ALTERED,
+        )
     intact = bool(
         status.intact
         and status.valid
@@ -130,5 +139,14 @@ def readable_pdf(data: bytes) -> bool:
 
     try:
         return len(PdfReader(BytesIO(data)).pages) > 0
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+    ):
         return False

@@ -38,9 +38,13 @@ def verify():
         if code is not None:
             return redirect(url_for("documents.by_code", code=code))
         code_form.code.errors.append(
-            _("This is not a verification code: a code has 16 letters and digits, like 7K3M-QX9D-2HBT-W4NC.")
+            _(
+                "This is not a verification code: a code has 16 letters and digits, like 7K3M-QX9D-2HBT-W4NC."
+            )
         )
-    return render_template("documents/verify.html", code_form=code_form, upload_form=UploadForm(), verdict=None)
+    return render_template(
+        "documents/verify.html", code_form=code_form, upload_form=UploadForm(), verdict=None
+    )
 
 
 # Checking a file costs a few milliseconds to a second: enough to bound per address.
@@ -52,12 +56,16 @@ def verify_upload():
     status = 200
     if upload_form.validate_on_submit():
         pdf = upload_form.document.data.read()
-        verdict = service.verify_upload(db.session, pdf, _association_certificate())
+        verdict = service.verify_upload(db.session(), pdf, _association_certificate())
     else:
         status = 400
     return (
-        render_template("documents/verify.html", code_form=CodeForm(formdata=None), upload_form=upload_form,
-                        verdict=verdict),
+        render_template(
+            "documents/verify.html",
+            code_form=CodeForm(formdata=None),
+            upload_form=upload_form,
+            verdict=verdict,
+        ),
         status,
     )
 
@@ -68,13 +76,17 @@ def by_code(code: str):
     if normal is not None and normal != code:
         # The one written form, so that every link to a document is the same address.
         return redirect(url_for("documents.by_code", code=normal), 301)
-    document = service.find_by_code(db.session, normal)
+    document = service.find_by_code(db.session(), normal)
     if document is None:
         # Malformed and unknown codes get the same answer: nothing to learn by trying.
         return render_template("documents/unknown.html", code_form=CodeForm(formdata=None)), 404
-    state = service.describe(db.session, document)
-    return render_template("documents/document.html", document=document, state=state,
-                           kind_label=service.kind_label(document.kind))
+    state = service.describe(db.session(), document)
+    return render_template(
+        "documents/document.html",
+        document=document,
+        state=state,
+        kind_label=service.kind_label(document.kind),
+    )
 
 
 def send_stored(document: StoredDocument, *, as_attachment: bool = False) -> Response:
@@ -98,4 +110,3 @@ def send_stored(document: StoredDocument, *, as_attachment: bool = False) -> Res
     response.cache_control.private = True
     response.cache_control.public = False
     return response
-

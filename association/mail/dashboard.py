@@ -16,10 +16,20 @@ def outbox_tasks(session: Session, user: User) -> list[Task]:
     if not user.is_staff or not current_app.config.get("MAIL_SERVER"):
         return []
     failed = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0)
     )
     if not failed:
         return []
-    return [Task(title=ngettext("%(num)d e-mail could not be sent", "%(num)d e-mails could not be sent", failed),
-                 detail=_("They stay in the outbox and are tried again by send-mail."),
-                 url=url_for("mail.outbox"), action=_("Open the outbox"), urgent=True)]
+    return [
+        Task(
+            title=ngettext(
+                "%(num)d e-mail could not be sent", "%(num)d e-mails could not be sent", failed
+            ),
+            detail=_("They stay in the outbox and are tried again by send-mail."),
+            url=url_for("mail.outbox"),
+            action=_("Open the outbox"),
+            urgent=True,
+        )
+    ]

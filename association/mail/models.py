@@ -6,10 +6,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail as written; it is stored first and sent later by `send-mail`."""
 
     __tablename__ = "outbox_messages"

@@ -13,7 +13,9 @@ from association.database import utcnow
 from association.mail.models import OutboxMessage
 
 
-def queue_mail(session: Session, recipient: str, subject: str, template: str, **context) -> OutboxMessage:
+def queue_mail(
+    session: Session, recipient: str, subject: str, template: str, **context
+) -> OutboxMessage:
     """Store one message for `recipient`, its body rendered from templates/email/<template>.
 
     Called inside a state change, so the message exists exactly when the change does.
@@ -31,7 +33,10 @@ def queue_mail(session: Session, recipient: str, subject: str, template: str, **
 def pending_messages(session: Session, limit: int = 500) -> list[OutboxMessage]:
     return list(
         session.scalars(
-            select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
     )
 
@@ -39,7 +44,9 @@ def pending_messages(session: Session, limit: int = 500) -> list[OutboxMessage]:
 def send_pending(session: Session, config) -> tuple[int, int]:
     """Send every unsent message through SMTP; returns (sent, failed). Failures stay queued."""
     if not config.get("MAIL_SERVER"):
-        raise RuntimeError("MAIL_SERVER is not set: messages stay in the outbox (the secretariat can read them there).")
+        raise RuntimeError(
+            "MAIL_SERVER is not set: messages stay in the outbox (the secretariat can read them there)."
+        )
     sent = failed = 0
     with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):

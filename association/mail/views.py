@@ -18,7 +18,9 @@ bp = Blueprint("mail", __name__, url_prefix="/secretariat/outbox")
 def outbox():
     if not can_read_outbox(current_user):
         abort(403)
-    page = db.paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()), per_page=50, error_out=False)
+    page = db.paginate(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()), per_page=50, error_out=False
+    )
     return render_template("mail/outbox.html", page=page)
 
 

@@ -30,7 +30,14 @@ def _providers() -> list[Callable[[Session, User], list[Task]]]:
     from association.parks.dashboard import park_tasks
     from association.voting.dashboard import voting_tasks
 
-    return [application_tasks, park_tasks, outbox_tasks, voting_tasks, meeting_tasks, memorandum_tasks]
+    return [
+        application_tasks,
+        park_tasks,
+        outbox_tasks,
+        voting_tasks,
+        meeting_tasks,
+        memorandum_tasks,
+    ]
 
 
 def tasks_for(session: Session, user: User) -> list[Task]:

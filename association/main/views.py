@@ -23,22 +23,31 @@ bp = Blueprint("main", __name__)
 def home():
     """The association, its members, and what is open now (votes, memoranda in force)."""
     parks = db.session.scalars(
-        select(Park).where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER])).order_by(Park.country, Park.name_latin)
+        select(Park)
+        .where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER]))
+        .order_by(Park.country, Park.name_latin)
     ).all()
     open_votes = db.session.scalars(
-        select(Initiative).where(Initiative.status == InitiativeStatus.OPEN).order_by(Initiative.closes_at).limit(5)
+        select(Initiative)
+        .where(Initiative.status == InitiativeStatus.OPEN)
+        .order_by(Initiative.closes_at)
+        .limit(5)
     ).all()
     memoranda = db.session.scalars(
-        select(Memorandum).where(Memorandum.public.is_(True), Memorandum.status == MemorandumStatus.IN_FORCE)
-        .order_by(Memorandum.issued_at.desc()).limit(5)
+        select(Memorandum)
+        .where(Memorandum.public.is_(True), Memorandum.status == MemorandumStatus.IN_FORCE)
+        .order_by(Memorandum.issued_at.desc())
+        .limit(5)
     ).all()
-    return render_template("main/home.html", parks=parks, open_votes=open_votes, memoranda=memoranda)
+    return render_template(
+        "main/home.html", parks=parks, open_votes=open_votes, memoranda=memoranda
+    )
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", tasks=tasks_for(db.session, current_user))
+    return render_template("main/dashboard.html", tasks=tasks_for(db.session(), current_user))
 
 
 @bp.get("/healthz")
@@ -61,6 +70,10 @@ def secretariat_home():
         (count(Park, Park.status == ParkStatus.MEMBER), _("member parks"), "parks.park_list"),
         (count(Park, Park.status == ParkStatus.OBSERVER), _("observers"), "parks.park_list"),
         (count(User, User.active.is_(True)), _("active users"), "parks.user_list"),
-        (count(OutboxMessage, OutboxMessage.sent_at.is_(None)), _("e-mails in the outbox"), "mail.outbox"),
+        (
+            count(OutboxMessage, OutboxMessage.sent_at.is_(None)),
+            _("e-mails in the outbox"),
+            "mail.outbox",
+        ),
     ]
     return render_template("main/secretariat.html", figures=figures)

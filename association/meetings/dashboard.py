@@ -23,52 +23,77 @@ def meeting_tasks(session: Session, user: User) -> list[Task]:
     now = utcnow()
     tasks = []
     upcoming = session.scalars(
-        select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at >= now,
-                              Meeting.starts_at <= now + timedelta(days=UPCOMING_DAYS)).order_by(Meeting.starts_at)
+        select(Meeting)
+        .where(
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at >= now,
+            Meeting.starts_at <= now + timedelta(days=UPCOMING_DAYS),
+        )
+        .order_by(Meeting.starts_at)
     )
     for meeting in upcoming:
-        tasks.append(Task(
-            title=_("Meeting: %(title)s", title=meeting.title),
-            detail=f"{format_datetime(meeting.starts_at, 'EEEE d MMMM, HH:mm')} ({user.timezone})"
-                   + (f" · {meeting.place}" if meeting.place else ""),
-            url=url_for("meetings.meeting_detail", meeting_id=meeting.id),
-            action=_("See the agenda"),
-        ))
+        tasks.append(
+            Task(
+                title=_("Meeting: %(title)s", title=meeting.title),
+                detail=f"{format_datetime(meeting.starts_at, 'EEEE d MMMM, HH:mm')} ({user.timezone})"
+                + (f" · {meeting.place}" if meeting.place else ""),
+                url=url_for("meetings.meeting_detail", meeting_id=meeting.id),
+                action=_("See the agenda"),
+            )
+        )
     if takes_part(user):
         read = select(MinutesRead.minutes_id).where(MinutesRead.user_id == user.id)
         unread = session.scalars(
-            select(Minutes).where(Minutes.status == MinutesStatus.CIRCULATED, Minutes.id.not_in(read))
+            select(Minutes)
+            .where(Minutes.status == MinutesStatus.CIRCULATED, Minutes.id.not_in(read))
             .order_by(Minutes.circulated_at)
         )
         for minutes in unread:
-            tasks.append(Task(
-                title=_("Minutes for your reading: %(title)s", title=minutes.meeting.title),
-                detail=_("Circulated for reading and comments before approval."),
-                url=url_for("meetings.minutes_detail", meeting_id=minutes.meeting_id, version=minutes.version),
-                action=_("Read the minutes"),
-            ))
+            tasks.append(
+                Task(
+                    title=_("Minutes for your reading: %(title)s", title=minutes.meeting.title),
+                    detail=_("Circulated for reading and comments before approval."),
+                    url=url_for(
+                        "meetings.minutes_detail",
+                        meeting_id=minutes.meeting_id,
+                        version=minutes.version,
+                    ),
+                    action=_("Read the minutes"),
+                )
+            )
     if user.is_staff:
         waiting = session.scalars(
-            select(Minutes).where(Minutes.status.in_([MinutesStatus.CIRCULATED, MinutesStatus.APPROVED]))
+            select(Minutes)
+            .where(Minutes.status.in_([MinutesStatus.CIRCULATED, MinutesStatus.APPROVED]))
             .order_by(Minutes.id)
         )
         for minutes in waiting:
             step = _("approve") if minutes.status == MinutesStatus.CIRCULATED else _("publish")
-            tasks.append(Task(
-                title=_("Minutes to %(step)s: %(title)s", step=step, title=minutes.meeting.title),
-                detail=_("Version %(n)d is %(status)s.", n=minutes.version, status=minutes.status),
-                url=url_for("meetings.manage_detail", meeting_id=minutes.meeting_id) + "#minutes",
-                action=_("Open the meeting"),
-            ))
+            tasks.append(
+                Task(
+                    title=_(
+                        "Minutes to %(step)s: %(title)s", step=step, title=minutes.meeting.title
+                    ),
+                    detail=_(
+                        "Version %(n)d is %(status)s.", n=minutes.version, status=minutes.status
+                    ),
+                    url=url_for("meetings.manage_detail", meeting_id=minutes.meeting_id)
+                    + "#minutes",
+                    action=_("Open the meeting"),
+                )
+            )
         held_without = session.scalars(
-            select(Meeting).where(Meeting.status == MeetingStatus.HELD, ~Meeting.minutes_versions.any())
+            select(Meeting)
+            .where(Meeting.status == MeetingStatus.HELD, ~Meeting.minutes_versions.any())
             .order_by(Meeting.starts_at)
         )
         for meeting in held_without:
-            tasks.append(Task(
-                title=_("Minutes to write: %(title)s", title=meeting.title),
-                detail=_("The meeting was held; its minutes are not started."),
-                url=url_for("meetings.manage_detail", meeting_id=meeting.id) + "#minutes",
-                action=_("Open the meeting"),
-            ))
+            tasks.append(
+                Task(
+                    title=_("Minutes to write: %(title)s", title=meeting.title),
+                    detail=_("The meeting was held; its minutes are not started."),
+                    url=url_for("meetings.manage_detail", meeting_id=meeting.id) + "#minutes",
+                    action=_("Open the meeting"),
+                )
+            )
     return tasks

@@ -106,21 +106,42 @@ def seed_panel(session: Session) -> None:
     secretariat = _secretariat(session)
     astana = ZoneInfo("Asia/Almaty")
     meeting = service.create_meeting(
-        session, None, kind=MeetingKind.BOARD, title=PANEL_TITLE,
-        starts_at=datetime(2022, 9, 29, 14, 0, tzinfo=astana), ends_at=datetime(2022, 9, 29, 15, 30, tzinfo=astana),
-        timezone="Asia/Almaty", place="Digital Bridge Forum, Astana, Kazakhstan", historical=True)
-    for title, presenter in [("Opening", "Astana Hub"), ("The association's first year", "Heads of the founding parks"),
-                             (GOVERNANCE_ITEM, "Astana Hub"), ("Next meeting", "")]:
-        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, **_link(session, title))
+        session,
+        None,
+        kind=MeetingKind.BOARD,
+        title=PANEL_TITLE,
+        starts_at=datetime(2022, 9, 29, 14, 0, tzinfo=astana),
+        ends_at=datetime(2022, 9, 29, 15, 30, tzinfo=astana),
+        timezone="Asia/Almaty",
+        place="Digital Bridge Forum, Astana, Kazakhstan",
+        historical=True,
+    )
+    for title, presenter in [
+        ("Opening", "Astana Hub"),
+        ("The association's first year", "Heads of the founding parks"),
+        (GOVERNANCE_ITEM, "Astana Hub"),
+        ("Next meeting", ""),
+    ]:
+        service.add_agenda_item(
+            session, None, meeting, title=title, presenter=presenter, **_link(session, title)
+        )
     service.mark_held(session, None, meeting)
     entries = []
     for park in _founders(session):
         head = next((user for user in park.users if user.is_signatory), None)
-        entries.append(service.AttendanceEntry(park=park, status=AttendanceStatus.PRESENT,
-                                               represented_by=head.full_name if head else "", represented_by_user=head))
+        entries.append(
+            service.AttendanceEntry(
+                park=park,
+                status=AttendanceStatus.PRESENT,
+                represented_by=head.full_name if head else "",
+                represented_by_user=head,
+            )
+        )
     if entries:
         service.record_attendance(session, None, meeting, entries)
-    minutes = service.start_minutes(session, secretariat, meeting, body=PANEL_MINUTES, decisions=PANEL_DECISIONS)
+    minutes = service.start_minutes(
+        session, secretariat, meeting, body=PANEL_MINUTES, decisions=PANEL_DECISIONS
+    )
     service.circulate_minutes(session, secretariat, minutes)
     if secretariat is not None:
         service.approve_minutes(session, secretariat, minutes)
@@ -128,8 +149,11 @@ def seed_panel(session: Session) -> None:
 
 
 def seed_assembly(session: Session) -> None:
-    existing = session.scalar(select(Meeting).where(Meeting.title == ASSEMBLY_TITLE,
-                                                    Meeting.status == MeetingStatus.SCHEDULED))
+    existing = session.scalar(
+        select(Meeting).where(
+            Meeting.title == ASSEMBLY_TITLE, Meeting.status == MeetingStatus.SCHEDULED
+        )
+    )
     if existing is not None:
         _link_existing_agenda(session, existing)
         return
@@ -137,12 +161,26 @@ def seed_assembly(session: Session) -> None:
     day = (utcnow().astimezone(tashkent) + timedelta(days=60)).date()
     starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=tashkent)
     meeting = service.create_meeting(
-        session, None, kind=MeetingKind.GENERAL_ASSEMBLY, title=ASSEMBLY_TITLE, starts_at=starts,
-        ends_at=starts + timedelta(hours=6), timezone="Asia/Tashkent",
-        place="IT Park Uzbekistan, Tashkent", online_url="https://meet.technoparks.example/general-assembly")
+        session,
+        None,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        title=ASSEMBLY_TITLE,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        timezone="Asia/Tashkent",
+        place="IT Park Uzbekistan, Tashkent",
+        online_url="https://meet.technoparks.example/general-assembly",
+    )
     for title, presenter, notes in ASSEMBLY_AGENDA:
-        service.add_agenda_item(session, None, meeting, title=title, presenter=presenter, notes=notes,
-                                **_link(session, title))
+        service.add_agenda_item(
+            session,
+            None,
+            meeting,
+            title=title,
+            presenter=presenter,
+            notes=notes,
+            **_link(session, title),
+        )
 
 
 def _link_existing_agenda(session: Session, meeting: Meeting) -> None:
@@ -150,13 +188,17 @@ def _link_existing_agenda(session: Session, meeting: Meeting) -> None:
     for item in list(meeting.agenda):
         link = _link(session, item.title)
         if link and item.linked_type is None:
-            service.update_agenda_item(session, None, item, title=item.title, presenter=item.presenter,
-                                       notes=item.notes, **link)
+            service.update_agenda_item(
+                session,
+                None,
+                item,
+                title=item.title,
+                presenter=item.presenter,
+                notes=item.notes,
+                **link,
+            )
 
 
 def seed_meetings(session: Session) -> None:
     seed_panel(session)
     seed_assembly(session)
-
-
-

@@ -40,11 +40,19 @@ def http_only(form, field):
 class _MeetingDetails(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    timezone = SelectField(_l("Time zone of the meeting"),
-                           description=_l("Start and end are given in this zone; members see them in their own."))
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)],
-                        description=_l("e.g. IT Park, 15 Mustaqillik Avenue, Tashkent"))
-    online_url = StringField(_l("Online link"), validators=[Optional(), URL(require_tld=False), http_only, Length(max=500)])
+    timezone = SelectField(
+        _l("Time zone of the meeting"),
+        description=_l("Start and end are given in this zone; members see them in their own."),
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("e.g. IT Park, 15 Mustaqillik Avenue, Tashkent"),
+    )
+    online_url = StringField(
+        _l("Online link"),
+        validators=[Optional(), URL(require_tld=False), http_only, Length(max=500)],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +60,9 @@ class _MeetingDetails(FlaskForm):
 
 
 class _Times(FlaskForm):
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()]
+    )
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired()])
 
 
@@ -65,25 +75,39 @@ class MeetingEditForm(_MeetingDetails):
 
 
 class RescheduleForm(_Times):
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)],
-                           description=_l("Sent to the members with the new times."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Sent to the members with the new times."),
+    )
     submit = SubmitField(_l("Reschedule and tell the members"))
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("Sent to the members."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("Sent to the members."),
+    )
     submit = SubmitField(_l("Cancel the meeting"))
 
 
 class AgendaItemForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)], description=_l("Markdown."))
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=10000)], description=_l("Markdown.")
+    )
     # Values "initiative:<id>" (the view offers the initiatives that exist, newest first).
-    link = SelectField(_l("Linked to"), choices=[("", _l("Nothing"))], validators=[Optional()],
-                       description=_l("The initiative or memorandum this item is about: for an initiative the page shows its vote and, "
-                                      "once closed, its result."))
+    link = SelectField(
+        _l("Linked to"),
+        choices=[("", _l("Nothing"))],
+        validators=[Optional()],
+        description=_l(
+            "The initiative or memorandum this item is about: for an initiative the page shows its vote and, "
+            "once closed, its result."
+        ),
+    )
     submit = SubmitField(_l("Save the item"))
 
     def linked(self) -> tuple[str | None, int | None]:
@@ -100,9 +124,15 @@ class AgendaItemForm(FlaskForm):
 
 
 class MinutesVoteForm(FlaskForm):
-    days = IntegerField(_l("Voting period in days"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
-                        description=_l("The member parks' delegates vote. Passed: the minutes are approved. "
-                                       "Rejected: they go back to draft. No quorum: they stay circulated."))
+    days = IntegerField(
+        _l("Voting period in days"),
+        default=14,
+        validators=[DataRequired(), NumberRange(1, 90)],
+        description=_l(
+            "The member parks' delegates vote. Passed: the minutes are approved. "
+            "Rejected: they go back to draft. No quorum: they stay circulated."
+        ),
+    )
     submit = SubmitField(_l("Put to a vote"))
 
 
@@ -111,7 +141,9 @@ class AttendanceRowForm(FlaskForm):
         csrf = False
 
     park_id = HiddenField()
-    status = SelectField(_l("Attendance"), choices=[(s.value, label) for s, label in ATTENDANCE_LABELS.items()])
+    status = SelectField(
+        _l("Attendance"), choices=[(s.value, label) for s, label in ATTENDANCE_LABELS.items()]
+    )
     represented_by = StringField(_l("Represented by"), validators=[Optional(), Length(max=300)])
 
 
@@ -121,10 +153,18 @@ class AttendanceForm(FlaskForm):
 
 
 class MinutesForm(FlaskForm):
-    body = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=200_000)], render_kw={"rows": 18},
-                         description=_l("Markdown: # headings, **bold**, lists, tables, links."))
-    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=50_000)], render_kw={"rows": 8},
-                              description=_l("Markdown; one numbered item per decision."))
+    body = TextAreaField(
+        _l("Minutes"),
+        validators=[Optional(), Length(max=200_000)],
+        render_kw={"rows": 18},
+        description=_l("Markdown: # headings, **bold**, lists, tables, links."),
+    )
+    decisions = TextAreaField(
+        _l("Decisions"),
+        validators=[Optional(), Length(max=50_000)],
+        render_kw={"rows": 8},
+        description=_l("Markdown; one numbered item per decision."),
+    )
     submit = SubmitField(_l("Save the draft"))
 
 

@@ -43,8 +43,11 @@ def _day(moment) -> str:
 def _approved_how(minutes: Minutes) -> str:
     if minutes.approved_by == ApprovalRoute.VOTE:
         number = approval_initiative_id(minutes)
-        return f"by a vote of the member parks (initiative {number})" if number else \
-            f"by a vote of the member parks ({minutes.approval_reference})"
+        return (
+            f"by a vote of the member parks (initiative {number})"
+            if number
+            else f"by a vote of the member parks ({minutes.approval_reference})"
+        )
     return "by the secretariat after circulation"
 
 
@@ -53,13 +56,19 @@ def linked_results(minutes: Minutes) -> dict[int, LinkedVote]:
     closed; key 0 holds the vote that approved these minutes, if a vote did. One query, in the
     working language (the PDF is in English whoever publishes it)."""
     items = minutes.meeting.agenda
-    wanted = {item.id: item.linked_id for item in items if item.linked_type == "initiative" and item.linked_id}
+    wanted = {
+        item.id: item.linked_id
+        for item in items
+        if item.linked_type == "initiative" and item.linked_id
+    }
     approval = approval_initiative_id(minutes)
     if approval is not None:
         wanted[0] = approval
     with force_locale("en"):
-        found = load_initiatives(object_session(minutes) or db.session, wanted.values())
-    return {key: found[initiative_id] for key, initiative_id in wanted.items() if initiative_id in found}
+        found = load_initiatives(object_session(minutes) or db.session(), wanted.values())
+    return {
+        key: found[initiative_id] for key, initiative_id in wanted.items() if initiative_id in found
+    }
 
 
 def minutes_html(minutes: Minutes, verify_url: str | None) -> str:
@@ -67,21 +76,34 @@ def minutes_html(minutes: Minutes, verify_url: str | None) -> str:
 
     meeting = minutes.meeting
     zone = ZoneInfo(meeting.timezone)
-    attendances = sorted(meeting.attendances, key=lambda a: (a.park_status != "member", a.park.name_latin))
+    attendances = sorted(
+        meeting.attendances, key=lambda a: (a.park_status != "member", a.park.name_latin)
+    )
     return render_template_pdf(
-        "pdf/minutes.html", verify_url=verify_url, minutes=minutes, meeting=meeting,
-        kind_name=KIND_NAMES.get(meeting.kind, str(meeting.kind)), attendances=attendances, quorum=quorum(meeting),
-        starts_local=format_datetime(meeting.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en"),
+        "pdf/minutes.html",
+        verify_url=verify_url,
+        minutes=minutes,
+        meeting=meeting,
+        kind_name=KIND_NAMES.get(meeting.kind, str(meeting.kind)),
+        attendances=attendances,
+        quorum=quorum(meeting),
+        starts_local=format_datetime(
+            meeting.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en"
+        ),
         ends_local=format_datetime(meeting.ends_at, "HH:mm", tzinfo=zone, locale="en"),
         starts_utc=format_datetime(meeting.starts_at, "d MMMM y, HH:mm", tzinfo=UTC, locale="en"),
         ends_utc=format_datetime(meeting.ends_at, "HH:mm 'UTC'", tzinfo=UTC, locale="en"),
-        circulated_on=_day(minutes.circulated_at), approved_on=_day(minutes.approved_at),
-        published_on=_day(minutes.published_at), approved_how=_approved_how(minutes),
+        circulated_on=_day(minutes.circulated_at),
+        approved_on=_day(minutes.approved_at),
+        published_on=_day(minutes.published_at),
+        approved_how=_approved_how(minutes),
         supersedes_published_on=_day(minutes.supersedes.published_at) if minutes.supersedes else "",
-        body_html=render_markdown(minutes.body_markdown), decisions_html=render_markdown(minutes.decisions_markdown)
-        if minutes.decisions_markdown.strip() else None,
+        body_html=render_markdown(minutes.body_markdown),
+        decisions_html=render_markdown(minutes.decisions_markdown)
+        if minutes.decisions_markdown.strip()
+        else None,
         linked_results=linked_results(minutes),
-        linked_memoranda=linked_memoranda(object_session(minutes) or db.session, meeting.agenda),
+        linked_memoranda=linked_memoranda(object_session(minutes) or db.session(), meeting.agenda),
     )
 
 
@@ -92,14 +114,22 @@ def issue_minutes_document(session: Session, minutes: Minutes) -> StoredDocument
     meeting = minutes.meeting
     suffix = f", version {minutes.version}" if minutes.version > 1 else ""
     return issue_document(
-        session, kind=KIND, title=f"Minutes of {meeting.title}{suffix}",
-        filename=f"minutes-{meeting.id}-v{minutes.version}.pdf", subject=meeting,
-        html=minutes_html(minutes, verification_url(config, code)), config=config,
-        instance_path=current_app.instance_path, verification_code=code, actor=None,
+        session,
+        kind=KIND,
+        title=f"Minutes of {meeting.title}{suffix}",
+        filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
+        subject=meeting,
+        html=minutes_html(minutes, verification_url(config, code)),
+        config=config,
+        instance_path=current_app.instance_path,
+        verification_code=code,
+        actor=None,
     )
 
 
-def supersede_minutes_document(session: Session, previous: Minutes, document: StoredDocument) -> None:
+def supersede_minutes_document(
+    session: Session, previous: Minutes, document: StoredDocument
+) -> None:
     if previous.document_id is not None:
         old = session.get(StoredDocument, previous.document_id)
         if old is not None and old.superseded_by_id is None:
@@ -123,18 +153,33 @@ def describe_minutes(session: Session, document: StoredDocument) -> DocumentStat
     meeting = minutes.meeting
     details = [
         (str(_l("Meeting")), meeting.title),
-        (str(_l("Date")), format_datetime(meeting.starts_at, "d MMMM y", tzinfo=ZoneInfo(meeting.timezone), locale="en")),
+        (
+            str(_l("Date")),
+            format_datetime(
+                meeting.starts_at, "d MMMM y", tzinfo=ZoneInfo(meeting.timezone), locale="en"
+            ),
+        ),
         (str(_l("Place")), meeting.place or meeting.online_url or "—"),
         (str(_l("Version")), str(minutes.version)),
         (str(_l("Approved")), f"{_day(minutes.approved_at)}, {_approved_how(minutes)}"),
         (str(_l("Published")), _day(minutes.published_at)),
     ]
     if minutes.is_current:
-        return DocumentState(headline=f"Minutes of {meeting.title}", state=str(_l("Current version")),
-                             in_force=True, details=details)
+        return DocumentState(
+            headline=f"Minutes of {meeting.title}",
+            state=str(_l("Current version")),
+            in_force=True,
+            details=details,
+        )
     newer = session.scalar(select(Minutes).where(Minutes.supersedes_id == minutes.id))
-    state = str(_l("Superseded by version %(n)d (a correction)", n=newer.version)) if newer else str(_l("Superseded"))
-    return DocumentState(headline=f"Minutes of {meeting.title}", state=state, in_force=False, details=details)
+    state = (
+        str(_l("Superseded by version %(n)d (a correction)", n=newer.version))
+        if newer
+        else str(_l("Superseded"))
+    )
+    return DocumentState(
+        headline=f"Minutes of {meeting.title}", state=state, in_force=False, details=details
+    )
 
 
 register_describer(KIND, describe_minutes, label=_l("Minutes"))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.auth.models import User
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 from association.parks.models import Park
 
 
@@ -24,7 +24,7 @@ class MeetingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,9 @@ class Meeting(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     place: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[MeetingStatus] = mapped_column(String(20), default=MeetingStatus.SCHEDULED, index=True)
+    status: Mapped[MeetingStatus] = mapped_column(
+        String(20), default=MeetingStatus.SCHEDULED, index=True
+    )
     cancelled_reason: Mapped[str] = mapped_column(Text, default="")
     # iCalendar SEQUENCE: raised on every change a calendar must pick up (reschedule, cancel, edit).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -50,14 +52,18 @@ class Meeting(db.Model):
     agenda: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
-    attendances: Mapped[list[Attendance]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
-    minutes_versions: Mapped[list[Minutes]] = relationship(back_populates="meeting", order_by="Minutes.version")
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    minutes_versions: Mapped[list[Minutes]] = relationship(
+        back_populates="meeting", order_by="Minutes.version"
+    )
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.kind} {self.status}>"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +86,7 @@ class AttendanceStatus(enum.StrEnum):
     EXCUSED = "excused"
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One park's attendance at one meeting; its status at the time is kept for the quorum."""
 
     __tablename__ = "attendances"
@@ -118,7 +124,7 @@ class ApprovalRoute(enum.StrEnum):
     VOTE = "vote"  # a minutes-approval initiative that passed
 
 
-class Minutes(db.Model):
+class Minutes(Model):
     """One version of a meeting's minutes. A correction is a new version; none is overwritten."""
 
     __tablename__ = "minutes"
@@ -129,7 +135,9 @@ class Minutes(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     decisions_markdown: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[MinutesStatus] = mapped_column(String(20), default=MinutesStatus.DRAFT, index=True)
+    status: Mapped[MinutesStatus] = mapped_column(
+        String(20), default=MinutesStatus.DRAFT, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -160,7 +168,7 @@ class Minutes(db.Model):
         return self.status == MinutesStatus.CIRCULATED
 
 
-class MinutesComment(db.Model):
+class MinutesComment(Model):
     __tablename__ = "minutes_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,7 +183,7 @@ class MinutesComment(db.Model):
     park: Mapped[Park | None] = relationship()
 
 
-class MinutesRead(db.Model):
+class MinutesRead(Model):
     """A member opened circulated minutes: their dashboard stops asking them to read it."""
 
     __tablename__ = "minutes_reads"
@@ -187,7 +195,7 @@ class MinutesRead(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CalendarFeedToken(db.Model):
+class CalendarFeedToken(Model):
     """A personal calendar feed's secret: only its SHA-256 is kept; revoked rather than deleted."""
 
     __tablename__ = "calendar_feed_tokens"

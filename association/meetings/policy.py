@@ -35,4 +35,6 @@ def can_read_minutes(user: User | None, minutes: Minutes) -> bool:
 
 
 def can_comment_on_minutes(user: User | None, minutes: Minutes) -> bool:
-    return minutes.status == MinutesStatus.CIRCULATED and (takes_part(user) or can_manage_meetings(user))
+    return minutes.status == MinutesStatus.CIRCULATED and (
+        takes_part(user) or can_manage_meetings(user)
+    )

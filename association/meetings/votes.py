@@ -52,22 +52,31 @@ def _minutes_title(minutes: Minutes) -> str:
 
 def _text_digest(minutes: Minutes) -> str:
     # The same digest edit_minutes records: which text the members were asked to approve.
-    return hashlib.sha256((minutes.body_markdown + "\n" + minutes.decisions_markdown).encode()).hexdigest()
+    return hashlib.sha256(
+        (minutes.body_markdown + "\n" + minutes.decisions_markdown).encode()
+    ).hexdigest()
 
 
 def _vote_text(minutes: Minutes) -> str:
     meeting = minutes.meeting
     url = site_url(f"/meetings/{meeting.id}/minutes/{minutes.version}")
     lines = [
-        _("The member parks are asked to approve the minutes of **%(title)s**, held on %(day)s, "
-          "as circulated on %(circulated)s.", title=meeting.title,
-          day=format_date(meeting.starts_at, "d MMMM y", locale="en"),
-          circulated=format_date(minutes.circulated_at, "d MMMM y", locale="en") if minutes.circulated_at else "—"),
+        _(
+            "The member parks are asked to approve the minutes of **%(title)s**, held on %(day)s, "
+            "as circulated on %(circulated)s.",
+            title=meeting.title,
+            day=format_date(meeting.starts_at, "d MMMM y", locale="en"),
+            circulated=format_date(minutes.circulated_at, "d MMMM y", locale="en")
+            if minutes.circulated_at
+            else "—",
+        ),
         "",
         f"[{_('Read the minutes, version %(n)d', n=minutes.version)}]({url})",
         "",
-        _("A vote For approves them; the secretariat then publishes them with their PDF. If the vote is "
-          "rejected, the minutes go back to draft to be revised and circulated again."),
+        _(
+            "A vote For approves them; the secretariat then publishes them with their PDF. If the vote is "
+            "rejected, the minutes go back to draft to be revised and circulated again."
+        ),
     ]
     if minutes.decisions_markdown.strip():
         lines += ["", f"## {_('Decisions recorded')}", "", minutes.decisions_markdown]
@@ -76,8 +85,9 @@ def _vote_text(minutes: Minutes) -> str:
 
 
 @state_change
-def put_minutes_to_vote(session: Session, actor: User | None, minutes: Minutes, *,
-                        days: int = MINUTES_VOTE_DAYS) -> Initiative:
+def put_minutes_to_vote(
+    session: Session, actor: User | None, minutes: Minutes, *, days: int = MINUTES_VOTE_DAYS
+) -> Initiative:
     """Open a minutes-approval vote of the member parks on this circulated version.
 
     The vote decides (see the module's docstring); until it closes, nobody approves the
@@ -86,7 +96,9 @@ def put_minutes_to_vote(session: Session, actor: User | None, minutes: Minutes, 
     service._require_staff(actor)
     if minutes.status != MinutesStatus.CIRCULATED:
         if minutes.status == MinutesStatus.DRAFT:
-            raise Conflict(_("Minutes are put to a vote once they have been circulated to the members."))
+            raise Conflict(
+                _("Minutes are put to a vote once they have been circulated to the members.")
+            )
         raise service._minutes_conflict(minutes, _("put to a vote"))
     if service.minutes_vote(session, minutes) is not None:
         raise Conflict(_("The member parks are already voting on these minutes."))
@@ -94,42 +106,89 @@ def put_minutes_to_vote(session: Session, actor: User | None, minutes: Minutes, 
         raise Invalid(_("A vote lasts between 1 and %(max)d days.", max=MAX_VOTE_DAYS))
     meeting = minutes.meeting
     initiative = create_initiative(
-        session, actor, kind=InitiativeKind.MINUTES_APPROVAL, subject_type="Minutes", subject_id=minutes.id,
+        session,
+        actor,
+        kind=InitiativeKind.MINUTES_APPROVAL,
+        subject_type="Minutes",
+        subject_id=minutes.id,
         title=_minutes_title(minutes),
-        summary=_("Approve the minutes of %(title)s (version %(n)d), as circulated to the members.",
-                  title=meeting.title, n=minutes.version),
+        summary=_(
+            "Approve the minutes of %(title)s (version %(n)d), as circulated to the members.",
+            title=meeting.title,
+            n=minutes.version,
+        ),
         body_markdown=_vote_text(minutes),
     )
     open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
-    record(session, "minutes.put_to_vote", actor=actor, subject=minutes,
-           details={"version": minutes.version, "initiative_id": initiative.id, "days": days,
-                    "sha256": _text_digest(minutes)})
+    record(
+        session,
+        "minutes.put_to_vote",
+        actor=actor,
+        subject=minutes,
+        details={
+            "version": minutes.version,
+            "initiative_id": initiative.id,
+            "days": days,
+            "sha256": _text_digest(minutes),
+        },
+    )
     return initiative
 
 
-def _tell_secretariat(session: Session, minutes: Minutes, initiative: Initiative, outcome: Outcome,
-                      headline: str, next_step: str) -> None:
-    staff = session.scalars(select(User).where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]),
-                                               User.active.is_(True)).order_by(User.id))
+def _tell_secretariat(
+    session: Session,
+    minutes: Minutes,
+    initiative: Initiative,
+    outcome: Outcome,
+    headline: str,
+    next_step: str,
+) -> None:
+    staff = session.scalars(
+        select(User)
+        .where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]), User.active.is_(True))
+        .order_by(User.id)
+    )
     meeting = minutes.meeting
     for user in staff:
-        queue_mail(session, user.email, _("Minutes vote: %(title)s", title=meeting.title), "minutes_vote_outcome.txt",
-                   user=user, meeting=meeting, minutes=minutes, initiative=initiative, outcome=outcome.value,
-                   headline=headline, next_step=next_step,
-                   manage_url=site_url(f"/secretariat/meetings/{meeting.id}#minutes"),
-                   vote_url=site_url(f"/initiatives/{initiative.id}"))
+        queue_mail(
+            session,
+            user.email,
+            _("Minutes vote: %(title)s", title=meeting.title),
+            "minutes_vote_outcome.txt",
+            user=user,
+            meeting=meeting,
+            minutes=minutes,
+            initiative=initiative,
+            outcome=outcome.value,
+            headline=headline,
+            next_step=next_step,
+            manage_url=site_url(f"/secretariat/meetings/{meeting.id}#minutes"),
+            vote_url=site_url(f"/initiatives/{initiative.id}"),
+        )
 
 
 def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
     """What a closed minutes-approval vote decides. Never raises for minutes that moved on
     meanwhile (or that it does not name): the vote must still close, and the audit log says
     why nothing followed."""
-    minutes = session.get(Minutes, initiative.subject_id) if initiative.subject_type == "Minutes" else None
+    minutes = (
+        session.get(Minutes, initiative.subject_id)
+        if initiative.subject_type == "Minutes"
+        else None
+    )
 
     def without_effect(why: str) -> None:
-        record(session, "minutes.vote_without_effect", subject=initiative,
-               details={"outcome": outcome.value, "minutes_id": initiative.subject_id,
-                        "status": minutes.status if minutes is not None else None, "why": why})
+        record(
+            session,
+            "minutes.vote_without_effect",
+            subject=initiative,
+            details={
+                "outcome": outcome.value,
+                "minutes_id": initiative.subject_id,
+                "status": minutes.status if minutes is not None else None,
+                "why": why,
+            },
+        )
 
     if minutes is None:
         without_effect("no such minutes")
@@ -141,27 +200,67 @@ def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) 
     totals = _totals_words(session.get(VoteResult, initiative.id))
     try:
         if outcome == Outcome.PASSED:
-            service.approve_minutes(session, None, minutes, route=ApprovalRoute.VOTE,
-                                    reference=f"initiative:{initiative.id}")
-            _tell_secretariat(session, minutes, initiative, outcome,
-                              _("The member parks approved the minutes (%(totals)s).", totals=totals),
-                              _("Publish them: the signed PDF is made on publication."))
+            service.approve_minutes(
+                session,
+                None,
+                minutes,
+                route=ApprovalRoute.VOTE,
+                reference=f"initiative:{initiative.id}",
+            )
+            _tell_secretariat(
+                session,
+                minutes,
+                initiative,
+                outcome,
+                _("The member parks approved the minutes (%(totals)s).", totals=totals),
+                _("Publish them: the signed PDF is made on publication."),
+            )
         elif outcome == Outcome.REJECTED:
-            why = _("The member parks voted against approving these minutes (initiative %(id)d: %(totals)s).",
-                    id=initiative.id, totals=totals)
-            service.return_minutes_to_draft(session, None, minutes, reason=why, initiative=initiative)
-            _tell_secretariat(session, minutes, initiative, outcome, why,
-                              _("The minutes are back in draft: revise them with the members' comments and "
-                                "circulate them again."))
+            why = _(
+                "The member parks voted against approving these minutes (initiative %(id)d: %(totals)s).",
+                id=initiative.id,
+                totals=totals,
+            )
+            service.return_minutes_to_draft(
+                session, None, minutes, reason=why, initiative=initiative
+            )
+            _tell_secretariat(
+                session,
+                minutes,
+                initiative,
+                outcome,
+                why,
+                _(
+                    "The minutes are back in draft: revise them with the members' comments and "
+                    "circulate them again."
+                ),
+            )
         else:
-            record(session, "minutes.vote_without_quorum", subject=minutes,
-                   details={"version": minutes.version, "initiative_id": initiative.id, "totals": totals,
-                            "status": "circulated"})
-            _tell_secretariat(session, minutes, initiative, outcome,
-                              _("The vote on the minutes did not reach its quorum (%(totals)s): it decided nothing.",
-                                totals=totals),
-                              _("The minutes stay circulated: approve them after circulation, put them to a new "
-                                "vote, or take them back to draft."))
+            record(
+                session,
+                "minutes.vote_without_quorum",
+                subject=minutes,
+                details={
+                    "version": minutes.version,
+                    "initiative_id": initiative.id,
+                    "totals": totals,
+                    "status": "circulated",
+                },
+            )
+            _tell_secretariat(
+                session,
+                minutes,
+                initiative,
+                outcome,
+                _(
+                    "The vote on the minutes did not reach its quorum (%(totals)s): it decided nothing.",
+                    totals=totals,
+                ),
+                _(
+                    "The minutes stay circulated: approve them after circulation, put them to a new "
+                    "vote, or take them back to draft."
+                ),
+            )
     except DomainError as refused:
         # approve/return check the same state first; should they refuse all the same, the vote still closes.
         without_effect(refused.message)
@@ -179,8 +278,12 @@ def _totals_words(result: VoteResult | None, labels: dict[str, str] | None = Non
     tallies = result.tallies
     labels = labels or {FOR: _("For"), AGAINST: _("Against"), ABSTAIN: _("Abstain")}
     counts = ", ".join(f"{labels.get(choice, choice)} {n}" for choice, n in tallies.items())
-    return _("%(counts)s; %(cast)d of %(electorate)d parks voted", counts=counts, cast=result.ballots_cast,
-             electorate=result.electorate_size)
+    return _(
+        "%(counts)s; %(cast)d of %(electorate)d parks voted",
+        counts=counts,
+        cast=result.ballots_cast,
+        electorate=result.electorate_size,
+    )
 
 
 OUTCOME_WORDS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
@@ -218,8 +321,14 @@ def _linked_vote(initiative: Initiative) -> LinkedVote:
     if initiative.options:
         labels = {str(option.position): option.label for option in initiative.options}
         labels[ABSTAIN] = _("Abstain")
-    return LinkedVote(initiative.id, initiative.title, str(initiative.status), str(result.outcome),
-                      _totals_words(result, labels), result.closed_at)
+    return LinkedVote(
+        initiative.id,
+        initiative.title,
+        str(initiative.status),
+        str(result.outcome),
+        _totals_words(result, labels),
+        result.closed_at,
+    )
 
 
 def load_initiatives(session: Session, ids) -> dict[int, LinkedVote]:
@@ -227,18 +336,31 @@ def load_initiatives(session: Session, ids) -> dict[int, LinkedVote]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    found = session.scalars(
-        select(Initiative).where(Initiative.id.in_(ids))
-        .options(joinedload(Initiative.result), joinedload(Initiative.options))
-    ).unique().all()
+    found = (
+        session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_(ids))
+            .options(joinedload(Initiative.result), joinedload(Initiative.options))
+        )
+        .unique()
+        .all()
+    )
     return {initiative.id: _linked_vote(initiative) for initiative in found}
 
 
 def linked_votes(session: Session, items: list[AgendaItem]) -> dict[int, LinkedVote]:
     """Agenda item id -> the initiative it links to (one query for the whole agenda)."""
-    wanted = {item.id: item.linked_id for item in items if item.linked_type == "initiative" and item.linked_id}
+    wanted = {
+        item.id: item.linked_id
+        for item in items
+        if item.linked_type == "initiative" and item.linked_id
+    }
     found = load_initiatives(session, wanted.values())
-    return {item_id: found[initiative_id] for item_id, initiative_id in wanted.items() if initiative_id in found}
+    return {
+        item_id: found[initiative_id]
+        for item_id, initiative_id in wanted.items()
+        if initiative_id in found
+    }
 
 
 def agenda_links(session: Session, items: list[AgendaItem]) -> dict:
@@ -262,9 +384,14 @@ def minutes_votes(session: Session, meeting: Meeting) -> dict[int, Initiative]:
         return {}
     latest: dict[int, Initiative] = {}
     for initiative in session.scalars(
-        select(Initiative).where(Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
-                                 Initiative.subject_type == "Minutes", Initiative.subject_id.in_(ids))
-        .options(joinedload(Initiative.result)).order_by(Initiative.id)
+        select(Initiative)
+        .where(
+            Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
+            Initiative.subject_type == "Minutes",
+            Initiative.subject_id.in_(ids),
+        )
+        .options(joinedload(Initiative.result))
+        .order_by(Initiative.id)
     ).unique():
         latest[initiative.subject_id] = initiative
     return latest

@@ -46,8 +46,12 @@ def printed_country(code: str) -> str:
 def current_certificate(session: Session, park: Park) -> StoredDocument | None:
     return session.scalar(
         select(StoredDocument)
-        .where(StoredDocument.kind == KIND, StoredDocument.subject_type == "Park",
-               StoredDocument.subject_id == park.id, StoredDocument.superseded_by_id.is_(None))
+        .where(
+            StoredDocument.kind == KIND,
+            StoredDocument.subject_type == "Park",
+            StoredDocument.subject_id == park.id,
+            StoredDocument.superseded_by_id.is_(None),
+        )
         .order_by(StoredDocument.issued_at.desc(), StoredDocument.id.desc())
     )
 
@@ -85,28 +89,47 @@ def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bo
     return _stated(session, document) != _particulars_now(park)
 
 
-def _render_and_store(session: Session, park: Park, previous: StoredDocument | None) -> StoredDocument:
+def _render_and_store(
+    session: Session, park: Park, previous: StoredDocument | None
+) -> StoredDocument:
     from association.documents import service as documents
 
     config = current_app.config
     code = documents.new_verification_code()
     particulars = _particulars_now(park)
     html = documents.render_template_pdf(
-        "pdf/certificate.html", verify_url=documents.verification_url(config, code),
-        park=park, particulars=particulars, country=printed_country(park.country), issued_on=utcnow().date(),
+        "pdf/certificate.html",
+        verify_url=documents.verification_url(config, code),
+        park=park,
+        particulars=particulars,
+        country=printed_country(park.country),
+        issued_on=utcnow().date(),
     )
     document = documents.issue_document(
-        session, kind=KIND, title=f"Membership certificate of {park.name_latin}",
-        filename=f"certificate-{park.slug}.pdf", subject=park, html=html, config=config,
-        instance_path=current_app.instance_path, verification_code=code,
+        session,
+        kind=KIND,
+        title=f"Membership certificate of {park.name_latin}",
+        filename=f"certificate-{park.slug}.pdf",
+        subject=park,
+        html=html,
+        config=config,
+        instance_path=current_app.instance_path,
+        verification_code=code,
     )
     session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
     if previous is not None:
         documents.supersede(session, previous, document)
-    record(session, "certificate.issued", subject=park,
-           details={"document_id": document.id, "verification_code": document.verification_code,
-                    "sha256": document.sha256,
-                    "supersedes": previous.verification_code if previous is not None else None})
+    record(
+        session,
+        "certificate.issued",
+        subject=park,
+        details={
+            "document_id": document.id,
+            "verification_code": document.verification_code,
+            "sha256": document.sha256,
+            "supersedes": previous.verification_code if previous is not None else None,
+        },
+    )
     return document
 
 
@@ -138,8 +161,13 @@ def reissue_certificate(session: Session, actor: User | None, park: Park) -> Sto
     if actor is not None and not can_issue_certificates(actor):
         raise NotAllowed(_("Only the secretariat issues certificates."))
     if park.status not in CERTIFIED or not park.membership_number:
-        raise Conflict(_("%(park)s is %(status)s: only members and observers hold a certificate.",
-                         park=park.name_latin, status=park.status))
+        raise Conflict(
+            _(
+                "%(park)s is %(status)s: only members and observers hold a certificate.",
+                park=park.name_latin,
+                status=park.status,
+            )
+        )
     return _render_and_store(session, park, current_certificate(session, park))
 
 
@@ -171,7 +199,10 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
             details.append((_("Name in native script"), stated.name_native))
         details += [
             (_("Country"), printed_country(stated.country)),
-            (_("Category stated"), _("Member") if stated.category == ParkStatus.MEMBER else _("Observer")),
+            (
+                _("Category stated"),
+                _("Member") if stated.category == ParkStatus.MEMBER else _("Observer"),
+            ),
             (_("Membership number"), stated.membership_number),
             (_("Member since"), stated.member_since.isoformat()),
         ]
@@ -182,19 +213,42 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
         return DocumentState(headline, _("Park unknown"), False, details)
     details.append((_("The park's status today"), STATE_WORDS[park.status]()))
     if park.status == ParkStatus.SUSPENDED:
-        return DocumentState(headline, _("Membership suspended: %(park)s is not a member in good standing",
-                                         park=park.name_latin), False, details)
+        return DocumentState(
+            headline,
+            _(
+                "Membership suspended: %(park)s is not a member in good standing",
+                park=park.name_latin,
+            ),
+            False,
+            details,
+        )
     if park.status == ParkStatus.WITHDRAWN:
-        return DocumentState(headline, _("%(park)s has withdrawn from the association", park=park.name_latin),
-                             False, details)
+        return DocumentState(
+            headline,
+            _("%(park)s has withdrawn from the association", park=park.name_latin),
+            False,
+            details,
+        )
     if document.superseded_by_id is not None:
-        return DocumentState(headline, _("Superseded by certificate %(code)s",
-                                         code=document.superseded_by.verification_code), False, details)
+        return DocumentState(
+            headline,
+            _("Superseded by certificate %(code)s", code=document.superseded_by.verification_code),
+            False,
+            details,
+        )
     if park.status == ParkStatus.MEMBER:
-        return DocumentState(headline, _("Valid: %(park)s is a member in good standing", park=park.name_latin),
-                             True, details)
-    return DocumentState(headline, _("Valid: %(park)s is an observer of the association", park=park.name_latin),
-                         True, details)
+        return DocumentState(
+            headline,
+            _("Valid: %(park)s is a member in good standing", park=park.name_latin),
+            True,
+            details,
+        )
+    return DocumentState(
+        headline,
+        _("Valid: %(park)s is an observer of the association", park=park.name_latin),
+        True,
+        details,
+    )
 
 
 STATE_WORDS = {

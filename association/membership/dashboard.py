@@ -24,7 +24,8 @@ def application_tasks(session: Session, user: User) -> list[Task]:
     return [
         Task(
             title=_("Application of %(park)s (%(country)s)", park=a.name_latin, country=a.country),
-            detail=_("Submitted, waiting for review.") if a.status == ApplicationStatus.SUBMITTED
+            detail=_("Submitted, waiting for review.")
+            if a.status == ApplicationStatus.SUBMITTED
             else _("The applicant has answered your request."),
             url=url_for("membership.application_detail", application_id=a.id),
             action=_("Review"),

@@ -16,12 +16,12 @@ from association.parks.models import Park
 
 MOTIVATION = {
     "tmpark": "The Technopark of Turkmenistan took part in the exhibition of September 2022 in Astana. We wish to "
-              "join the association to open our resident companies to the markets of the Turkic states and to "
-              "take part in its joint acceleration programmes.",
+    "join the association to open our resident companies to the markets of the Turkic states and to "
+    "take part in its joint acceleration programmes.",
     "tjpark": "Our park hosts software and engineering companies in Dushanbe. Membership would let them work with "
-              "the parks of the region on common projects, exchanges of specialists and shared events.",
+    "the parks of the region on common projects, exchanges of specialists and shared events.",
     "pstp": "Palestine Technology Park wishes to follow the association's work as an observer, to share "
-            "experience with its members and to build partnerships for our resident companies.",
+    "experience with its members and to build partnerships for our resident companies.",
 }
 FACTS = {  # legal entity, year founded, resident companies
     "tmpark": ("State Technopark of Turkmenistan", 2021, 18),
@@ -36,12 +36,26 @@ def _apply(session: Session, demo, category: Category) -> Application:
         return existing
     legal_entity, founded, residents = FACTS[demo.login]
     name, title = demo.delegate
-    return service.submit_application(session, service.ApplicationInput(
-        name_latin=demo.name_latin, name_native=demo.name_native, legal_entity=legal_entity, country=demo.country,
-        city=demo.city, website=demo.website, year_founded=founded, resident_companies=residents,
-        contact_name=name, contact_title=title, contact_email=demo_email("delegate", demo),
-        contact_phone="", motivation=MOTIVATION[demo.login], category_requested=category,
-    ), [])
+    return service.submit_application(
+        session,
+        service.ApplicationInput(
+            name_latin=demo.name_latin,
+            name_native=demo.name_native,
+            legal_entity=legal_entity,
+            country=demo.country,
+            city=demo.city,
+            website=demo.website,
+            year_founded=founded,
+            resident_companies=residents,
+            contact_name=name,
+            contact_title=title,
+            contact_email=demo_email("delegate", demo),
+            contact_phone="",
+            motivation=MOTIVATION[demo.login],
+            category_requested=category,
+        ),
+        [],
+    )
 
 
 def seed_membership(session: Session) -> None:
@@ -57,12 +71,22 @@ def seed_membership(session: Session) -> None:
     application = _apply(session, tajikistan, Category.MEMBER)
     if application.status == "submitted":
         service.start_review(session, secretariat, application)
-        service.request_information(session, secretariat, application,
-                                    "Please send the park's statute and its latest annual report (PDF).")
+        service.request_information(
+            session,
+            secretariat,
+            application,
+            "Please send the park's statute and its latest annual report (PDF).",
+        )
     # Approved as an observer: the park's existing record is linked, its contact already has an account.
     application = _apply(session, palestine, Category.OBSERVER)
     if application.status == "submitted":
         park = session.scalar(select(Park).where(Park.name_latin == palestine.name_latin))
         service.start_review(session, secretariat, application)
-        service.approve_application(session, secretariat, application, Category.OBSERVER, park=park,
-                                    reason="Welcome to the association as an observer.")
+        service.approve_application(
+            session,
+            secretariat,
+            application,
+            Category.OBSERVER,
+            park=park,
+            reason="Welcome to the association as an observer.",
+        )

@@ -34,31 +34,65 @@ CATEGORY_CHOICES = [
 
 
 class ApplicationForm(FlaskForm):
-    name_latin = StringField(_l("Park's name in Latin script"), validators=[DataRequired(), Length(max=200)])
-    name_native = StringField(_l("Park's name in its native script"), validators=[Optional(), Length(max=200)],
-                              description=_l("As the park writes it, e.g. Астана Хаб or حديقة فلسطين التكنولوجية."))
-    legal_entity = StringField(_l("Legal entity"), validators=[DataRequired(), Length(max=300)],
-                               description=_l("The registered name of the organisation that runs the park."))
+    name_latin = StringField(
+        _l("Park's name in Latin script"), validators=[DataRequired(), Length(max=200)]
+    )
+    name_native = StringField(
+        _l("Park's name in its native script"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("As the park writes it, e.g. Астана Хаб or حديقة فلسطين التكنولوجية."),
+    )
+    legal_entity = StringField(
+        _l("Legal entity"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("The registered name of the organisation that runs the park."),
+    )
     country = SelectField(_l("Country"), validators=[DataRequired()])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
-    website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)],
-                          description=_l("Starting with https:// or http://"))
-    year_founded = IntegerField(_l("Year founded"), validators=[InputRequired(), NumberRange(min=1800)])
-    resident_companies = IntegerField(_l("Number of resident companies"),
-                                      validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
-    contact_name = StringField(_l("Contact person: full name"), validators=[DataRequired(), Length(max=200)])
-    contact_title = StringField(_l("Contact person: title"), validators=[Optional(), Length(max=200)],
-                                description=_l("e.g. Director of International Relations"))
-    contact_email = EmailField(_l("Contact person: e-mail"), validators=[DataRequired(), Email(), Length(max=320)],
-                               description=_l("We send the tracking link and our decision here."))
-    contact_phone = StringField(_l("Contact person: phone"), validators=[Optional(), Length(max=40)])
-    category_requested = RadioField(_l("Category applied for"), choices=CATEGORY_CHOICES, default="member")
-    motivation = TextAreaField(_l("Motivation"), validators=[DataRequired(), Length(max=10_000)],
-                               description=_l("Why the park wishes to join, and what it brings to the association."))
-    documents = MultipleFileField(_l("Supporting documents (PDF)"),
-                                  description=_l("Up to 5 PDF files of at most 10 MB each: e.g. the registration "
-                                                 "certificate, the park's statute, an annual report."),
-                                  render_kw={"accept": "application/pdf,.pdf"})
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)],
+        description=_l("Starting with https:// or http://"),
+    )
+    year_founded = IntegerField(
+        _l("Year founded"), validators=[InputRequired(), NumberRange(min=1800)]
+    )
+    resident_companies = IntegerField(
+        _l("Number of resident companies"),
+        validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
+    )
+    contact_name = StringField(
+        _l("Contact person: full name"), validators=[DataRequired(), Length(max=200)]
+    )
+    contact_title = StringField(
+        _l("Contact person: title"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("e.g. Director of International Relations"),
+    )
+    contact_email = EmailField(
+        _l("Contact person: e-mail"),
+        validators=[DataRequired(), Email(), Length(max=320)],
+        description=_l("We send the tracking link and our decision here."),
+    )
+    contact_phone = StringField(
+        _l("Contact person: phone"), validators=[Optional(), Length(max=40)]
+    )
+    category_requested = RadioField(
+        _l("Category applied for"), choices=CATEGORY_CHOICES, default="member"
+    )
+    motivation = TextAreaField(
+        _l("Motivation"),
+        validators=[DataRequired(), Length(max=10_000)],
+        description=_l("Why the park wishes to join, and what it brings to the association."),
+    )
+    documents = MultipleFileField(
+        _l("Supporting documents (PDF)"),
+        description=_l(
+            "Up to 5 PDF files of at most 10 MB each: e.g. the registration "
+            "certificate, the park's statute, an annual report."
+        ),
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
     submit = SubmitField(_l("Submit the application"))
 
     def __init__(self, *args, **kwargs):
@@ -69,8 +103,11 @@ class ApplicationForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=10_000)])
-    documents = MultipleFileField(_l("Add documents (PDF)"), render_kw={"accept": "application/pdf,.pdf"},
-                                  description=_l("At most 5 documents in all, 10 MB each."))
+    documents = MultipleFileField(
+        _l("Add documents (PDF)"),
+        render_kw={"accept": "application/pdf,.pdf"},
+        description=_l("At most 5 documents in all, 10 MB each."),
+    )
     submit = SubmitField(_l("Send the answer"))
 
 
@@ -80,36 +117,59 @@ class WithdrawForm(FlaskForm):
 
 
 class RequestInformationForm(FlaskForm):
-    question = TextAreaField(_l("What should the applicant send or explain?"),
-                             validators=[DataRequired(), Length(max=10_000)])
+    question = TextAreaField(
+        _l("What should the applicant send or explain?"),
+        validators=[DataRequired(), Length(max=10_000)],
+    )
     submit = SubmitField(_l("Request information"))
 
 
 class ApproveForm(FlaskForm):
     category = RadioField(_l("Admit as"), choices=CATEGORY_CHOICES, default="member")
-    park = SelectField(_l("Park record"), coerce=int,
-                       description=_l("A park already on record (e.g. an observer) is linked instead of created."))
-    reason = TextAreaField(_l("Note for the applicant (optional)"), validators=[Optional(), Length(max=5000)])
+    park = SelectField(
+        _l("Park record"),
+        coerce=int,
+        description=_l("A park already on record (e.g. an observer) is linked instead of created."),
+    )
+    reason = TextAreaField(
+        _l("Note for the applicant (optional)"), validators=[Optional(), Length(max=5000)]
+    )
     submit = SubmitField(_l("Approve and admit"))
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the applicant reads it)"), validators=[DataRequired(), Length(max=5000)])
+    reason = TextAreaField(
+        _l("Reason (the applicant reads it)"), validators=[DataRequired(), Length(max=5000)]
+    )
     submit = SubmitField(_l("Reject"))
 
 
 class PutToVoteForm(FlaskForm):
-    days = IntegerField(_l("Voting period in days"), default=14, validators=[DataRequired(), NumberRange(1, 90)],
-                        description=_l("The member parks' delegates vote; the outcome approves or rejects the "
-                                       "application as applied for."))
+    days = IntegerField(
+        _l("Voting period in days"),
+        default=14,
+        validators=[DataRequired(), NumberRange(1, 90)],
+        description=_l(
+            "The member parks' delegates vote; the outcome approves or rejects the "
+            "application as applied for."
+        ),
+    )
     submit = SubmitField(_l("Put to a vote"))
 
 
 class ProfileForm(FlaskForm):
-    description = TextAreaField(_l("About the park"), validators=[Optional(), Length(max=5000)],
-                                description=_l("Shown on the park's public page."))
-    website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)])
-    logo = FileField(_l("Logo"), description=_l("PNG or JPEG, at most 1 MB and 2000 pixels either way."),
-                     render_kw={"accept": "image/png,image/jpeg"})
+    description = TextAreaField(
+        _l("About the park"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Shown on the park's public page."),
+    )
+    website = StringField(
+        _l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)]
+    )
+    logo = FileField(
+        _l("Logo"),
+        description=_l("PNG or JPEG, at most 1 MB and 2000 pixels either way."),
+        render_kw={"accept": "image/png,image/jpeg"},
+    )
     remove_logo = BooleanField(_l("Remove the current logo"))
     submit = SubmitField(_l("Save the profile"))

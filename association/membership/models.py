@@ -10,7 +10,7 @@ from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 from association.parks.models import Park
 
 
@@ -38,13 +38,15 @@ class Category(enum.StrEnum):
     OBSERVER = "observer"
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Whoever holds the code sees the application: long and random (secrets.token_urlsafe).
     tracking_code: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[ApplicationStatus] = mapped_column(String(32), index=True, default=ApplicationStatus.SUBMITTED)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        String(32), index=True, default=ApplicationStatus.SUBMITTED
+    )
 
     name_latin: Mapped[str] = mapped_column(String(200))
     name_native: Mapped[str] = mapped_column(String(200), default="")
@@ -70,11 +72,14 @@ class Application(db.Model):
 
     park: Mapped[Park | None] = relationship()
     documents: Mapped[list[ApplicationDocument]] = relationship(
-        back_populates="application", order_by="ApplicationDocument.id")
+        back_populates="application", order_by="ApplicationDocument.id"
+    )
     messages: Mapped[list[ApplicationMessage]] = relationship(
-        back_populates="application", order_by="ApplicationMessage.id")
+        back_populates="application", order_by="ApplicationMessage.id"
+    )
     history: Mapped[list[ApplicationEvent]] = relationship(
-        back_populates="application", order_by="ApplicationEvent.id")
+        back_populates="application", order_by="ApplicationEvent.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -84,7 +89,7 @@ class Application(db.Model):
         return f"<Application {self.id} {self.name_latin} {self.status}>"
 
 
-class ApplicationDocument(db.Model):
+class ApplicationDocument(Model):
     """A supporting PDF, checked by content on upload; the bytes are kept in the database."""
 
     __tablename__ = "application_documents"
@@ -106,7 +111,7 @@ class MessageKind(enum.StrEnum):
     ANSWER = "answer"  # the applicant answers
 
 
-class ApplicationMessage(db.Model):
+class ApplicationMessage(Model):
     __tablename__ = "application_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,10 +122,12 @@ class ApplicationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="messages")
-    documents: Mapped[list[ApplicationDocument]] = relationship(order_by="ApplicationDocument.id", viewonly=True)
+    documents: Mapped[list[ApplicationDocument]] = relationship(
+        order_by="ApplicationDocument.id", viewonly=True
+    )
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(Model):
     """One step of the application's public history (shown on the tracking page)."""
 
     __tablename__ = "application_events"
@@ -135,7 +142,7 @@ class ApplicationEvent(db.Model):
     application: Mapped[Application] = relationship(back_populates="history")
 
 
-class ParkProfile(db.Model):
+class ParkProfile(Model):
     """What a park shows about itself in the directory, kept by its delegates."""
 
     __tablename__ = "park_profiles"
@@ -144,14 +151,16 @@ class ParkProfile(db.Model):
     park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
-    logo_type: Mapped[str] = mapped_column(String(20), default="")  # image/png or image/jpeg; "" without a logo
+    logo_type: Mapped[str] = mapped_column(
+        String(20), default=""
+    )  # image/png or image/jpeg; "" without a logo
     logo_sha256: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     park: Mapped[Park] = relationship()
 
 
-class CertificateParticulars(db.Model):
+class CertificateParticulars(Model):
     """What one issued certificate states, so that a change of the park shows it is out of date.
 
     Which certificate is current is not kept here: it is the newest StoredDocument of kind

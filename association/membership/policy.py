@@ -19,7 +19,9 @@ def can_edit_profile(user: User | None, park: Park) -> bool:
     """The park's delegates, and the secretariat."""
     if not _signed_in(user):
         return False
-    return user.is_staff or (user.park_id == park.id and user.is_delegate and park.status != ParkStatus.WITHDRAWN)
+    return user.is_staff or (
+        user.park_id == park.id and user.is_delegate and park.status != ParkStatus.WITHDRAWN
+    )
 
 
 def can_download_certificate(user: User | None, park: Park) -> bool:

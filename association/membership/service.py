@@ -61,7 +61,11 @@ STATUS_LABELS = {
 
 # Which states each transition starts from; anything else is refused with 409.
 MAY_START_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
-MAY_REQUEST_INFORMATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RESUBMITTED)
+MAY_REQUEST_INFORMATION = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.RESUBMITTED,
+)
 MAY_APPROVE = (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RESUBMITTED)
 MAY_REJECT = OPEN_STATUSES
 
@@ -104,22 +108,36 @@ def check_pdf(upload: Upload) -> None:
 
 def _clean_filename(name: str) -> str:
     name = (name or "document.pdf").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?').strip() or "document.pdf"
+    name = (
+        "".join(c for c in name if c.isprintable() and c not in '"<>|:*?').strip() or "document.pdf"
+    )
     return name[-150:]
 
 
-def _attach(session: Session, application: Application, uploads: list[Upload],
-            message: ApplicationMessage | None = None) -> list[ApplicationDocument]:
+def _attach(
+    session: Session,
+    application: Application,
+    uploads: list[Upload],
+    message: ApplicationMessage | None = None,
+) -> list[ApplicationDocument]:
     if len(application.documents) + len(uploads) > MAX_DOCUMENTS:
-        raise Invalid(_("An application may have at most %(max)d documents; it has %(have)d.",
-                        max=MAX_DOCUMENTS, have=len(application.documents)))
+        raise Invalid(
+            _(
+                "An application may have at most %(max)d documents; it has %(have)d.",
+                max=MAX_DOCUMENTS,
+                have=len(application.documents),
+            )
+        )
     for upload in uploads:
         check_pdf(upload)
     documents = []
     for upload in uploads:
         document = ApplicationDocument(
-            application=application, filename=_clean_filename(upload.filename), size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(), content=upload.content,
+            application=application,
+            filename=_clean_filename(upload.filename),
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            content=upload.content,
             message_id=message.id if message is not None else None,
         )
         session.add(document)
@@ -164,7 +182,9 @@ def _check_input(data: ApplicationInput) -> dict:
     if int(data.resident_companies) < 0:
         raise Invalid(_("The number of resident companies cannot be negative."))
     return {
-        "name_latin": _require_text(data.name_latin, _("Please give the park's name in Latin script.")),
+        "name_latin": _require_text(
+            data.name_latin, _("Please give the park's name in Latin script.")
+        ),
         "name_native": (data.name_native or "").strip(),
         "legal_entity": _require_text(data.legal_entity, _("Please give the legal entity.")),
         "country": check_country(data.country),
@@ -172,31 +192,57 @@ def _check_input(data: ApplicationInput) -> dict:
         "website": check_website(data.website),
         "year_founded": int(data.year_founded),
         "resident_companies": int(data.resident_companies),
-        "contact_name": _require_text(data.contact_name, _("Please give the contact person's name.")),
+        "contact_name": _require_text(
+            data.contact_name, _("Please give the contact person's name.")
+        ),
         "contact_title": (data.contact_title or "").strip(),
         "contact_email": email,
         "contact_phone": (data.contact_phone or "").strip(),
-        "motivation": _require_text(data.motivation, _("Please tell us why the park wishes to join.")),
+        "motivation": _require_text(
+            data.motivation, _("Please tell us why the park wishes to join.")
+        ),
         "category_requested": Category(data.category_requested),
     }
 
 
-def _move(session: Session, application: Application, to: ApplicationStatus, note: str = "") -> None:
-    session.add(ApplicationEvent(application=application, from_status=application.status, to_status=to, note=note))
+def _move(
+    session: Session, application: Application, to: ApplicationStatus, note: str = ""
+) -> None:
+    session.add(
+        ApplicationEvent(
+            application=application, from_status=application.status, to_status=to, note=note
+        )
+    )
     application.status = to
     application.updated_at = utcnow()
 
 
-def _refuse_unless(application: Application, allowed: tuple[ApplicationStatus, ...], action: str) -> None:
+def _refuse_unless(
+    application: Application, allowed: tuple[ApplicationStatus, ...], action: str
+) -> None:
     if application.status not in allowed:
-        raise Conflict(_("The application of %(park)s cannot be %(action)s: it is %(status)s.",
-                         park=application.name_latin, action=action,
-                         status=status_label(application.status).lower()))
+        raise Conflict(
+            _(
+                "The application of %(park)s cannot be %(action)s: it is %(status)s.",
+                park=application.name_latin,
+                action=action,
+                status=status_label(application.status).lower(),
+            )
+        )
 
 
-def _tell_applicant(session: Session, application: Application, subject: str, template: str, **context) -> None:
-    queue_mail(session, application.contact_email, subject, template, application=application,
-               link=site_url(f"/apply/{application.tracking_code}"), **context)
+def _tell_applicant(
+    session: Session, application: Application, subject: str, template: str, **context
+) -> None:
+    queue_mail(
+        session,
+        application.contact_email,
+        subject,
+        template,
+        application=application,
+        link=site_url(f"/apply/{application.tracking_code}"),
+        **context,
+    )
 
 
 def _require_reviewer(actor: User | None) -> None:
@@ -206,7 +252,9 @@ def _require_reviewer(actor: User | None) -> None:
 
 
 @state_change
-def submit_application(session: Session, data: ApplicationInput, uploads: list[Upload]) -> Application:
+def submit_application(
+    session: Session, data: ApplicationInput, uploads: list[Upload]
+) -> Application:
     """Store a new application with its documents and e-mail the contact person its tracking code.
 
     Every upload is checked before anything is stored: one bad document refuses the whole submission.
@@ -214,17 +262,35 @@ def submit_application(session: Session, data: ApplicationInput, uploads: list[U
     fields = _check_input(data)
     if len(uploads) > MAX_DOCUMENTS:
         raise Invalid(_("An application may have at most %(max)d documents.", max=MAX_DOCUMENTS))
-    application = Application(tracking_code=new_tracking_code(), status=ApplicationStatus.SUBMITTED, **fields)
+    application = Application(
+        tracking_code=new_tracking_code(), status=ApplicationStatus.SUBMITTED, **fields
+    )
     session.add(application)
     session.flush()
-    session.add(ApplicationEvent(application=application, from_status=None, to_status=ApplicationStatus.SUBMITTED))
+    session.add(
+        ApplicationEvent(
+            application=application, from_status=None, to_status=ApplicationStatus.SUBMITTED
+        )
+    )
     _attach(session, application, uploads)
     session.flush()
-    record(session, "application.submitted", subject=application,
-           details={"park": application.name_latin, "country": application.country,
-                    "documents": len(uploads), "category": application.category_requested.value})
-    _tell_applicant(session, application, _("Your application to the Association of Modern Technoparks"),
-                    "application_received.txt")
+    record(
+        session,
+        "application.submitted",
+        subject=application,
+        details={
+            "park": application.name_latin,
+            "country": application.country,
+            "documents": len(uploads),
+            "category": application.category_requested.value,
+        },
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("Your application to the Association of Modern Technoparks"),
+        "application_received.txt",
+    )
     return application
 
 
@@ -235,31 +301,54 @@ def start_review(session: Session, actor: User | None, application: Application)
     _refuse_unless(application, MAY_START_REVIEW, _("taken up for review"))
     _move(session, application, ApplicationStatus.UNDER_REVIEW)
     record(session, "application.review_started", actor=actor, subject=application)
-    _tell_applicant(session, application, _("Your application is under review"), "application_update.txt",
-                    headline=_("The secretariat has started to review your application."))
+    _tell_applicant(
+        session,
+        application,
+        _("Your application is under review"),
+        "application_update.txt",
+        headline=_("The secretariat has started to review your application."),
+    )
     return application
 
 
 @state_change
-def request_information(session: Session, actor: User | None, application: Application, question: str) -> ApplicationMessage:
+def request_information(
+    session: Session, actor: User | None, application: Application, question: str
+) -> ApplicationMessage:
     """Ask the applicant for more information; they answer on the tracking page."""
     _require_reviewer(actor)
     question = _require_text(question, _("Please write what the applicant should send."))
     _refuse_unless(application, MAY_REQUEST_INFORMATION, _("sent a request for information"))
-    message = ApplicationMessage(application=application, kind=MessageKind.REQUEST, body=question,
-                                 author_id=getattr(actor, "id", None))
+    message = ApplicationMessage(
+        application=application,
+        kind=MessageKind.REQUEST,
+        body=question,
+        author_id=getattr(actor, "id", None),
+    )
     session.add(message)
     _move(session, application, ApplicationStatus.INFORMATION_REQUESTED)
     session.flush()
-    record(session, "application.information_requested", actor=actor, subject=application,
-           details={"message_id": message.id})
-    _tell_applicant(session, application, _("The secretariat asks for more information"),
-                    "application_request.txt", question=question)
+    record(
+        session,
+        "application.information_requested",
+        actor=actor,
+        subject=application,
+        details={"message_id": message.id},
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("The secretariat asks for more information"),
+        "application_request.txt",
+        question=question,
+    )
     return message
 
 
 @state_change
-def answer_request(session: Session, application: Application, answer: str, uploads: list[Upload]) -> ApplicationMessage:
+def answer_request(
+    session: Session, application: Application, answer: str, uploads: list[Upload]
+) -> ApplicationMessage:
     """The applicant's answer to a request for information, with any added documents."""
     _refuse_unless(application, (ApplicationStatus.INFORMATION_REQUESTED,), _("answered"))
     answer = _require_text(answer, _("Please write your answer."))
@@ -268,10 +357,21 @@ def answer_request(session: Session, application: Application, answer: str, uplo
     session.flush()
     _attach(session, application, uploads, message)
     _move(session, application, ApplicationStatus.RESUBMITTED)
-    record(session, "application.answered", subject=application,
-           details={"message_id": message.id, "documents": len(uploads)})
-    _tell_applicant(session, application, _("We have received your answer"), "application_update.txt",
-                    headline=_("Thank you: your answer has reached the secretariat, which will continue the review."))
+    record(
+        session,
+        "application.answered",
+        subject=application,
+        details={"message_id": message.id, "documents": len(uploads)},
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("We have received your answer"),
+        "application_update.txt",
+        headline=_(
+            "Thank you: your answer has reached the secretariat, which will continue the review."
+        ),
+    )
     return message
 
 
@@ -281,8 +381,13 @@ def withdraw_application(session: Session, application: Application) -> Applicat
     _refuse_unless(application, OPEN_STATUSES, _("withdrawn"))
     _move(session, application, ApplicationStatus.WITHDRAWN, _("Withdrawn by the applicant."))
     record(session, "application.withdrawn", subject=application)
-    _tell_applicant(session, application, _("Your application is withdrawn"), "application_update.txt",
-                    headline=_("Your application has been withdrawn, as you asked."))
+    _tell_applicant(
+        session,
+        application,
+        _("Your application is withdrawn"),
+        "application_update.txt",
+        headline=_("Your application has been withdrawn, as you asked."),
+    )
     return application
 
 
@@ -322,9 +427,17 @@ def approve_application(
     status = ParkStatus(category.value)
     why = _("Admitted on application")
     if park is None:
-        park = create_park(session, actor, name_latin=application.name_latin, name_native=application.name_native,
-                           country=application.country, city=application.city, website=application.website,
-                           status=status, reason=why)
+        park = create_park(
+            session,
+            actor,
+            name_latin=application.name_latin,
+            name_native=application.name_native,
+            country=application.country,
+            city=application.city,
+            website=application.website,
+            status=status,
+            reason=why,
+        )
     elif park.status != status:
         change_park_status(session, actor, park, status, why)
     application.park = park
@@ -335,16 +448,33 @@ def approve_application(
     session.flush()
     document = certificates.ensure_certificate(session, park)
     contact = _invite_contact(session, actor, application, park)
-    record(session, "application.approved", actor=actor, subject=application,
-           details={"park": park.slug, "category": category.value, "membership_number": park.membership_number,
-                    "certificate": document.verification_code if document else None,
-                    "contact_user_id": contact.id, **_decision_details(initiative)})
-    _tell_applicant(session, application, _("Welcome to the Association of Modern Technoparks"),
-                    "application_approved.txt", park=park)
+    record(
+        session,
+        "application.approved",
+        actor=actor,
+        subject=application,
+        details={
+            "park": park.slug,
+            "category": category.value,
+            "membership_number": park.membership_number,
+            "certificate": document.verification_code if document else None,
+            "contact_user_id": contact.id,
+            **_decision_details(initiative),
+        },
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("Welcome to the Association of Modern Technoparks"),
+        "application_approved.txt",
+        park=park,
+    )
     return park
 
 
-def admission_refusal(session: Session, application: Application, category: Category, park: Park | None) -> str | None:
+def admission_refusal(
+    session: Session, application: Application, category: Category, park: Park | None
+) -> str | None:
     """Why approving the application into `park` (None: a new park) would admit a park a second
     time, in plain words; None when it may go ahead.
 
@@ -359,42 +489,75 @@ def admission_refusal(session: Session, application: Application, category: Cate
         if same is None:
             return None
         if same.status == ParkStatus.OBSERVER:
-            return _("%(park)s (%(country)s) is already an observer: choose its record rather than creating a second "
-                     "park of the same name.", park=same.name_latin, country=same.country)
+            return _(
+                "%(park)s (%(country)s) is already an observer: choose its record rather than creating a second "
+                "park of the same name.",
+                park=same.name_latin,
+                country=same.country,
+            )
         park = same
     if park.status == ParkStatus.MEMBER:
-        return _("%(park)s (%(country)s) is already a member of the association: an application cannot admit it "
-                 "again. If this application is a duplicate, reject it.", park=park.name_latin, country=park.country)
+        return _(
+            "%(park)s (%(country)s) is already a member of the association: an application cannot admit it "
+            "again. If this application is a duplicate, reject it.",
+            park=park.name_latin,
+            country=park.country,
+        )
     if park.status == ParkStatus.SUSPENDED:
-        return _("%(park)s (%(country)s) is a suspended member: lift the suspension from the park's page rather "
-                 "than admitting it again.", park=park.name_latin, country=park.country)
+        return _(
+            "%(park)s (%(country)s) is a suspended member: lift the suspension from the park's page rather "
+            "than admitting it again.",
+            park=park.name_latin,
+            country=park.country,
+        )
     if park.status == ParkStatus.WITHDRAWN and park.membership_number:
         return _("%(park)s has withdrawn; re-admit it from the park's page.", park=park.name_latin)
     return None
 
 
-def _invite_contact(session: Session, actor: User | None, application: Application, park: Park) -> User:
+def _invite_contact(
+    session: Session, actor: User | None, application: Application, park: Park
+) -> User:
     existing = find_user_by_email(session, application.contact_email)
     if existing is None:
-        user, _token = create_user(session, actor, email=application.contact_email, full_name=application.contact_name,
-                                   title=application.contact_title, park=park, delegate=True, signatory=True,
-                                   invite=True)
+        user, _token = create_user(
+            session,
+            actor,
+            email=application.contact_email,
+            full_name=application.contact_name,
+            title=application.contact_title,
+            park=park,
+            delegate=True,
+            signatory=True,
+            invite=True,
+        )
         return user
     # The address already has an account: link it to the park if it belongs to none (or to this one).
     if existing.role == Role.MEMBER and existing.park_id in (None, park.id):
         existing.park = park
         existing.is_delegate = existing.is_signatory = True
-        record(session, "user.linked_on_admission", actor=actor, subject=existing,
-               details={"park": park.slug, "delegate": True, "signatory": True})
+        record(
+            session,
+            "user.linked_on_admission",
+            actor=actor,
+            subject=existing,
+            details={"park": park.slug, "delegate": True, "signatory": True},
+        )
     else:
-        record(session, "user.not_linked_on_admission", actor=actor, subject=existing,
-               details={"park": park.slug, "reason": "the account belongs elsewhere"})
+        record(
+            session,
+            "user.not_linked_on_admission",
+            actor=actor,
+            subject=existing,
+            details={"park": park.slug, "reason": "the account belongs elsewhere"},
+        )
     return existing
 
 
 @state_change
-def reject_application(session: Session, actor: User | None, application: Application, reason: str, *,
-                       initiative=None) -> Application:
+def reject_application(
+    session: Session, actor: User | None, application: Application, reason: str, *, initiative=None
+) -> Application:
     """Refuse an application, with the reason the applicant reads."""
     _require_reviewer(actor)
     reason = _require_text(reason, _("Please give the reason for the rejection."))
@@ -403,10 +566,20 @@ def reject_application(session: Session, actor: User | None, application: Applic
     application.decision_reason = reason
     application.decided_at = utcnow()
     _move(session, application, ApplicationStatus.REJECTED, reason)
-    record(session, "application.rejected", actor=actor, subject=application,
-           details={"reason": reason, **_decision_details(initiative)})
-    _tell_applicant(session, application, _("Decision on your application"), "application_rejected.txt",
-                    reason=reason)
+    record(
+        session,
+        "application.rejected",
+        actor=actor,
+        subject=application,
+        details={"reason": reason, **_decision_details(initiative)},
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("Decision on your application"),
+        "application_rejected.txt",
+        reason=reason,
+    )
     return application
 
 
@@ -419,17 +592,30 @@ def matching_park(session: Session, application: Application) -> Park | None:
     """An existing, not withdrawn park record of the same name and country (a candidate
     that took part as an observer): admission links it instead of creating a second one."""
     return session.scalar(
-        select(Park).where(Park.status != ParkStatus.WITHDRAWN, Park.country == application.country,
-                           func.lower(Park.name_latin) == application.name_latin.strip().lower()).limit(1))
+        select(Park)
+        .where(
+            Park.status != ParkStatus.WITHDRAWN,
+            Park.country == application.country,
+            func.lower(Park.name_latin) == application.name_latin.strip().lower(),
+        )
+        .limit(1)
+    )
 
 
 def admission_vote(session: Session, application: Application) -> Initiative | None:
     """The admission vote about this application that is not over yet, if any."""
     return session.scalar(
-        select(Initiative).where(Initiative.kind == InitiativeKind.ADMISSION,
-                                 Initiative.subject_type == "Application", Initiative.subject_id == application.id,
-                                 Initiative.status.in_([InitiativeStatus.DRAFT, InitiativeStatus.SCHEDULED,
-                                                        InitiativeStatus.OPEN])).limit(1))
+        select(Initiative)
+        .where(
+            Initiative.kind == InitiativeKind.ADMISSION,
+            Initiative.subject_type == "Application",
+            Initiative.subject_id == application.id,
+            Initiative.status.in_(
+                [InitiativeStatus.DRAFT, InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN]
+            ),
+        )
+        .limit(1)
+    )
 
 
 def _refuse_while_voting(session: Session, application: Application, initiative) -> None:
@@ -438,8 +624,13 @@ def _refuse_while_voting(session: Session, application: Application, initiative)
 
 
 @state_change
-def put_to_vote(session: Session, actor: User | None, application: Application, *,
-                days: int = ADMISSION_VOTE_DAYS) -> Initiative:
+def put_to_vote(
+    session: Session,
+    actor: User | None,
+    application: Application,
+    *,
+    days: int = ADMISSION_VOTE_DAYS,
+) -> Initiative:
     """Open an admission vote of the member parks on this application.
 
     The vote decides: when it passes, the application is approved in the category the park
@@ -458,24 +649,47 @@ def put_to_vote(session: Session, actor: User | None, application: Application, 
     if refusal:
         raise Conflict(refusal)
     initiative = create_initiative(
-        session, actor, kind=InitiativeKind.ADMISSION, subject_type="Application", subject_id=application.id,
-        title=_("Admission of %(park)s (%(country)s) as %(category)s", park=application.name_latin,
-                country=application.country, category=category.value),
-        summary=_("%(park)s, %(city)s, applies to join the association as %(category)s.",
-                  park=application.name_latin, city=application.city, category=category.value),
+        session,
+        actor,
+        kind=InitiativeKind.ADMISSION,
+        subject_type="Application",
+        subject_id=application.id,
+        title=_(
+            "Admission of %(park)s (%(country)s) as %(category)s",
+            park=application.name_latin,
+            country=application.country,
+            category=category.value,
+        ),
+        summary=_(
+            "%(park)s, %(city)s, applies to join the association as %(category)s.",
+            park=application.name_latin,
+            city=application.city,
+            category=category.value,
+        ),
         body_markdown=_admission_text(application, category),
     )
     open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
-    record(session, "application.put_to_vote", actor=actor, subject=application,
-           details={"initiative_id": initiative.id, "days": days})
-    _tell_applicant(session, application, _("Your application is put to a vote of the members"),
-                    "application_put_to_vote.txt", closes_at=initiative.closes_at.strftime("%d %B %Y, %H:%M"))
+    record(
+        session,
+        "application.put_to_vote",
+        actor=actor,
+        subject=application,
+        details={"initiative_id": initiative.id, "days": days},
+    )
+    _tell_applicant(
+        session,
+        application,
+        _("Your application is put to a vote of the members"),
+        "application_put_to_vote.txt",
+        closes_at=initiative.closes_at.strftime("%d %B %Y, %H:%M"),
+    )
     return initiative
 
 
 def _admission_text(application: Application, category: Category) -> str:
     lines = [
-        f"**{application.name_latin}**" + (f" ({application.name_native})" if application.name_native else ""),
+        f"**{application.name_latin}**"
+        + (f" ({application.name_native})" if application.name_native else ""),
         "",
         f"- {_('Legal entity')}: {application.legal_entity}",
         f"- {_('Country')}: {application.country}, {application.city}",
@@ -494,25 +708,57 @@ def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) 
     """What a closed admission vote decides. Never raises for an application that moved on
     meanwhile (withdrawn, say): the vote must still close, and the audit log says why nothing
     followed."""
-    application = session.get(Application, initiative.subject_id) if initiative.subject_type == "Application" else None
+    application = (
+        session.get(Application, initiative.subject_id)
+        if initiative.subject_type == "Application"
+        else None
+    )
     if application is None or application.status not in MAY_APPROVE:
-        record(session, "application.vote_without_effect", subject=initiative,
-               details={"outcome": outcome.value, "application_id": initiative.subject_id,
-                        "status": application.status if application else None})
+        record(
+            session,
+            "application.vote_without_effect",
+            subject=initiative,
+            details={
+                "outcome": outcome.value,
+                "application_id": initiative.subject_id,
+                "status": application.status if application else None,
+            },
+        )
         return
     if outcome == Outcome.PASSED:
-        category, park = Category(application.category_requested), matching_park(session, application)
+        category, park = (
+            Category(application.category_requested),
+            matching_park(session, application),
+        )
         # The park may have been admitted otherwise while the members voted: the vote still closes.
         refusal = admission_refusal(session, application, category, park)
         if refusal:
-            record(session, "application.vote_without_effect", subject=initiative,
-                   details={"outcome": outcome.value, "application_id": application.id, "reason": refusal})
+            record(
+                session,
+                "application.vote_without_effect",
+                subject=initiative,
+                details={
+                    "outcome": outcome.value,
+                    "application_id": application.id,
+                    "reason": refusal,
+                },
+            )
             return
-        approve_application(session, None, application, category, park=park,
-                            reason=_("Admitted by a vote of the member parks."), initiative=initiative)
+        approve_application(
+            session,
+            None,
+            application,
+            category,
+            park=park,
+            reason=_("Admitted by a vote of the member parks."),
+            initiative=initiative,
+        )
     else:
-        why = (_("The member parks' vote did not reach its quorum.") if outcome == Outcome.NO_QUORUM
-               else _("The member parks voted against the admission."))
+        why = (
+            _("The member parks' vote did not reach its quorum.")
+            if outcome == Outcome.NO_QUORUM
+            else _("The member parks voted against the admission.")
+        )
         reject_application(session, None, application, why, initiative=initiative)
 
 
@@ -538,7 +784,9 @@ def check_logo(content: bytes) -> str:
             if kind not in LOGO_TYPES:
                 raise Invalid(_("The logo must be a PNG or JPEG image."))
             if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
-                raise Invalid(_("The logo may be at most %(px)d pixels wide and high.", px=MAX_LOGO_SIDE))
+                raise Invalid(
+                    _("The logo may be at most %(px)d pixels wide and high.", px=MAX_LOGO_SIDE)
+                )
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Invalid(_("The logo must be a PNG or JPEG image.")) from None
@@ -546,8 +794,16 @@ def check_logo(content: bytes) -> str:
 
 
 @state_change
-def update_profile(session: Session, actor: User, park: Park, *, description: str, website: str,
-                   logo: bytes | None = None, remove_logo: bool = False) -> ParkProfile:
+def update_profile(
+    session: Session,
+    actor: User,
+    park: Park,
+    *,
+    description: str,
+    website: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> ParkProfile:
     """The park's public description, website and logo, as its delegates keep them."""
     if not can_edit_profile(actor, park):
         raise NotAllowed(_("Only the park's delegates edit its profile."))
@@ -574,7 +830,9 @@ def update_profile(session: Session, actor: User, park: Park, *, description: st
         changed.append("logo removed")
     profile.updated_at = utcnow()
     if changed:
-        record(session, "park.profile_updated", actor=actor, subject=park, details={"changed": changed})
+        record(
+            session, "park.profile_updated", actor=actor, subject=park, details={"changed": changed}
+        )
     return profile
 
 

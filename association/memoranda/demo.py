@@ -191,30 +191,55 @@ def seed_memoranda(session: Session) -> None:
     founders = [_park(session, demo.name_latin) for demo in FOUNDERS]
     if _find(session, COOPERATION_TITLE) is None:
         memorandum = service.create_memorandum(
-            session, None, title=COOPERATION_TITLE, place="Astana", public=True,
+            session,
+            None,
+            title=COOPERATION_TITLE,
+            place="Astana",
+            public=True,
             texts={"en": COOPERATION_EN, "ru": COOPERATION_RU, "tr": COOPERATION_TR},
-            note="As signed in Astana on 28 September 2022")
+            note="As signed in Astana on 28 September 2022",
+        )
         for park in founders:
             service.add_member_party(session, None, memorandum, park)
         service.circulate(session, None, memorandum)
         for minutes, (park, demo) in enumerate(zip(founders, FOUNDERS, strict=True)):
             signatory = _signatory(park)
             service.record_paper_signature(
-                session, None, memorandum, next(p for p in memorandum.parties if p.park_id == park.id),
-                signatory=signatory, full_name=demo.signatory[0], title=demo.signatory[1],
+                session,
+                None,
+                memorandum,
+                next(p for p in memorandum.parties if p.park_id == park.id),
+                signatory=signatory,
+                full_name=demo.signatory[0],
+                title=demo.signatory[1],
                 signed_at=SIGNED_IN_ASTANA.replace(minute=minutes * 5),
-                evidence="Signed in ink in Astana at the Digital Bridge Forum; recorded by the secretariat")
+                evidence="Signed in ink in Astana at the Digital Bridge Forum; recorded by the secretariat",
+            )
         service.issue_memorandum(session, None, memorandum)
     if _find(session, EXCHANGE_TITLE) is None:
         memorandum = service.create_memorandum(
-            session, None, title=EXCHANGE_TITLE, place="Bishkek",
-            texts={"en": EXCHANGE_EN, "ru": EXCHANGE_RU}, note="First draft, from the Board's discussion")
+            session,
+            None,
+            title=EXCHANGE_TITLE,
+            place="Bishkek",
+            texts={"en": EXCHANGE_EN, "ru": EXCHANGE_RU},
+            note="First draft, from the Board's discussion",
+        )
         for park in founders[:3]:
             service.add_member_party(session, None, memorandum, park)
         service.circulate(session, None, memorandum)
         first = founders[0]
         signatory = _signatory(first)
-        service.sign(session, signatory, memorandum, party_id=memorandum.parties[0].id,
-                     circulation_id=memorandum.current_circulation.id, full_name=signatory.full_name,
-                     title=signatory.title, consent=True, password=DEMO_PASSWORD, ip="203.0.113.10",
-                     user_agent="Mozilla/5.0 (demo data)")
+        service.sign(
+            session,
+            signatory,
+            memorandum,
+            party_id=memorandum.parties[0].id,
+            circulation_id=memorandum.current_circulation.id,
+            full_name=signatory.full_name,
+            title=signatory.title,
+            consent=True,
+            password=DEMO_PASSWORD,
+            ip="203.0.113.10",
+            user_agent="Mozilla/5.0 (demo data)",
+        )

@@ -52,4 +52,6 @@ def compare(old_text: str, new_text: str) -> SideBySide:
         if b2 > b1:
             right.append(f"<ins>{escape(after)}</ins>")
             added += _words(new[b1:b2])
-    return SideBySide(Markup("".join(left)), Markup("".join(right)), added + removed > 0, added, removed)
+    return SideBySide(
+        Markup("".join(left)), Markup("".join(right)), added + removed > 0, added, removed
+    )

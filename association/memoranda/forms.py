@@ -24,10 +24,16 @@ class MemorandumForm(FlaskForm):
     """Title, place and the text in each language; saving makes a new revision."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    place = StringField(_l("Place of signature"), validators=[Optional(), Length(max=200)],
-                        description=_l("e.g. Astana"))
-    note = StringField(_l("What changed"), validators=[Optional(), Length(max=500)],
-                       description=_l("One line, kept with the revision."))
+    place = StringField(
+        _l("Place of signature"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("e.g. Astana"),
+    )
+    note = StringField(
+        _l("What changed"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("One line, kept with the revision."),
+    )
     base_number = HiddenField()
     text_en = TextAreaField("English", validators=[Optional()])
     text_kk = TextAreaField("Қазақша", validators=[Optional()])
@@ -54,10 +60,15 @@ class MemberPartyForm(FlaskForm):
 class OutsidePartyForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=300)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
-    signatory_name = StringField(_l("Signatory's full name"), validators=[DataRequired(), Length(max=200)])
+    signatory_name = StringField(
+        _l("Signatory's full name"), validators=[DataRequired(), Length(max=200)]
+    )
     signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)])
-    signatory_email = EmailField(_l("Signatory's e-mail"), validators=[DataRequired(), Email(), Length(max=320)],
-                                 description=_l("The single-use signing link and the confirmation code go here."))
+    signatory_email = EmailField(
+        _l("Signatory's e-mail"),
+        validators=[DataRequired(), Email(), Length(max=320)],
+        description=_l("The single-use signing link and the confirmation code go here."),
+    )
     submit = SubmitField(_l("Add the organisation"))
 
     def __init__(self, *args, **kwargs):
@@ -70,32 +81,51 @@ class SignForm(FlaskForm):
     party = HiddenField()
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Your title"), validators=[DataRequired(), Length(max=200)])
-    consent = BooleanField(_l("I have read the text above and sign it for my organisation with this electronic "
-                              "signature, which has the same effect as my handwritten signature."))
-    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=500)])
+    consent = BooleanField(
+        _l(
+            "I have read the text above and sign it for my organisation with this electronic "
+            "signature, which has the same effect as my handwritten signature."
+        )
+    )
+    password = PasswordField(
+        _l("Your password, to confirm"), validators=[DataRequired(), Length(max=500)]
+    )
     submit = SubmitField(_l("Sign"))
 
 
 class DeclineForm(FlaskForm):
     circulation = HiddenField()
     party = HiddenField()
-    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=5000)],
-                           description=_l("The secretariat and the other parties will read it."))
+    reason = TextAreaField(
+        _l("Reason for declining"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("The secretariat and the other parties will read it."),
+    )
     submit = SubmitField(_l("Decline"))
 
 
 class OutsideSignForm(FlaskForm):
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Your title"), validators=[DataRequired(), Length(max=200)])
-    consent = BooleanField(_l("I have read the text above and sign it for my organisation with this electronic "
-                              "signature, which has the same effect as my handwritten signature."))
-    code = StringField(_l("Confirmation code from the e-mail"), validators=[DataRequired(), Length(max=12)])
+    consent = BooleanField(
+        _l(
+            "I have read the text above and sign it for my organisation with this electronic "
+            "signature, which has the same effect as my handwritten signature."
+        )
+    )
+    code = StringField(
+        _l("Confirmation code from the e-mail"), validators=[DataRequired(), Length(max=12)]
+    )
     submit = SubmitField(_l("Sign"))
 
 
 class OutsideDeclineForm(FlaskForm):
-    code = StringField(_l("Confirmation code from the e-mail"), validators=[DataRequired(), Length(max=12)])
-    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=5000)])
+    code = StringField(
+        _l("Confirmation code from the e-mail"), validators=[DataRequired(), Length(max=12)]
+    )
+    reason = TextAreaField(
+        _l("Reason for declining"), validators=[DataRequired(), Length(max=5000)]
+    )
     submit = SubmitField(_l("Decline"))
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
+
+if TYPE_CHECKING:
+    from association.auth.models import User
+    from association.documents.models import StoredDocument
+    from association.parks.models import Park
 
 # The languages a text may be written in, in the fixed order of every listing, hash and PDF.
 TEXT_LANGUAGES = {
@@ -41,7 +47,7 @@ class CirculationEnd(enum.StrEnum):
     COMPLETED = "completed"  # every party signed
 
 
-class Memorandum(db.Model):
+class Memorandum(Model):
     __tablename__ = "memoranda"
     __table_args__ = (UniqueConstraint("registry_year", "registry_seq"),)
 
@@ -49,7 +55,9 @@ class Memorandum(db.Model):
     # Title and place of the latest revision (the revisions keep each version).
     title: Mapped[str] = mapped_column(String(300))
     place: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[MemorandumStatus] = mapped_column(String(20), index=True, default=MemorandumStatus.DRAFT)
+    status: Mapped[MemorandumStatus] = mapped_column(
+        String(20), index=True, default=MemorandumStatus.DRAFT
+    )
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -64,13 +72,22 @@ class Memorandum(db.Model):
     termination_reason: Mapped[str] = mapped_column(Text, default="")
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("memoranda.id"), index=True)
 
-    parties: Mapped[list[Party]] = relationship(back_populates="memorandum", order_by="Party.position")
-    revisions: Mapped[list[Revision]] = relationship(back_populates="memorandum", order_by="Revision.number")
-    circulations: Mapped[list[Circulation]] = relationship(back_populates="memorandum", order_by="Circulation.id")
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="memorandum", order_by="Party.position"
+    )
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="memorandum", order_by="Revision.number"
+    )
+    circulations: Mapped[list[Circulation]] = relationship(
+        back_populates="memorandum", order_by="Circulation.id"
+    )
     document: Mapped[StoredDocument | None] = relationship()  # noqa: F821
-    amends: Mapped[Memorandum | None] = relationship(remote_side=[id], foreign_keys=[amends_id],
-                                                     back_populates="amendments")
-    amendments: Mapped[list[Memorandum]] = relationship(back_populates="amends", order_by="Memorandum.id")
+    amends: Mapped[Memorandum | None] = relationship(
+        remote_side=[id], foreign_keys=[amends_id], back_populates="amendments"
+    )
+    amendments: Mapped[list[Memorandum]] = relationship(
+        back_populates="amends", order_by="Memorandum.id"
+    )
     created_by: Mapped[User | None] = relationship()  # noqa: F821
 
     @property
@@ -95,7 +112,7 @@ class Memorandum(db.Model):
         return f"<Memorandum {self.id} {self.status}>"
 
 
-class Party(db.Model):
+class Party(Model):
     """A member park, or an outside organisation with its own signatory (who has no account)."""
 
     __tablename__ = "memorandum_parties"
@@ -127,7 +144,7 @@ class Party(db.Model):
         return self.park.country if self.park is not None else self.organisation_country
 
 
-class Revision(db.Model):
+class Revision(Model):
     """One saved version of the text; never changed once saved."""
 
     __tablename__ = "memorandum_revisions"
@@ -143,7 +160,9 @@ class Revision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memorandum: Mapped[Memorandum] = relationship(back_populates="revisions")
-    texts: Mapped[list[RevisionText]] = relationship(back_populates="revision", cascade="all, delete-orphan")
+    texts: Mapped[list[RevisionText]] = relationship(
+        back_populates="revision", cascade="all, delete-orphan"
+    )
     created_by: Mapped[User | None] = relationship()  # noqa: F821
 
     @property
@@ -154,7 +173,7 @@ class Revision(db.Model):
         return next((text.body for text in self.texts if text.language == language), "")
 
 
-class RevisionText(db.Model):
+class RevisionText(Model):
     """The revision's text in one language; every language is equally authentic."""
 
     __tablename__ = "memorandum_revision_texts"
@@ -172,7 +191,7 @@ class RevisionText(db.Model):
         return TEXT_LANGUAGES.get(self.language, self.language)
 
 
-class Circulation(db.Model):
+class Circulation(Model):
     """One revision sent for signature; its canonical text's SHA-256 is what every party signs."""
 
     __tablename__ = "memorandum_circulations"
@@ -188,8 +207,12 @@ class Circulation(db.Model):
 
     memorandum: Mapped[Memorandum] = relationship(back_populates="circulations")
     revision: Mapped[Revision] = relationship()
-    signatures: Mapped[list[Signature]] = relationship(back_populates="circulation", order_by="Signature.signed_at")
-    declines: Mapped[list[Decline]] = relationship(back_populates="circulation", order_by="Decline.declined_at")
+    signatures: Mapped[list[Signature]] = relationship(
+        back_populates="circulation", order_by="Signature.signed_at"
+    )
+    declines: Mapped[list[Decline]] = relationship(
+        back_populates="circulation", order_by="Decline.declined_at"
+    )
     views: Mapped[list[SigningView]] = relationship(back_populates="circulation")
 
     @property
@@ -203,16 +226,20 @@ class Circulation(db.Model):
         return next((v.first_opened_at for v in self.views if v.party_id == party.id), None)
 
 
-class Signature(db.Model):
+class Signature(Model):
     """A party's signature of one circulation: one per party, whoever of its signatories signs."""
 
     __tablename__ = "memorandum_signatures"
     __table_args__ = (UniqueConstraint("circulation_id", "party_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    circulation_id: Mapped[int] = mapped_column(ForeignKey("memorandum_circulations.id"), index=True)
+    circulation_id: Mapped[int] = mapped_column(
+        ForeignKey("memorandum_circulations.id"), index=True
+    )
     party_id: Mapped[int] = mapped_column(ForeignKey("memorandum_parties.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: an outside signatory
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id")
+    )  # None: an outside signatory
     full_name: Mapped[str] = mapped_column(String(200))  # as typed by the signatory
     title: Mapped[str] = mapped_column(String(200))
     consent: Mapped[bool] = mapped_column(Boolean)
@@ -228,11 +255,13 @@ class Signature(db.Model):
     user: Mapped[User | None] = relationship()  # noqa: F821
 
 
-class Decline(db.Model):
+class Decline(Model):
     __tablename__ = "memorandum_declines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    circulation_id: Mapped[int] = mapped_column(ForeignKey("memorandum_circulations.id"), index=True)
+    circulation_id: Mapped[int] = mapped_column(
+        ForeignKey("memorandum_circulations.id"), index=True
+    )
     party_id: Mapped[int] = mapped_column(ForeignKey("memorandum_parties.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     full_name: Mapped[str] = mapped_column(String(200), default="")
@@ -244,14 +273,16 @@ class Decline(db.Model):
     user: Mapped[User | None] = relationship()  # noqa: F821
 
 
-class SigningView(db.Model):
+class SigningView(Model):
     """When a party's signatory first opened the sign page of a circulation (evidence)."""
 
     __tablename__ = "memorandum_signing_views"
     __table_args__ = (UniqueConstraint("circulation_id", "party_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    circulation_id: Mapped[int] = mapped_column(ForeignKey("memorandum_circulations.id"), index=True)
+    circulation_id: Mapped[int] = mapped_column(
+        ForeignKey("memorandum_circulations.id"), index=True
+    )
     party_id: Mapped[int] = mapped_column(ForeignKey("memorandum_parties.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -259,7 +290,7 @@ class SigningView(db.Model):
     circulation: Mapped[Circulation] = relationship(back_populates="views")
 
 
-class OutsideSigningLink(db.Model):
+class OutsideSigningLink(Model):
     """A single-use, expiring link for an outside party's signatory; only hashes are kept.
 
     Signing through it needs a 6-digit code e-mailed to the signatory. Wrong codes are
@@ -270,7 +301,9 @@ class OutsideSigningLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("memorandum_parties.id"), index=True)
-    circulation_id: Mapped[int] = mapped_column(ForeignKey("memorandum_circulations.id"), index=True)
+    circulation_id: Mapped[int] = mapped_column(
+        ForeignKey("memorandum_circulations.id"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

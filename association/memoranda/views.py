@@ -51,7 +51,6 @@ STATUS_LABELS = {
 }
 
 
-
 def _memorandum_or_404(memorandum_id: int) -> Memorandum:
     return db.get_or_404(Memorandum, memorandum_id)
 
@@ -70,13 +69,18 @@ def _client() -> tuple[str, str]:
 
 
 def _visible_statement():
-    statement = select(Memorandum).options(selectinload(Memorandum.parties).selectinload(Party.park)).order_by(
-        Memorandum.id.desc())
+    statement = (
+        select(Memorandum)
+        .options(selectinload(Memorandum.parties).selectinload(Party.park))
+        .order_by(Memorandum.id.desc())
+    )
     if policy.can_manage_memoranda(current_user):
         return statement
     public = Memorandum.public.is_(True) & Memorandum.status.in_(list(policy.ISSUED_STATES))
     if current_user.is_authenticated and current_user.park_id is not None:
-        own = Memorandum.parties.any(Party.park_id == current_user.park_id) & (Memorandum.status != MemorandumStatus.DRAFT)
+        own = Memorandum.parties.any(Party.park_id == current_user.park_id) & (
+            Memorandum.status != MemorandumStatus.DRAFT
+        )
         return statement.where(or_(public, own))
     return statement.where(public)
 
@@ -101,7 +105,9 @@ def register():
     if status in {s.value for s in MemorandumStatus}:
         statement = statement.where(Memorandum.status == status)
     memoranda = db.session.scalars(statement).all()
-    return render_template("memoranda/register.html", memoranda=memoranda, status=status, statuses=STATUS_LABELS)
+    return render_template(
+        "memoranda/register.html", memoranda=memoranda, status=status, statuses=STATUS_LABELS
+    )
 
 
 @bp.get("/secretariat/memoranda")
@@ -124,15 +130,24 @@ def detail(memorandum_id: int):
     memorandum = _readable(memorandum_id)
     staff = policy.can_manage_memoranda(current_user)
     circulation = memorandum.last_circulation
-    revisions = memorandum.revisions if staff else sorted({c.revision for c in memorandum.circulations},
-                                                          key=lambda r: r.number)
+    revisions = (
+        memorandum.revisions
+        if staff
+        else sorted({c.revision for c in memorandum.circulations}, key=lambda r: r.number)
+    )
     return render_template(
-        "memoranda/detail.html", memorandum=memorandum, staff=staff, circulation=circulation,
-        revision=_shown_revision(memorandum), revisions=revisions,
+        "memoranda/detail.html",
+        memorandum=memorandum,
+        staff=staff,
+        circulation=circulation,
+        revision=_shown_revision(memorandum),
+        revisions=revisions,
         my_party=policy.party_of(current_user, memorandum),
-        events=service.audit_events(db.session, memorandum) if staff else [],
-        amended_by=service.amended_by(memorandum), clause=service.authentic_clause,
-        terminate_form=TerminateForm(), can_download=policy.can_download(current_user, memorandum),
+        events=service.audit_events(db.session(), memorandum) if staff else [],
+        amended_by=service.amended_by(memorandum),
+        clause=service.authentic_clause,
+        terminate_form=TerminateForm(),
+        can_download=policy.can_download(current_user, memorandum),
     )
 
 
@@ -152,7 +167,11 @@ def compare_form(memorandum_id: int):
     form = CompareForm(request.args)
     if not form.validate():
         abort(400)
-    return redirect(url_for("memoranda.compare_revisions", memorandum_id=memorandum.id, a=form.a.data, b=form.b.data))
+    return redirect(
+        url_for(
+            "memoranda.compare_revisions", memorandum_id=memorandum.id, a=form.a.data, b=form.b.data
+        )
+    )
 
 
 @bp.get("/memoranda/<int:memorandum_id>/revisions/<int:a>/compare/<int:b>")
@@ -166,11 +185,20 @@ def compare_revisions(memorandum_id: int, a: int, b: int):
         allow(a in circulated and b in circulated)
     old, new = by_number[a], by_number[b]
     languages = [code for code in LANGUAGE_ORDER if old.text_in(code) or new.text_in(code)]
-    comparisons = [(TEXT_LANGUAGES[code], compare(old.text_in(code), new.text_in(code))) for code in languages]
+    comparisons = [
+        (TEXT_LANGUAGES[code], compare(old.text_in(code), new.text_in(code))) for code in languages
+    ]
     title = compare(old.title, new.title)
     place = compare(old.place, new.place)
-    return render_template("memoranda/compare.html", memorandum=memorandum, old=old, new=new,
-                           comparisons=comparisons, title_diff=title, place_diff=place)
+    return render_template(
+        "memoranda/compare.html",
+        memorandum=memorandum,
+        old=old,
+        new=new,
+        comparisons=comparisons,
+        title_diff=title,
+        place_diff=place,
+    )
 
 
 # --- signing by a member park -----------------------------------------------------------
@@ -181,7 +209,9 @@ def _sign_limit() -> str:
 
 
 @bp.route("/memoranda/<int:memorandum_id>/sign", methods=["GET", "POST"])
-@limiter.limit(_sign_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    _sign_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302
+)
 @login_required
 def sign(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
@@ -193,17 +223,38 @@ def sign(memorandum_id: int):
         try:
             if sign_form.submit.data:
                 signature = service.sign(
-                    db.session, current_user, memorandum, party_id=_int(sign_form.party.data),
-                    circulation_id=_int(sign_form.circulation.data), full_name=sign_form.full_name.data or "",
-                    title=sign_form.title.data or "", consent=bool(sign_form.consent.data),
-                    password=sign_form.password.data or "", ip=_client()[0], user_agent=_client()[1])
-                flash(_("You signed for %(party)s. Thank you.", party=signature.party.name), "success")
+                    db.session(),
+                    current_user,
+                    memorandum,
+                    party_id=_int(sign_form.party.data),
+                    circulation_id=_int(sign_form.circulation.data),
+                    full_name=sign_form.full_name.data or "",
+                    title=sign_form.title.data or "",
+                    consent=bool(sign_form.consent.data),
+                    password=sign_form.password.data or "",
+                    ip=_client()[0],
+                    user_agent=_client()[1],
+                )
+                flash(
+                    _("You signed for %(party)s. Thank you.", party=signature.party.name), "success"
+                )
                 return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
             if decline_form.submit.data:
-                service.decline(db.session, current_user, memorandum, party_id=_int(decline_form.party.data),
-                                circulation_id=_int(decline_form.circulation.data), reason=decline_form.reason.data or "")
-                flash(_("You declined for %(party)s. The secretariat has been told.", party=party.name if party else ""),
-                      "warning")
+                service.decline(
+                    db.session(),
+                    current_user,
+                    memorandum,
+                    party_id=_int(decline_form.party.data),
+                    circulation_id=_int(decline_form.circulation.data),
+                    reason=decline_form.reason.data or "",
+                )
+                flash(
+                    _(
+                        "You declined for %(party)s. The secretariat has been told.",
+                        party=party.name if party else "",
+                    ),
+                    "warning",
+                )
                 return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
             abort(400)
         except DomainError as refused:
@@ -211,22 +262,33 @@ def sign(memorandum_id: int):
             error, status = refused.message, refused.status
     if party is None:
         if error:
-            return render_template("errors/error.html", status=status, title=_("Not signed"), message=error), status
+            return render_template(
+                "errors/error.html", status=status, title=_("Not signed"), message=error
+            ), status
         abort(403, _("You do not represent a party to this memorandum."))
     circulation = memorandum.current_circulation
     may_sign = policy.can_sign_for(current_user, party)
     signature = circulation.signature_of(party) if circulation else None
     if circulation is not None and may_sign and signature is None and request.method == "GET":
-        service.note_sign_page_opened(db.session, current_user, circulation, party)
+        service.note_sign_page_opened(db.session(), current_user, circulation, party)
     if circulation is not None:
         for form in (sign_form, decline_form):
             form.circulation.data, form.party.data = str(circulation.id), str(party.id)
         if request.method == "GET":
             sign_form.full_name.data = current_user.full_name
             sign_form.title.data = current_user.title
-    return render_template("memoranda/sign.html", memorandum=memorandum, party=party, circulation=circulation,
-                           signature=signature, may_sign=may_sign, sign_form=sign_form, decline_form=decline_form,
-                           error=error, clause=service.authentic_clause), status
+    return render_template(
+        "memoranda/sign.html",
+        memorandum=memorandum,
+        party=party,
+        circulation=circulation,
+        signature=signature,
+        may_sign=may_sign,
+        sign_form=sign_form,
+        decline_form=decline_form,
+        error=error,
+        clause=service.authentic_clause,
+    ), status
 
 
 def _int(value) -> int | None:
@@ -243,7 +305,7 @@ def _int(value) -> int | None:
 @limiter.limit("20 per minute", methods=["POST"])
 def outside_sign(token: str):
     try:
-        link = service.find_outside_link(db.session, token)
+        link = service.find_outside_link(db.session(), token)
     except DomainError as refused:
         return render_template("memoranda/outside_sign.html", link=None, error=refused.message), 410
     sign_form = OutsideSignForm(prefix="sign")
@@ -252,34 +314,60 @@ def outside_sign(token: str):
     if request.method == "POST":
         try:
             if request.form.get("send_code"):
-                service.send_outside_code(db.session, token)
-                flash(_("A confirmation code is on its way to %(email)s.", email=link.party.signatory_email), "info")
+                service.send_outside_code(db.session(), token)
+                flash(
+                    _(
+                        "A confirmation code is on its way to %(email)s.",
+                        email=link.party.signatory_email,
+                    ),
+                    "info",
+                )
                 return redirect(url_for("memoranda.outside_sign", token=token))
             if sign_form.submit.data:
-                service.sign_outside(db.session, token, code=sign_form.code.data or "",
-                                     full_name=sign_form.full_name.data or "", title=sign_form.title.data or "",
-                                     consent=bool(sign_form.consent.data), ip=_client()[0], user_agent=_client()[1])
+                service.sign_outside(
+                    db.session(),
+                    token,
+                    code=sign_form.code.data or "",
+                    full_name=sign_form.full_name.data or "",
+                    title=sign_form.title.data or "",
+                    consent=bool(sign_form.consent.data),
+                    ip=_client()[0],
+                    user_agent=_client()[1],
+                )
                 return render_template("memoranda/outside_done.html", signed=True)
             if decline_form.submit.data:
-                service.decline_outside(db.session, token, code=decline_form.code.data or "",
-                                        reason=decline_form.reason.data or "")
+                service.decline_outside(
+                    db.session(),
+                    token,
+                    code=decline_form.code.data or "",
+                    reason=decline_form.reason.data or "",
+                )
                 return render_template("memoranda/outside_done.html", signed=False)
             abort(400)
         except DomainError as refused:
             db.session.expire_all()
             error, status = refused.message, refused.status
             try:
-                link = service.find_outside_link(db.session, token)
+                link = service.find_outside_link(db.session(), token)
             except DomainError as gone:
-                return render_template("memoranda/outside_sign.html", link=None, error=gone.message), 410
+                return render_template(
+                    "memoranda/outside_sign.html", link=None, error=gone.message
+                ), 410
     elif link.circulation.signature_of(link.party) is None:
-        service.note_sign_page_opened(db.session, None, link.circulation, link.party)
+        service.note_sign_page_opened(db.session(), None, link.circulation, link.party)
     if request.method == "GET":
         sign_form.full_name.data = link.party.signatory_name
         sign_form.title.data = link.party.signatory_title
-    return render_template("memoranda/outside_sign.html", link=link, memorandum=link.party.memorandum,
-                           circulation=link.circulation, sign_form=sign_form, decline_form=decline_form,
-                           error=error, clause=service.authentic_clause), status
+    return render_template(
+        "memoranda/outside_sign.html",
+        link=link,
+        memorandum=link.party.memorandum,
+        circulation=link.circulation,
+        sign_form=sign_form,
+        decline_form=decline_form,
+        error=error,
+        clause=service.authentic_clause,
+    ), status
 
 
 # --- the secretariat's pages -----------------------------------------------------------
@@ -297,9 +385,15 @@ def new():
     form.submit.label.text = _("Create the draft")
     if form.validate_on_submit():
         try:
-            memorandum = service.create_memorandum(db.session, current_user, title=form.title.data,
-                                                   place=form.place.data or "", texts=form.texts(),
-                                                   public=form.public.data, note=form.note.data or "")
+            memorandum = service.create_memorandum(
+                db.session(),
+                current_user,
+                title=form.title.data,
+                place=form.place.data or "",
+                texts=form.texts(),
+                public=form.public.data,
+                note=form.note.data or "",
+            )
         except DomainError as refused:
             flash(refused.message, "danger")
         else:
@@ -316,17 +410,28 @@ def edit(memorandum_id: int):
     latest = memorandum.latest_revision
     form = MemorandumForm()
     if request.method == "GET":
-        form.title.data, form.place.data, form.public.data = latest.title, latest.place, memorandum.public
+        form.title.data, form.place.data, form.public.data = (
+            latest.title,
+            latest.place,
+            memorandum.public,
+        )
         form.base_number.data = str(latest.number)
         for text in latest.texts:
             getattr(form, f"text_{text.language}").data = text.body
     if form.validate_on_submit():
         try:
             if form.public.data != memorandum.public:
-                service.set_public(db.session, current_user, memorandum, form.public.data)
-            revision = service.save_revision(db.session, current_user, memorandum, title=form.title.data,
-                                             place=form.place.data or "", texts=form.texts(),
-                                             note=form.note.data or "", base_number=_int(form.base_number.data))
+                service.set_public(db.session(), current_user, memorandum, form.public.data)
+            revision = service.save_revision(
+                db.session(),
+                current_user,
+                memorandum,
+                title=form.title.data,
+                place=form.place.data or "",
+                texts=form.texts(),
+                note=form.note.data or "",
+                base_number=_int(form.base_number.data),
+            )
         except DomainError as refused:
             flash(refused.message, "danger")
             if refused.status == 409:
@@ -346,11 +451,19 @@ def parties(memorandum_id: int):
     taken = {party.park_id for party in memorandum.parties}
     member_form.park.choices = [
         (park.id, f"{park.name_latin} ({park.country})")
-        for park in db.session.scalars(select(Park).where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER]))
-                                       .order_by(Park.name_latin)) if park.id not in taken
+        for park in db.session.scalars(
+            select(Park)
+            .where(Park.status.in_([ParkStatus.MEMBER, ParkStatus.OBSERVER]))
+            .order_by(Park.name_latin)
+        )
+        if park.id not in taken
     ]
-    return render_template("memoranda/parties.html", memorandum=memorandum, member_form=member_form,
-                           outside_form=OutsidePartyForm(prefix="outside"))
+    return render_template(
+        "memoranda/parties.html",
+        memorandum=memorandum,
+        member_form=member_form,
+        outside_form=OutsidePartyForm(prefix="outside"),
+    )
 
 
 @bp.post("/secretariat/memoranda/<int:memorandum_id>/parties/member")
@@ -362,8 +475,10 @@ def add_member_party(memorandum_id: int):
     if park is None:
         flash(_("Please choose a park."), "danger")
     else:
-        _run(lambda: service.add_member_party(db.session, current_user, memorandum, park),
-             _("%(park)s is a party.", park=park.name_latin))
+        _run(
+            lambda: service.add_member_party(db.session(), current_user, memorandum, park),
+            _("%(park)s is a party.", park=park.name_latin),
+        )
     return redirect(url_for("memoranda.parties", memorandum_id=memorandum.id))
 
 
@@ -378,10 +493,19 @@ def add_outside_party(memorandum_id: int):
             for message in errors:
                 flash(message, "danger")
     else:
-        _run(lambda: service.add_outside_party(
-            db.session, current_user, memorandum, name=form.name.data, country=form.country.data,
-            signatory_name=form.signatory_name.data, signatory_title=form.signatory_title.data or "",
-            signatory_email=form.signatory_email.data), _("%(name)s is a party.", name=form.name.data))
+        _run(
+            lambda: service.add_outside_party(
+                db.session(),
+                current_user,
+                memorandum,
+                name=form.name.data,
+                country=form.country.data,
+                signatory_name=form.signatory_name.data,
+                signatory_title=form.signatory_title.data or "",
+                signatory_email=form.signatory_email.data,
+            ),
+            _("%(name)s is a party.", name=form.name.data),
+        )
     return redirect(url_for("memoranda.parties", memorandum_id=memorandum.id))
 
 
@@ -398,7 +522,9 @@ def remove_party(memorandum_id: int, party_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     party = _party_or_404(memorandum, party_id)
     _staff_only()
-    _run(lambda: service.remove_party(db.session, current_user, party), _("The party is removed."))
+    _run(
+        lambda: service.remove_party(db.session(), current_user, party), _("The party is removed.")
+    )
     return redirect(url_for("memoranda.parties", memorandum_id=memorandum.id))
 
 
@@ -408,8 +534,10 @@ def resend_link(memorandum_id: int, party_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     party = _party_or_404(memorandum, party_id)
     _staff_only()
-    _run(lambda: service.resend_outside_link(db.session, current_user, party),
-         _("A new signing link is on its way to %(email)s.", email=party.signatory_email))
+    _run(
+        lambda: service.resend_outside_link(db.session(), current_user, party),
+        _("A new signing link is on its way to %(email)s.", email=party.signatory_email),
+    )
     return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
 
 
@@ -428,9 +556,13 @@ def _run(action, success: str) -> bool:
 def circulate(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()
-    _run(lambda: service.circulate(db.session, current_user, memorandum),
-         _("Revision %(number)d is out for signature; the signatories have been e-mailed.",
-           number=memorandum.latest_revision.number))
+    _run(
+        lambda: service.circulate(db.session(), current_user, memorandum),
+        _(
+            "Revision %(number)d is out for signature; the signatories have been e-mailed.",
+            number=memorandum.latest_revision.number,
+        ),
+    )
     return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
 
 
@@ -439,8 +571,10 @@ def circulate(memorandum_id: int):
 def withdraw(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()
-    _run(lambda: service.withdraw_circulation(db.session, current_user, memorandum),
-         _("The circulation is withdrawn; the parties have been told."))
+    _run(
+        lambda: service.withdraw_circulation(db.session(), current_user, memorandum),
+        _("The circulation is withdrawn; the parties have been told."),
+    )
     return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
 
 
@@ -450,7 +584,10 @@ def withdraw(memorandum_id: int):
 def issue(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()
-    if _run(lambda: service.issue_memorandum(db.session, current_user, memorandum), _("The memorandum is issued.")):
+    if _run(
+        lambda: service.issue_memorandum(db.session(), current_user, memorandum),
+        _("The memorandum is issued."),
+    ):
         flash(_("Registry number %(number)s.", number=memorandum.registry_number), "info")
     return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
 
@@ -465,8 +602,12 @@ def terminate(memorandum_id: int):
     if not form.validate_on_submit():
         flash(_("Please give the date of termination and its reason."), "danger")
     else:
-        _run(lambda: service.terminate(db.session, current_user, memorandum, on=form.on.data, reason=form.reason.data),
-             _("The memorandum is terminated."))
+        _run(
+            lambda: service.terminate(
+                db.session(), current_user, memorandum, on=form.on.data, reason=form.reason.data
+            ),
+            _("The memorandum is terminated."),
+        )
     return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
 
 
@@ -476,9 +617,12 @@ def amend(memorandum_id: int):
     memorandum = _memorandum_or_404(memorandum_id)
     _staff_only()
     try:
-        amendment = service.amend(db.session, current_user, memorandum)
+        amendment = service.amend(db.session(), current_user, memorandum)
     except DomainError as refused:
         flash(refused.message, "danger")
         return redirect(url_for("memoranda.detail", memorandum_id=memorandum.id))
-    flash(_("A draft amendment is created from the text in force. Edit it, then circulate it."), "success")
+    flash(
+        _("A draft amendment is created from the text in force. Edit it, then circulate it."),
+        "success",
+    )
     return redirect(url_for("memoranda.edit", memorandum_id=amendment.id))

@@ -26,7 +26,9 @@ STATUS_LABELS = {
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+    return [("", "—")] + sorted(
+        ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]
+    )
 
 
 def http_only(form, field):
@@ -35,12 +37,19 @@ def http_only(form, field):
 
 
 class ParkForm(FlaskForm):
-    name_latin = StringField(_l("Name in Latin script"), validators=[DataRequired(), Length(max=200)])
-    name_native = StringField(_l("Name in native script"), validators=[Optional(), Length(max=200)],
-                              description=_l("As the park writes it, e.g. Астана Хаб."))
+    name_latin = StringField(
+        _l("Name in Latin script"), validators=[DataRequired(), Length(max=200)]
+    )
+    name_native = StringField(
+        _l("Name in native script"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("As the park writes it, e.g. Астана Хаб."),
+    )
     country = SelectField(_l("Country"), validators=[DataRequired()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
-    website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)])
+    website = StringField(
+        _l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)]
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
@@ -49,23 +58,34 @@ class ParkForm(FlaskForm):
 
 
 class NewParkForm(ParkForm):
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
-    member_since = DateField(_l("Member since"), validators=[Optional()],
-                             description=_l("Leave empty for today."))
+    status = SelectField(
+        _l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
+    )
+    member_since = DateField(
+        _l("Member since"), validators=[Optional()], description=_l("Leave empty for today.")
+    )
     submit = SubmitField(_l("Create park"))
 
 
 class ParkStatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("Kept in the park's history."))
+    status = SelectField(
+        _l("New status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("Kept in the park's history."),
+    )
     submit = SubmitField(_l("Change status"))
 
 
 class InviteUserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)],
-                        description=_l("e.g. Chief Executive Officer"))
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("e.g. Chief Executive Officer"),
+    )
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
     park = SelectField(_l("Park"), coerce=int)
     delegate = BooleanField(_l("Delegate: casts the park's vote"))

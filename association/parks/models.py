@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
+
+if TYPE_CHECKING:
+    from association.auth.models import User
 
 
 class ParkStatus(enum.StrEnum):
@@ -17,7 +21,7 @@ class ParkStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # no access
 
 
-class Park(db.Model):
+class Park(Model):
     __tablename__ = "parks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +38,8 @@ class Park(db.Model):
 
     users: Mapped[list[User]] = relationship(back_populates="park", order_by="User.full_name")  # noqa: F821
     status_history: Mapped[list[ParkStatusChange]] = relationship(
-        back_populates="park", order_by="ParkStatusChange.changed_at.desc(), ParkStatusChange.id.desc()"
+        back_populates="park",
+        order_by="ParkStatusChange.changed_at.desc(), ParkStatusChange.id.desc()",
     )
 
     @property
@@ -45,7 +50,7 @@ class Park(db.Model):
         return f"<Park {self.slug} {self.status}>"
 
 
-class ParkStatusChange(db.Model):
+class ParkStatusChange(Model):
     """One change of a park's status, kept for good (the park's history)."""
 
     __tablename__ = "park_status_changes"

@@ -64,7 +64,12 @@ def next_membership_number(session: Session, country: str) -> str:
     Parks are never deleted and numbers never change, so a number is never reused; the
     caller runs inside a state change, so two admissions cannot take the same number.
     """
-    count = session.scalar(select(func.count()).select_from(Park).where(Park.membership_number.is_not(None))) or 0
+    count = (
+        session.scalar(
+            select(func.count()).select_from(Park).where(Park.membership_number.is_not(None))
+        )
+        or 0
+    )
     return f"AMT-{country}-{count + 1:04d}"
 
 
@@ -112,11 +117,27 @@ def create_park(
     if status in ADMITTED:
         _admit(session, park, member_since)
     session.add(park)
-    session.add(ParkStatusChange(park=park, from_status=None, to_status=status, reason=reason or "created",
-                                 changed_by=actor))
+    session.add(
+        ParkStatusChange(
+            park=park,
+            from_status=None,
+            to_status=status,
+            reason=reason or "created",
+            changed_by=actor,
+        )
+    )
     session.flush()
-    record(session, "park.created", actor=actor, subject=park,
-           details={"slug": park.slug, "status": status.value, "membership_number": park.membership_number})
+    record(
+        session,
+        "park.created",
+        actor=actor,
+        subject=park,
+        details={
+            "slug": park.slug,
+            "status": status.value,
+            "membership_number": park.membership_number,
+        },
+    )
     return park
 
 
@@ -129,7 +150,9 @@ def update_park(session: Session, actor: User | None, park: Park, **changes: str
     _require(actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise Invalid(_("These fields cannot be changed here: %(fields)s", fields=", ".join(sorted(unknown))))
+        raise Invalid(
+            _("These fields cannot be changed here: %(fields)s", fields=", ".join(sorted(unknown)))
+        )
     if "country" in changes:
         changes["country"] = check_country(changes["country"])
     if "website" in changes:
@@ -143,13 +166,21 @@ def update_park(session: Session, actor: User | None, park: Park, **changes: str
             before[field], after[field] = getattr(park, field), value
             setattr(park, field, value)
     if after:
-        record(session, "park.updated", actor=actor, subject=park, details={"before": before, "after": after})
+        record(
+            session,
+            "park.updated",
+            actor=actor,
+            subject=park,
+            details={"before": before, "after": after},
+        )
     _reissue_certificate_if_needed(session, park)
     return park
 
 
 @state_change
-def change_park_status(session: Session, actor: User | None, park: Park, status: ParkStatus, reason: str) -> Park:
+def change_park_status(
+    session: Session, actor: User | None, park: Park, status: ParkStatus, reason: str
+) -> Park:
     """Move a park to another status, with a reason; the change is kept in the park's history.
 
     A park admitted for the first time (to member or observer) gets its membership number.
@@ -160,13 +191,27 @@ def change_park_status(session: Session, actor: User | None, park: Park, status:
     if not reason.strip():
         raise Invalid(_("Please give the reason for the change."))
     if park.status == status:
-        raise Conflict(_("%(park)s is already %(status)s.", park=park.name_latin, status=status.value))
+        raise Conflict(
+            _("%(park)s is already %(status)s.", park=park.name_latin, status=status.value)
+        )
     if status in ADMITTED:
         _admit(session, park, None)
-    session.add(ParkStatusChange(park=park, from_status=park.status, to_status=status,
-                                 reason=reason.strip(), changed_by=actor))
-    record(session, "park.status_changed", actor=actor, subject=park,
-           details={"from": str(park.status), "to": status.value, "reason": reason.strip()})
+    session.add(
+        ParkStatusChange(
+            park=park,
+            from_status=park.status,
+            to_status=status,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+    )
+    record(
+        session,
+        "park.status_changed",
+        actor=actor,
+        subject=park,
+        details={"from": str(park.status), "to": status.value, "reason": reason.strip()},
+    )
     park.status = status
     _reissue_certificate_if_needed(session, park)
     return park

@@ -33,7 +33,6 @@ from association.parks.policy import can_manage_parks
 bp = Blueprint("parks", __name__, url_prefix="/secretariat")
 
 
-
 def _park_or_404(park_id: int) -> Park:
     return db.get_or_404(Park, park_id)
 
@@ -43,7 +42,9 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _park_choices() -> list[tuple[int, str]]:
-    parks = db.session.scalars(select(Park).where(Park.status != ParkStatus.WITHDRAWN).order_by(Park.name_latin))
+    parks = db.session.scalars(
+        select(Park).where(Park.status != ParkStatus.WITHDRAWN).order_by(Park.name_latin)
+    )
     return [(park.id, f"{park.name_latin} ({park.country})") for park in parks]
 
 
@@ -53,15 +54,30 @@ def park_list():
     allow(can_manage_parks(current_user))
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()
-    statement = select(Park).options(selectinload(Park.users)).order_by(Park.country, Park.name_latin)
+    statement = (
+        select(Park).options(selectinload(Park.users)).order_by(Park.country, Park.name_latin)
+    )
     if status in {s.value for s in ParkStatus}:
         statement = statement.where(Park.status == status)
     if query:
         # Text only: % and _ typed into the box are letters, not wildcards.
-        statement = statement.where(or_(*(column.icontains(query, autoescape=True) for column in (
-            Park.name_latin, Park.name_native, Park.membership_number, Park.city))))
+        statement = statement.where(
+            or_(
+                *(
+                    column.icontains(query, autoescape=True)
+                    for column in (
+                        Park.name_latin,
+                        Park.name_native,
+                        Park.membership_number,
+                        Park.city,
+                    )
+                )
+            )
+        )
     parks = db.session.scalars(statement).all()
-    return render_template("parks/list.html", parks=parks, status=status, query=query, status_labels=STATUS_LABELS)
+    return render_template(
+        "parks/list.html", parks=parks, status=status, query=query, status_labels=STATUS_LABELS
+    )
 
 
 @bp.route("/parks/new", methods=["GET", "POST"])
@@ -72,10 +88,15 @@ def park_new():
     if form.validate_on_submit():
         try:
             park = service.create_park(
-                db.session, current_user,
-                name_latin=form.name_latin.data, name_native=form.name_native.data or "",
-                country=form.country.data, city=form.city.data or "", website=form.website.data or "",
-                status=ParkStatus(form.status.data), member_since=form.member_since.data,
+                db.session(),
+                current_user,
+                name_latin=form.name_latin.data,
+                name_native=form.name_native.data or "",
+                country=form.country.data,
+                city=form.city.data or "",
+                website=form.website.data or "",
+                status=ParkStatus(form.status.data),
+                member_since=form.member_since.data,
             )
         except DomainError as refused:
             flash(refused.message, "danger")
@@ -91,8 +112,13 @@ def park_detail(park_id: int):
     park = _park_or_404(park_id)
     allow(can_manage_parks(current_user))
     status_form = ParkStatusForm(status=park.status)
-    return render_template("parks/detail.html", park=park, status_form=status_form, status_labels=STATUS_LABELS,
-                           country_name=service.country_name(park.country))
+    return render_template(
+        "parks/detail.html",
+        park=park,
+        status_form=status_form,
+        status_labels=STATUS_LABELS,
+        country_name=service.country_name(park.country),
+    )
 
 
 @bp.route("/parks/<int:park_id>/edit", methods=["GET", "POST"])
@@ -104,7 +130,7 @@ def park_edit(park_id: int):
     if form.validate_on_submit():
         changes = {name: (getattr(form, name).data or "") for name in service.EDITABLE_FIELDS}
         try:
-            service.update_park(db.session, current_user, park, **changes)
+            service.update_park(db.session(), current_user, park, **changes)
         except DomainError as refused:
             flash(refused.message, "danger")
         else:
@@ -122,7 +148,9 @@ def park_status(park_id: int):
     if not form.validate_on_submit():
         flash(_("Please choose a status and give the reason."), "danger")
         return redirect(url_for("parks.park_detail", park_id=park.id))
-    service.change_park_status(db.session, current_user, park, ParkStatus(form.status.data), form.reason.data)
+    service.change_park_status(
+        db.session(), current_user, park, ParkStatus(form.status.data), form.reason.data
+    )
     flash(_("The status is changed."), "success")
     return redirect(url_for("parks.park_detail", park_id=park_id))
 
@@ -146,8 +174,12 @@ def user_list():
     elif state == "deactivated":
         statement = statement.where(User.active.is_(False))
     if query:
-        statement = statement.where(or_(User.full_name.icontains(query, autoescape=True),
-                                        User.email.icontains(query, autoescape=True)))
+        statement = statement.where(
+            or_(
+                User.full_name.icontains(query, autoescape=True),
+                User.email.icontains(query, autoescape=True),
+            )
+        )
     users = db.session.scalars(statement).all()
     return render_template("parks/users.html", users=users, state=state, query=query)
 
@@ -164,9 +196,15 @@ def user_invite():
         park = _park_or_404(form.park.data)
         try:
             user, _token = accounts.create_user(
-                db.session, current_user, email=form.email.data, full_name=form.full_name.data,
-                title=form.title.data or "", park=park, delegate=form.delegate.data,
-                signatory=form.signatory.data, invite=True,
+                db.session(),
+                current_user,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                title=form.title.data or "",
+                park=park,
+                delegate=form.delegate.data,
+                signatory=form.signatory.data,
+                invite=True,
             )
         except DomainError as refused:
             form.email.errors.append(refused.message)
@@ -186,7 +224,9 @@ def user_detail(user_id: int):
     if can_change_roles(current_user):
         role_form = RoleForm(role=user.role, park=user.park_id or 0)
         role_form.park.choices = [(0, "—")] + _park_choices()
-    return render_template("parks/user.html", user=user, duties=duties, role_form=role_form, confirm=ConfirmForm())
+    return render_template(
+        "parks/user.html", user=user, duties=duties, role_form=role_form, confirm=ConfirmForm()
+    )
 
 
 @bp.post("/users/<int:user_id>/duties")
@@ -196,8 +236,13 @@ def user_duties(user_id: int):
     allow(can_manage_users(current_user))
     form = DutiesForm()
     if form.validate_on_submit():
-        accounts.set_park_duties(db.session, current_user, user, delegate=form.delegate.data,
-                                 signatory=form.signatory.data)
+        accounts.set_park_duties(
+            db.session(),
+            current_user,
+            user,
+            delegate=form.delegate.data,
+            signatory=form.signatory.data,
+        )
         flash(_("The duties are saved."), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))
 
@@ -218,9 +263,13 @@ def _set_active(user_id: int, active: bool):
     user = _user_or_404(user_id)
     allow(can_manage_users(current_user))
     if ConfirmForm().validate_on_submit():
-        accounts.set_active(db.session, current_user, user, active)
-        flash(_("The account is reactivated.") if active else _("The account is deactivated; its sessions have ended."),
-              "success")
+        accounts.set_active(db.session(), current_user, user, active)
+        flash(
+            _("The account is reactivated.")
+            if active
+            else _("The account is deactivated; its sessions have ended."),
+            "success",
+        )
     return redirect(url_for("parks.user_detail", user_id=user_id))
 
 
@@ -230,7 +279,7 @@ def user_reinvite(user_id: int):
     user = _user_or_404(user_id)
     allow(can_manage_users(current_user))
     if ConfirmForm().validate_on_submit():
-        accounts.reinvite_user(db.session, current_user, user)
+        accounts.reinvite_user(db.session(), current_user, user)
         flash(_("A new invitation is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))
 
@@ -245,7 +294,7 @@ def user_role(user_id: int):
     form.park.choices = [(0, "—")] + _park_choices()
     if form.validate_on_submit():
         park = db.session.get(Park, form.park.data) if form.park.data else None
-        accounts.change_role(db.session, current_user, user, Role(form.role.data), park)
+        accounts.change_role(db.session(), current_user, user, Role(form.role.data), park)
         flash(_("The role is changed."), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))
 
@@ -257,7 +306,12 @@ def user_second_factor_reset(user_id: int):
     user = _user_or_404(user_id)
     allow(can_change_roles(current_user))
     if ConfirmForm().validate_on_submit():
-        second_factor.reset_second_factor(db.session, current_user, user)
-        flash(_("The second factor is reset: %(name)s sets up a new one at the next sign-in.", name=user.full_name),
-              "success")
+        second_factor.reset_second_factor(db.session(), current_user, user)
+        flash(
+            _(
+                "The second factor is reset: %(name)s sets up a new one at the next sign-in.",
+                name=user.full_name,
+            ),
+            "success",
+        )
     return redirect(url_for("parks.user_detail", user_id=user_id))

@@ -14,5 +14,7 @@ def close_due_votes_command():
     from association.voting.service import close_due_votes
 
     current_origin.set("cli")
-    report = close_due_votes(db.session)
-    click.echo(f"Opened {report.opened}, closed {report.closed}; reminders sent to {report.reminded} parks.")
+    report = close_due_votes(db.session())
+    click.echo(
+        f"Opened {report.opened}, closed {report.closed}; reminders sent to {report.reminded} parks."
+    )

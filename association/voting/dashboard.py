@@ -23,46 +23,76 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
     if user.is_delegate and user.park is not None and user.park.votes:
         voted = select(Ballot.initiative_id).where(Ballot.park_id == user.park_id)
         waiting = session.scalars(
-            select(Initiative).join(ElectorateMember, ElectorateMember.initiative_id == Initiative.id)
-            .where(ElectorateMember.park_id == user.park_id, Initiative.status == InitiativeStatus.OPEN,
-                   Initiative.closes_at > now, Initiative.id.not_in(voted))
+            select(Initiative)
+            .join(ElectorateMember, ElectorateMember.initiative_id == Initiative.id)
+            .where(
+                ElectorateMember.park_id == user.park_id,
+                Initiative.status == InitiativeStatus.OPEN,
+                Initiative.closes_at > now,
+                Initiative.id.not_in(voted),
+            )
             .order_by(Initiative.closes_at)
         ).all()
         for initiative in waiting:
-            tasks.append(Task(
-                title=_("Your park has not voted yet: %(title)s", title=initiative.title),
-                detail=_("Voting closes %(when)s.", when=when(initiative.closes_at)),
-                url=url_for("voting.initiative_detail", initiative_id=initiative.id),
-                action=_("Vote"),
-                urgent=initiative.closes_at - now <= timedelta(hours=24),
-            ))
+            tasks.append(
+                Task(
+                    title=_("Your park has not voted yet: %(title)s", title=initiative.title),
+                    detail=_("Voting closes %(when)s.", when=when(initiative.closes_at)),
+                    url=url_for("voting.initiative_detail", initiative_id=initiative.id),
+                    action=_("Vote"),
+                    urgent=initiative.closes_at - now <= timedelta(hours=24),
+                )
+            )
     if user.is_staff:
-        soon = session.scalars(select(Initiative).where(
-            Initiative.status == InitiativeStatus.OPEN, Initiative.closes_at <= now + timedelta(hours=24)
-        ).order_by(Initiative.closes_at)).all()
+        soon = session.scalars(
+            select(Initiative)
+            .where(
+                Initiative.status == InitiativeStatus.OPEN,
+                Initiative.closes_at <= now + timedelta(hours=24),
+            )
+            .order_by(Initiative.closes_at)
+        ).all()
         for initiative in soon:
-            tasks.append(Task(
-                title=_("Voting closes soon: %(title)s", title=initiative.title),
-                detail=_("Closes %(when)s; the result is published then.", when=when(initiative.closes_at)),
-                url=url_for("voting.initiative_detail", initiative_id=initiative.id),
-                action=_("See the turnout"),
-            ))
-        scheduled = session.scalars(select(Initiative).where(Initiative.status == InitiativeStatus.SCHEDULED)
-                                    .order_by(Initiative.opens_at)).all()
+            tasks.append(
+                Task(
+                    title=_("Voting closes soon: %(title)s", title=initiative.title),
+                    detail=_(
+                        "Closes %(when)s; the result is published then.",
+                        when=when(initiative.closes_at),
+                    ),
+                    url=url_for("voting.initiative_detail", initiative_id=initiative.id),
+                    action=_("See the turnout"),
+                )
+            )
+        scheduled = session.scalars(
+            select(Initiative)
+            .where(Initiative.status == InitiativeStatus.SCHEDULED)
+            .order_by(Initiative.opens_at)
+        ).all()
         for initiative in scheduled:
-            tasks.append(Task(
-                title=_("Voting scheduled: %(title)s", title=initiative.title),
-                detail=_("Opens %(when)s.", when=when(initiative.opens_at)),
-                url=url_for("voting.initiative_detail", initiative_id=initiative.id),
-                action=_("Review"),
-            ))
-        drafts = session.scalars(select(Initiative).where(Initiative.status == InitiativeStatus.DRAFT)
-                                 .order_by(Initiative.updated_at.desc())).all()
+            tasks.append(
+                Task(
+                    title=_("Voting scheduled: %(title)s", title=initiative.title),
+                    detail=_("Opens %(when)s.", when=when(initiative.opens_at)),
+                    url=url_for("voting.initiative_detail", initiative_id=initiative.id),
+                    action=_("Review"),
+                )
+            )
+        drafts = session.scalars(
+            select(Initiative)
+            .where(Initiative.status == InitiativeStatus.DRAFT)
+            .order_by(Initiative.updated_at.desc())
+        ).all()
         if drafts:
-            tasks.append(Task(
-                title=ngettext("%(num)d initiative in draft", "%(num)d initiatives in draft", len(drafts)),
-                detail=", ".join(d.title for d in drafts[:3]) + (" …" if len(drafts) > 3 else ""),
-                url=url_for("voting.manage_list", state="draft"),
-                action=_("Open the drafts"),
-            ))
+            tasks.append(
+                Task(
+                    title=ngettext(
+                        "%(num)d initiative in draft", "%(num)d initiatives in draft", len(drafts)
+                    ),
+                    detail=", ".join(d.title for d in drafts[:3])
+                    + (" …" if len(drafts) > 3 else ""),
+                    url=url_for("voting.manage_list", state="draft"),
+                    action=_("Open the drafts"),
+                )
+            )
     return tasks

@@ -55,27 +55,43 @@ def seed_voting(session: Session) -> None:
     from association.demo import FOUNDERS, SECRETARIAT_EMAIL, demo_email
 
     secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
-    delegates = {demo.login: find_user_by_email(session, demo_email("delegate", demo)) for demo in FOUNDERS}
+    delegates = {
+        demo.login: find_user_by_email(session, demo_email("delegate", demo)) for demo in FOUNDERS
+    }
 
     if not _exists(session, CHARTER):
         opened = datetime(2022, 9, 29, 6, 0, tzinfo=UTC)
         closes = datetime(2022, 10, 13, 12, 0, tzinfo=UTC)
         charter = create_initiative(
-            session, secretariat, title=CHARTER, kind=InitiativeKind.GENERAL,
+            session,
+            secretariat,
+            title=CHARTER,
+            kind=InitiativeKind.GENERAL,
             summary="The founding parks adopt the association's charter, as agreed in Astana in September 2022.",
-            body_markdown=CHARTER_TEXT, majority=Majority.TWO_THIRDS, quorum=Fraction(2, 3), secret=False,
+            body_markdown=CHARTER_TEXT,
+            majority=Majority.TWO_THIRDS,
+            quorum=Fraction(2, 3),
+            secret=False,
         )
         open_vote(session, secretariat, charter, closes_at=closes, now=opened)
         for hours, demo in enumerate(FOUNDERS, start=2):
-            cast_ballot(session, delegates[demo.login], charter, "for", now=opened + timedelta(hours=hours))
+            cast_ballot(
+                session, delegates[demo.login], charter, "for", now=opened + timedelta(hours=hours)
+            )
         close_vote(session, secretariat, charter, now=closes)
 
     if not _exists(session, ACCELERATOR):
         now = utcnow()
         accelerator = create_initiative(
-            session, secretariat, title=ACCELERATOR, kind=InitiativeKind.PROGRAMME,
+            session,
+            secretariat,
+            title=ACCELERATOR,
+            kind=InitiativeKind.PROGRAMME,
             summary="Three cohorts of a joint start-up accelerator in 2027, hosted by three member parks.",
-            body_markdown=ACCELERATOR_TEXT, majority=Majority.SIMPLE, secret=False, changes_allowed=True,
+            body_markdown=ACCELERATOR_TEXT,
+            majority=Majority.SIMPLE,
+            secret=False,
+            changes_allowed=True,
         )
         open_vote(session, secretariat, accelerator, closes_at=now + timedelta(days=10), now=now)
         for login, choice in (("astanahub", "for"), ("itpark", "for"), ("sabahlab", "abstain")):
@@ -83,8 +99,13 @@ def seed_voting(session: Session) -> None:
 
     if not _exists(session, BUDGET):
         create_initiative(
-            session, secretariat, title=BUDGET, kind=InitiativeKind.BUDGET,
+            session,
+            secretariat,
+            title=BUDGET,
+            kind=InitiativeKind.BUDGET,
             summary="The secretariat's budget for 2026 and each member park's contribution.",
             body_markdown="The draft budget is being prepared with the Board. Contributions stay as in 2025.",
-            majority=Majority.THREE_QUARTERS, secret=True, changes_allowed=False,
+            majority=Majority.THREE_QUARTERS,
+            secret=True,
+            changes_allowed=False,
         )

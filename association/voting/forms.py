@@ -51,35 +51,62 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 class InitiativeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)],
-                            description=_l("Two or three sentences, shown in lists and e-mails."))
-    body_markdown = TextAreaField(_l("Full text"), validators=[Optional(), Length(max=200_000)],
-                                  description=_l("Markdown: # headings, **bold**, lists, [links](https://…)."),
-                                  render_kw={"rows": 12})
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Two or three sentences, shown in lists and e-mails."),
+    )
+    body_markdown = TextAreaField(
+        _l("Full text"),
+        validators=[Optional(), Length(max=200_000)],
+        description=_l("Markdown: # headings, **bold**, lists, [links](https://…)."),
+        render_kw={"rows": 12},
+    )
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     proposer = SelectField(_l("Proposed by"), coerce=int)
-    ballot_kind = SelectField(_l("Ballot"), choices=[(k.value, label) for k, label in BALLOT_LABELS.items()])
-    options = TextAreaField(_l("Options"), validators=[Optional(), Length(max=6000)],
-                            description=_l("For an option ballot: one option per line."))
-    quorum = SelectField(_l("Quorum"), choices=QUORUM_CHOICES, default="1/2",
-                         description=_l("The share of the electorate that must cast a ballot; abstentions count."))
-    majority = SelectField(_l("Majority"), choices=[(m.value, label) for m, label in MAJORITY_LABELS.items()],
-                           description=_l("For option ballots the most votes wins and a tie decides nothing."))
+    ballot_kind = SelectField(
+        _l("Ballot"), choices=[(k.value, label) for k, label in BALLOT_LABELS.items()]
+    )
+    options = TextAreaField(
+        _l("Options"),
+        validators=[Optional(), Length(max=6000)],
+        description=_l("For an option ballot: one option per line."),
+    )
+    quorum = SelectField(
+        _l("Quorum"),
+        choices=QUORUM_CHOICES,
+        default="1/2",
+        description=_l("The share of the electorate that must cast a ballot; abstentions count."),
+    )
+    majority = SelectField(
+        _l("Majority"),
+        choices=[(m.value, label) for m, label in MAJORITY_LABELS.items()],
+        description=_l("For option ballots the most votes wins and a tie decides nothing."),
+    )
     secret = BooleanField(_l("Secret ballot: only totals are ever shown"))
-    changes_allowed = BooleanField(_l("A park may change its vote until voting closes"), default=True)
-    attachments = MultipleFileField(_l("Attachments"),
-                                    description=_l("PDF or office documents, at most 5 files of 10 MB each."))
+    changes_allowed = BooleanField(
+        _l("A park may change its vote until voting closes"), default=True
+    )
+    attachments = MultipleFileField(
+        _l("Attachments"), description=_l("PDF or office documents, at most 5 files of 10 MB each.")
+    )
     submit = SubmitField(_l("Save draft"))
 
 
 class ScheduleForm(FlaskForm):
-    opens_at = DateTimeLocalField(_l("Voting opens"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    closes_at = DateTimeLocalField(_l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    opens_at = DateTimeLocalField(
+        _l("Voting opens"), format=DATETIME_FORMAT, validators=[DataRequired()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
+    )
     submit = SubmitField(_l("Schedule"))
 
 
 class OpenNowForm(FlaskForm):
-    closes_at = DateTimeLocalField(_l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    closes_at = DateTimeLocalField(
+        _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
+    )
     submit = SubmitField(_l("Open voting now"))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
-from association.extensions import db
+from association.extensions import Model
 from association.parks.models import Park
 
 
@@ -61,23 +61,30 @@ class Majority(enum.StrEnum):
     CONSENSUS = "consensus"
 
 
-class Initiative(db.Model):
+class Initiative(Model):
     """A question put to the member parks. Its rules are frozen when voting opens."""
 
     __tablename__ = "initiatives"
     __table_args__ = (
-        CheckConstraint("quorum_denominator > 0 AND quorum_numerator >= 0 "
-                        "AND quorum_numerator <= quorum_denominator", name="quorum_fraction"),
+        CheckConstraint(
+            "quorum_denominator > 0 AND quorum_numerator >= 0 "
+            "AND quorum_numerator <= quorum_denominator",
+            name="quorum_fraction",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     body_markdown: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[InitiativeKind] = mapped_column(String(32), index=True, default=InitiativeKind.GENERAL)
+    kind: Mapped[InitiativeKind] = mapped_column(
+        String(32), index=True, default=InitiativeKind.GENERAL
+    )
     # None: proposed by the secretariat.
     proposer_park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"))
-    status: Mapped[InitiativeStatus] = mapped_column(String(20), index=True, default=InitiativeStatus.DRAFT)
+    status: Mapped[InitiativeStatus] = mapped_column(
+        String(20), index=True, default=InitiativeStatus.DRAFT
+    )
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -98,7 +105,9 @@ class Initiative(db.Model):
 
     proposer_park: Mapped[Park | None] = relationship()
     options: Mapped[list[InitiativeOption]] = relationship(
-        back_populates="initiative", order_by="InitiativeOption.position", cascade="all, delete-orphan"
+        back_populates="initiative",
+        order_by="InitiativeOption.position",
+        cascade="all, delete-orphan",
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="initiative", order_by="Attachment.id", cascade="all, delete-orphan"
@@ -121,7 +130,7 @@ class Initiative(db.Model):
         return f"<Initiative {self.id} {self.status} {self.title[:30]!r}>"
 
 
-class InitiativeOption(db.Model):
+class InitiativeOption(Model):
     """One choice of an option ballot; the ballot stores its position."""
 
     __tablename__ = "initiative_options"
@@ -135,7 +144,7 @@ class InitiativeOption(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="options")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A document of the initiative (PDF or office file), stored in the database like every file."""
 
     __tablename__ = "initiative_attachments"
@@ -153,7 +162,7 @@ class Attachment(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="attachments")
 
 
-class ElectorateMember(db.Model):
+class ElectorateMember(Model):
     """A park entitled to vote on an initiative: the member parks at the moment voting opened."""
 
     __tablename__ = "initiative_electorate"
@@ -164,7 +173,7 @@ class ElectorateMember(db.Model):
     park: Mapped[Park] = relationship()
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """A park's vote on an initiative: exactly one per park (the database guarantees it too).
 
     A park that changes its vote keeps this one row; the latest choice counts, and every
@@ -187,7 +196,7 @@ class Ballot(db.Model):
     park: Mapped[Park] = relationship()
 
 
-class VoteResult(db.Model):
+class VoteResult(Model):
     """The result, computed once when the vote closes and never changed afterwards."""
 
     __tablename__ = "vote_results"
@@ -199,7 +208,9 @@ class VoteResult(db.Model):
     tallies_json: Mapped[str] = mapped_column(Text)  # {"for": 3, "against": 1, "abstain": 0}
     ballots_cast: Mapped[int] = mapped_column(Integer)
     electorate_size: Mapped[int] = mapped_column(Integer)
-    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 over the sorted ballots (rules.ballots_digest)
+    digest: Mapped[str] = mapped_column(
+        String(64)
+    )  # SHA-256 over the sorted ballots (rules.ballots_digest)
     # A secret vote's digest is keyed with this (HMAC), so that it cannot be reversed into the
     # choices; None for roll-call votes, whose digest anyone can recompute. Never shown.
     digest_key: Mapped[str | None] = mapped_column(String(64))
@@ -219,10 +230,14 @@ class VoteResult(db.Model):
 
     @property
     def turnout(self) -> Fraction:
-        return Fraction(self.ballots_cast, self.electorate_size) if self.electorate_size else Fraction(0)
+        return (
+            Fraction(self.ballots_cast, self.electorate_size)
+            if self.electorate_size
+            else Fraction(0)
+        )
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """The 24-hour reminder went to this park for this initiative: it is sent once."""
 
     __tablename__ = "vote_reminders"

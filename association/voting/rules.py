@@ -25,7 +25,9 @@ class Decision:
     winner: str | None = None  # the winning option of an option ballot
 
 
-def ballot_choices(ballot_kind: BallotKind, option_positions: Sequence[int] = ()) -> tuple[str, ...]:
+def ballot_choices(
+    ballot_kind: BallotKind, option_positions: Sequence[int] = ()
+) -> tuple[str, ...]:
     """The choices a ballot may carry: for/against/abstain, or an option's position (or abstain)."""
     if ballot_kind == BallotKind.OPTIONS:
         return tuple(str(position) for position in option_positions) + (ABSTAIN,)
@@ -57,8 +59,14 @@ def majority_met(majority: Majority, votes_for: int, against: int, abstain: int)
     raise ValueError(f"unknown majority rule {majority!r}")
 
 
-def decide_yes_no(tallies: dict[str, int], electorate: int, quorum: Fraction, majority: Majority) -> Decision:
-    votes_for, against, abstain = (tallies.get(FOR, 0), tallies.get(AGAINST, 0), tallies.get(ABSTAIN, 0))
+def decide_yes_no(
+    tallies: dict[str, int], electorate: int, quorum: Fraction, majority: Majority
+) -> Decision:
+    votes_for, against, abstain = (
+        tallies.get(FOR, 0),
+        tallies.get(AGAINST, 0),
+        tallies.get(ABSTAIN, 0),
+    )
     if not quorum_met(votes_for + against + abstain, electorate, quorum):
         return Decision(Outcome.NO_QUORUM, "quorum_not_met")
     if majority_met(majority, votes_for, against, abstain):
@@ -87,8 +95,13 @@ def decide_options(tallies: dict[str, int], electorate: int, quorum: Fraction) -
     return Decision(Outcome.PASSED, "most_votes", winner=leaders[0])
 
 
-def decide(ballot_kind: BallotKind, tallies: dict[str, int], electorate: int, quorum: Fraction,
-           majority: Majority) -> Decision:
+def decide(
+    ballot_kind: BallotKind,
+    tallies: dict[str, int],
+    electorate: int,
+    quorum: Fraction,
+    majority: Majority,
+) -> Decision:
     if ballot_kind == BallotKind.OPTIONS:
         return decide_options(tallies, electorate, quorum)
     return decide_yes_no(tallies, electorate, quorum, majority)
@@ -114,7 +127,9 @@ def ballots_digest(ballots: Iterable[tuple[int, str, str]], key: str | None = No
     with a random key kept with the result: it still seals the ballots, and whoever holds the
     key (the secretariat, an auditor) can check it.
     """
-    text = "".join(f"{park_id}\t{choice}\t{receipt}\n" for park_id, choice, receipt in sorted(ballots)).encode()
+    text = "".join(
+        f"{park_id}\t{choice}\t{receipt}\n" for park_id, choice, receipt in sorted(ballots)
+    ).encode()
     if key is None:
         return hashlib.sha256(text).hexdigest()
     return hmac.new(bytes.fromhex(key), text, hashlib.sha256).hexdigest()

@@ -15,18 +15,25 @@ def test_every_state_change_writes_one_chained_event(session, park, secretariat)
     _history(session, park, secretariat)
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(
+        later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False)
+    )
     assert [e.action for e in events][-3:] == ["park.status_changed"] * 3
     assert verify_chain(session).intact
 
 
 def test_an_altered_event_is_found_and_named(session, park, secretariat):
     _history(session, park, secretariat)
-    target = session.scalars(select(AuditEvent).where(AuditEvent.action == "park.status_changed")).first()
-    session.execute(update(AuditEvent).where(AuditEvent.id == target.id).values(details='{"reason":"nothing"}'))
+    target = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "park.status_changed")
+    ).first()
+    session.execute(
+        update(AuditEvent).where(AuditEvent.id == target.id).values(details='{"reason":"nothing"}')
+    )
     session.commit()
     report = verify_chain(session)
-    assert not report.intact and report.first_bad_seq == target.seq
+    assert not report.intact
+    assert report.first_bad_seq == target.seq
     assert "altered" in report.problem
 
 
@@ -35,7 +42,8 @@ def test_a_removed_event_is_found(session, park, secretariat):
     session.execute(delete(AuditEvent).where(AuditEvent.seq == 2))
     session.commit()
     report = verify_chain(session)
-    assert report.first_bad_seq == 2 and "missing" in report.problem
+    assert report.first_bad_seq == 2
+    assert "missing" in report.problem
 
 
 def test_a_removed_last_event_is_found(session, park, secretariat):
@@ -66,5 +74,6 @@ def test_an_event_rolled_back_leaves_no_gap_or_fork_in_the_chain(session, park, 
     record(session, "test.kept", actor=secretariat, details={"n": 2})
     session.commit()
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
-    assert [e.action for e in events][-1] == "test.kept" and "test.kept_back" not in [e.action for e in events]
+    assert [e.action for e in events][-1] == "test.kept"
+    assert "test.kept_back" not in [e.action for e in events]
     assert verify_chain(session).intact

@@ -19,7 +19,8 @@ def test_enrolment_needs_a_right_first_code(session, park, make_user):
         second_factor.confirm_enrolment(session, user, "000000")
     assert not user.has_second_factor
     codes = second_factor.confirm_enrolment(session, user, pyotp.TOTP(user.totp_secret).now())
-    assert user.has_second_factor and len(codes) == 10
+    assert user.has_second_factor
+    assert len(codes) == 10
 
 
 def test_a_code_works_once(session, park, make_user):
@@ -40,9 +41,20 @@ def test_a_recovery_code_works_once_and_wrong_codes_are_audited(session, park, m
     second_factor.verify_second_factor(session, user, codes[3].upper())
     with pytest.raises(NotAllowed):
         second_factor.verify_second_factor(session, user, codes[3])
-    assert session.scalar(select(func.count()).select_from(AuditEvent)
-                          .where(AuditEvent.action == "second_factor.failed")) == 1
-    assert session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_not(None))) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "second_factor.failed")
+        )
+        == 1
+    )
+    assert (
+        session.scalar(
+            select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_not(None))
+        )
+        == 1
+    )
 
 
 def test_staff_cannot_turn_their_second_factor_off(session, secretariat):
@@ -50,13 +62,16 @@ def test_staff_cannot_turn_their_second_factor_off(session, secretariat):
         second_factor.reset_second_factor(session, secretariat, secretariat)
 
 
-def test_only_an_administrator_resets_anothers_second_factor(session, admin, secretariat, make_user):
+def test_only_an_administrator_resets_anothers_second_factor(
+    session, admin, secretariat, make_user
+):
     other = make_user(role=Role.SECRETARIAT, email="other@example.org")
     enrol_second_factor(session, other)
     with pytest.raises(NotAllowed):
         second_factor.reset_second_factor(session, secretariat, other)
     second_factor.reset_second_factor(session, admin, other)
-    assert not other.has_second_factor and other.totp_secret is None
+    assert not other.has_second_factor
+    assert other.totp_secret is None
     with pytest.raises(Conflict):
         second_factor.reset_second_factor(session, admin, other)
 
@@ -66,7 +81,8 @@ def test_sign_in_asks_for_the_second_factor(client, session, secretariat):
     assert "/login/second-factor" in response.headers["Location"]
     assert client.get("/dashboard").status_code == 302  # not signed in yet
     wrong = client.post("/login/second-factor", data={"code": "123456"})
-    assert wrong.status_code == 200 and b"not right" in wrong.data
+    assert wrong.status_code == 200
+    assert b"not right" in wrong.data
     right = client.post("/login/second-factor", data={"code": current_code(session, secretariat)})
     assert right.status_code == 302
     assert client.get("/secretariat/parks").status_code == 200
@@ -77,8 +93,11 @@ def test_secretariat_without_a_second_factor_can_only_enrol(client, session, mak
     assert login(client, staff).status_code == 302
     for path in ("/dashboard", "/secretariat/parks", f"/secretariat/parks/{park.id}"):
         response = client.get(path)
-        assert response.status_code == 302 and "/account/second-factor" in response.headers["Location"], path
-    response = client.post(f"/secretariat/parks/{park.id}/status", data={"status": "suspended", "reason": "x"})
+        assert response.status_code == 302, path
+        assert "/account/second-factor" in response.headers["Location"], path
+    response = client.post(
+        f"/secretariat/parks/{park.id}/status", data={"status": "suspended", "reason": "x"}
+    )
     assert "/account/second-factor" in response.headers["Location"]
     session.expire_all()
     assert park.status == "member"
@@ -86,8 +105,11 @@ def test_secretariat_without_a_second_factor_can_only_enrol(client, session, mak
     assert "data:image/svg+xml;base64," in page
     session.expire_all()
     staff = session.get(type(staff), staff.id)
-    response = client.post("/account/second-factor", data={"code": pyotp.TOTP(staff.totp_secret).now()})
-    assert response.status_code == 200 and b"recovery codes" in response.data
+    response = client.post(
+        "/account/second-factor", data={"code": pyotp.TOTP(staff.totp_secret).now()}
+    )
+    assert response.status_code == 200
+    assert b"recovery codes" in response.data
     assert client.get("/secretariat/parks").status_code == 200
 
 
@@ -95,13 +117,18 @@ def test_changing_a_role_needs_a_fresh_second_factor(client, session, admin, mem
     login(client, admin)
     with client.session_transaction() as cookie_session:
         cookie_session["second_factor_at"] = time.time() - 3600
-    response = client.post(f"/secretariat/users/{member.id}/role", data={"role": "secretariat", "park": 0})
+    response = client.post(
+        f"/secretariat/users/{member.id}/role", data={"role": "secretariat", "park": 0}
+    )
     assert "/account/confirm" in response.headers["Location"]
     session.expire_all()
     assert member.role == Role.MEMBER
     client.post(response.headers["Location"], data={"code": current_code(session, admin)})
-    response = client.post(f"/secretariat/users/{member.id}/role", data={"role": "secretariat", "park": 0})
-    assert response.status_code == 302 and "/secretariat/users/" in response.headers["Location"]
+    response = client.post(
+        f"/secretariat/users/{member.id}/role", data={"role": "secretariat", "park": 0}
+    )
+    assert response.status_code == 302
+    assert "/secretariat/users/" in response.headers["Location"]
     session.expire_all()
     assert member.role == Role.SECRETARIAT
 

@@ -65,12 +65,20 @@ def test_member_cannot_create_users(session, member):
 
 def test_secretariat_cannot_make_an_administrator(session, secretariat):
     with pytest.raises(NotAllowed):
-        service.create_user(session, secretariat, email="x@example.org", full_name="X", role=Role.ADMIN)
+        service.create_user(
+            session, secretariat, email="x@example.org", full_name="X", role=Role.ADMIN
+        )
 
 
 def test_invitation_sets_the_password_once(session, secretariat, park):
-    user, token = service.create_user(session, secretariat, email="new@astanahub.example", full_name="New Person",
-                                      park=park, invite=True)
+    user, token = service.create_user(
+        session,
+        secretariat,
+        email="new@astanahub.example",
+        full_name="New Person",
+        park=park,
+        invite=True,
+    )
     assert not user.has_password
     assert token == _link_token(session, "/invitation/")
     service.accept_invitation(session, token, "a long enough password")
@@ -80,8 +88,14 @@ def test_invitation_sets_the_password_once(session, secretariat, park):
 
 
 def test_expired_invitation_is_refused(session, secretariat, park):
-    _user, token = service.create_user(session, secretariat, email="late@astanahub.example", full_name="Late",
-                                       park=park, invite=True)
+    _user, token = service.create_user(
+        session,
+        secretariat,
+        email="late@astanahub.example",
+        full_name="Late",
+        park=park,
+        invite=True,
+    )
     with time_machine.travel(timedelta(hours=73)):
         with pytest.raises(Invalid, match="expired"):
             service.accept_invitation(session, token, "a long enough password")
@@ -107,7 +121,9 @@ def test_change_role_is_for_administrators(session, admin, secretariat, member):
     with pytest.raises(NotAllowed):
         service.change_role(session, secretariat, member, Role.SECRETARIAT)
     service.change_role(session, admin, member, Role.SECRETARIAT)
-    assert member.role == Role.SECRETARIAT and member.park is None and not member.is_delegate
+    assert member.role == Role.SECRETARIAT
+    assert member.park is None
+    assert not member.is_delegate
 
 
 def test_delegate_duty_needs_a_park(session, secretariat, make_user):
@@ -116,13 +132,25 @@ def test_delegate_duty_needs_a_park(session, secretariat, make_user):
         service.set_park_duties(session, secretariat, staff, delegate=True, signatory=False)
 
 
-@pytest.mark.parametrize("password", ["password1234", "qwerty123456", "passwordpassword", "Iloveyou2026!",
-                                      "123456789012", "!!!!football!!"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "qwerty123456",
+        "passwordpassword",
+        "Iloveyou2026!",
+        "123456789012",
+        "!!!!football!!",
+    ],
+)
 def test_common_passwords_are_refused(make_user, park, password):
     with pytest.raises(Invalid, match="most common"):
         make_user(password=password, park=park)
 
 
-@pytest.mark.parametrize("password", ["correct horse battery staple", "Astana-Bishkek 2026 spring", "my park has 40 residents"])
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse battery staple", "Astana-Bishkek 2026 spring", "my park has 40 residents"],
+)
 def test_long_uncommon_passwords_are_accepted(make_user, park, password):
     assert make_user(password=password, park=park).has_password

@@ -27,13 +27,22 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (scripts/setup-system --browser installs it)")
+        pytest.skip(
+            "Debian's chromium is not installed (scripts/setup-system --browser installs it)"
+        )
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--no-first-run", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -46,8 +55,12 @@ def page(browser, tmp_path):
     page = context.new_page()
     page.set_default_timeout(10_000)
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert not violations, violations

@@ -21,12 +21,16 @@ NEW_PASSWORD = "Tashkent silk road 2026 certificate"
 
 def _mail_to(address: str, subject_part: str) -> OutboxMessage:
     db.session.expire_all()
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == address,
-                                                         OutboxMessage.subject.contains(subject_part))
-                             .order_by(OutboxMessage.id.desc()))
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == address, OutboxMessage.subject.contains(subject_part))
+        .order_by(OutboxMessage.id.desc())
+    )
 
 
-def test_apply_review_approve_accept_sign_in_and_download(live_server, browser, secretariat, tmp_path):
+def test_apply_review_approve_accept_sign_in_and_download(
+    live_server, browser, secretariat, tmp_path
+):
     statute = tmp_path / "statute.pdf"
     statute.write_bytes(pdf_bytes())
     applicant = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -55,7 +59,11 @@ def test_apply_review_approve_accept_sign_in_and_download(live_server, browser, 
     assert page.get_by_text("Your application is submitted.").is_visible()
     assert page.get_by_text("Технопарки Тоҷикистон").is_visible()
     page.screenshot(path=str(tmp_path / "tracking.png"), full_page=True)
-    assert tracking_url.endswith(re.search(r"/apply/\S+", _mail_to("farrukh@technopark.tj", "Your application").body).group(0))
+    assert tracking_url.endswith(
+        re.search(r"/apply/\S+", _mail_to("farrukh@technopark.tj", "Your application").body).group(
+            0
+        )
+    )
 
     # The secretariat signs in (with its second factor), reviews and approves.
     staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -84,7 +92,9 @@ def test_apply_review_approve_accept_sign_in_and_download(live_server, browser, 
     invitation = _mail_to("farrukh@technopark.tj", "Your account")
     link = re.search(r"http://\S+/invitation/\S+", invitation.body).group(0)
     path = link.split("/invitation/", 1)[1]
-    contact = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+    contact = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True
+    ).new_page()
     contact.set_default_timeout(15_000)
     contact.goto(f"{live_server}/invitation/{path}")
     contact.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
@@ -103,5 +113,6 @@ def test_apply_review_approve_accept_sign_in_and_download(live_server, browser, 
         contact.get_by_role("link", name="Download the certificate (PDF)").click()
     downloaded = Path(download_info.value.path()).read_bytes()
     stored = certificates.current_certificate(db.session, park)
-    assert downloaded == stored.content and downloaded.startswith(b"%PDF-")
+    assert downloaded == stored.content
+    assert downloaded.startswith(b"%PDF-")
     applicant.close()

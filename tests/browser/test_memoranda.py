@@ -32,13 +32,27 @@ def sign_out(page):
 def parties(make_park, make_user):
     astana = make_park("Astana Hub", country="KZ")
     sabah = make_park("Sabah Lab", country="AZ")
-    return (make_user(park=astana, signatory=True, email="ceo@astanahub.example", full_name="Yerlan Nurpeisov",
-                      title="Chief Executive Officer"),
-            make_user(park=sabah, signatory=True, email="director@sabah.example", full_name="Leyla Hasanova",
-                      title="Director"))
+    return (
+        make_user(
+            park=astana,
+            signatory=True,
+            email="ceo@astanahub.example",
+            full_name="Yerlan Nurpeisov",
+            title="Chief Executive Officer",
+        ),
+        make_user(
+            park=sabah,
+            signatory=True,
+            email="director@sabah.example",
+            full_name="Leyla Hasanova",
+            title="Director",
+        ),
+    )
 
 
-def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, session, secretariat, parties, tmp_path):
+def test_draft_circulate_sign_by_three_parties_and_issue(
+    live_server, page, session, secretariat, parties, tmp_path
+):
     astana_signatory, sabah_signatory = parties
     sign_in(page, live_server, secretariat)
     page.goto(f"{live_server}/secretariat/memoranda/new")
@@ -49,7 +63,9 @@ def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, sess
     page.get_by_role("button", name="Create the draft").click()
     page.wait_for_url("**/parties")
     for park in ("Astana Hub", "Sabah Lab"):
-        page.get_by_label("Member park").select_option(label=f"{park} ({'KZ' if park == 'Astana Hub' else 'AZ'})")
+        page.get_by_label("Member park").select_option(
+            label=f"{park} ({'KZ' if park == 'Astana Hub' else 'AZ'})"
+        )
         page.get_by_role("button", name="Add the park").click()
         page.wait_for_load_state()
     page.get_by_label("Organisation").fill("Digital Bridge Foundation")
@@ -94,7 +110,9 @@ def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, sess
     assert page.get_by_text("already been used").is_visible()
 
     sign_in(page, live_server, secretariat)
-    assert page.get_by_text("All parties have signed Memorandum on joint events: issue it").is_visible()
+    assert page.get_by_text(
+        "All parties have signed Memorandum on joint events: issue it"
+    ).is_visible()
     page.get_by_role("link", name="Issue").click()
     page.get_by_role("button", name="Issue: registry number and sealed PDF").click()
     page.wait_for_load_state()
@@ -103,5 +121,6 @@ def test_draft_circulate_sign_by_three_parties_and_issue(live_server, page, sess
     assert page.get_by_text(f"Registry number {memorandum.registry_number}").is_visible()
     shot(page, tmp_path, "05-issued")
     pdf = page.request.get(f"{live_server}/memoranda/{memorandum.id}.pdf")
-    assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
+    assert pdf.status == 200
+    assert pdf.body()[:5] == b"%PDF-"
     assert pdf.headers["etag"].strip('"') == memorandum.document.sha256

@@ -18,10 +18,16 @@ def _sign_in(page, live_server, user):
     page.wait_for_url(f"{live_server}/dashboard")
 
 
-def test_a_delegate_votes_changes_the_vote_and_sees_the_result(live_server, browser, page, session, secretariat,
-                                                               delegate, tmp_path):
-    initiative = create_initiative(session, secretariat, title="Joint accelerator programme 2027",
-                                   summary="Three cohorts in 2027.", body_markdown="## Cohorts\n\n- Spring\n- Autumn")
+def test_a_delegate_votes_changes_the_vote_and_sees_the_result(
+    live_server, browser, page, session, secretariat, delegate, tmp_path
+):
+    initiative = create_initiative(
+        session,
+        secretariat,
+        title="Joint accelerator programme 2027",
+        summary="Three cohorts in 2027.",
+        body_markdown="## Cohorts\n\n- Spring\n- Autumn",
+    )
     open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=3))
     initiative_id = initiative.id
 

@@ -38,7 +38,9 @@ FONT_TEST_TEMPLATE = """{% extends "pdf/base.html" %}
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 pdf_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
 )
 
 
@@ -59,7 +61,9 @@ def poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
     source = tmp_path / "document.pdf"
     source.write_bytes(pdf)
     output = [] if tool != "pdftotext" else ["-"]
-    completed = subprocess.run([tool, *args, str(source), *output], capture_output=True, text=True, check=True)
+    completed = subprocess.run(
+        [tool, *args, str(source), *output], capture_output=True, text=True, check=True
+    )
     return completed.stdout
 
 

@@ -48,8 +48,19 @@ def test_letters_that_look_like_digits_are_read_as_digits():
 
 @pytest.mark.parametrize(
     "junk",
-    [None, "", "   ", "7K3M-QX9D-2HBT", "7K3M-QX9D-2HBT-W4NCX", "7K3M-QX9D-2HBT-W4NU", "7K3M_QX9D_2HBT_W4NC",
-     "../../etc/passwd", "7K3M-QX9D-2HBT-W4N€", "A" * 500, "<script>"],
+    [
+        None,
+        "",
+        "   ",
+        "7K3M-QX9D-2HBT",
+        "7K3M-QX9D-2HBT-W4NCX",
+        "7K3M-QX9D-2HBT-W4NU",
+        "7K3M_QX9D_2HBT_W4NC",
+        "../../etc/passwd",
+        "7K3M-QX9D-2HBT-W4N€",
+        "A" * 500,
+        "<script>",
+    ],
 )
 def test_junk_is_not_a_code(junk):
     assert normalise_code(junk) is None
@@ -60,6 +71,6 @@ def test_the_alphabet_is_crockfords():
 
 
 def test_the_verification_address_is_built_from_base_url():
-    assert verification_url({"BASE_URL": "https://technoparks.example/"}, "7K3M-QX9D-2HBT-W4NC") == (
-        "https://technoparks.example/verify/7K3M-QX9D-2HBT-W4NC"
-    )
+    assert verification_url(
+        {"BASE_URL": "https://technoparks.example/"}, "7K3M-QX9D-2HBT-W4NC"
+    ) == ("https://technoparks.example/verify/7K3M-QX9D-2HBT-W4NC")

@@ -10,7 +10,9 @@ def test_this_machine_has_every_font_and_the_fast_subsetter():
 
 def test_missing_subsetter_and_fonts_are_each_named(monkeypatch):
     monkeypatch.setattr(fonts, "harfbuzz_subset_available", lambda: False)
-    monkeypatch.setattr(fonts, "installed_families", lambda: {"DejaVu Serif", "DejaVu Sans", "Noto Sans"})
+    monkeypatch.setattr(
+        fonts, "installed_families", lambda: {"DejaVu Serif", "DejaVu Sans", "Noto Sans"}
+    )
     warnings = fonts.system_warnings()
     assert len(warnings) == 3
     assert "libharfbuzz-subset0" in warnings[0]
@@ -34,7 +36,8 @@ def test_every_letter_of_every_working_script_comes_back_out_of_the_pdf(tmp_path
 def test_fonts_are_embedded_and_arabic_never_falls_back_to_dejavu(tmp_path):
     listed = embedded_fonts(font_test_pdf(), tmp_path)
     names = [name for name, _ in listed]
-    assert listed and all(embedded for _, embedded in listed)
+    assert listed
+    assert all(embedded for _, embedded in listed)
     assert any("Noto-Naskh-Arabic" in name for name in names)
     assert any("Noto-Serif" in name for name in names)
     assert any("Noto-Sans" in name for name in names)

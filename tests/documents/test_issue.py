@@ -20,16 +20,29 @@ from association.domain import Conflict, Invalid
 def issue(app, session, make_park):
     park = make_park("Astana Hub", name_native="Астана Хаб")
 
-    def issue(title: str = "Membership certificate of Astana Hub", *, kind: str = "certificate", subject=park,
-              filename: str = "certificate-astana-hub.pdf", verification_code: str | None = None):
+    def issue(
+        title: str = "Membership certificate of Astana Hub",
+        *,
+        kind: str = "certificate",
+        subject=park,
+        filename: str = "certificate-astana-hub.pdf",
+        verification_code: str | None = None,
+    ):
         code = verification_code or service.new_verification_code()
         html = (
             f"<h1>{title}</h1><p>Astana Hub · Астана Хаб</p>"
             f"<p>Verify at {service.verification_url(app.config, code)}</p>"
         )
         return service.issue_document(
-            session, kind=kind, title=title, filename=filename, subject=subject, html=html,
-            config=app.config, instance_path=app.instance_path, verification_code=code,
+            session,
+            kind=kind,
+            title=title,
+            filename=filename,
+            subject=subject,
+            html=html,
+            config=app.config,
+            instance_path=app.instance_path,
+            verification_code=code,
         )
 
     issue.park = park
@@ -46,7 +59,8 @@ def test_an_issued_document_is_stored_sealed_with_its_hash_and_size(app, session
     stored = session.get(StoredDocument, document.id)
     assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
     assert stored.size == len(stored.content)
-    assert stored.subject_type == "Park" and stored.subject_id == issue.park.id
+    assert stored.subject_type == "Park"
+    assert stored.subject_id == issue.park.id
     assert stored.issued_at.tzinfo is not None
     check = check_pdf(stored.content, _association_certificate(app))
     assert check.issued_and_unchanged
@@ -95,7 +109,8 @@ def test_a_superseded_document_names_its_successor_and_is_not_in_force(session, 
     old = issue()
     new = issue()
     service.supersede(session, old, new)
-    assert old.superseded_by is new and old.superseded_at is not None
+    assert old.superseded_by is new
+    assert old.superseded_at is not None
     state = service.describe(session, old)
     assert not state.in_force
     assert service.describe(session, new).in_force
@@ -123,8 +138,12 @@ def test_the_area_says_what_its_documents_stand_for(session, issue, monkeypatch)
     monkeypatch.setattr(service, "_kind_labels", {})
 
     def certificate_state(session, document):
-        return DocumentState(headline="Membership certificate of Astana Hub", state="Park suspended", in_force=False,
-                             details=[("Membership number", "AMT-KZ-0001")])
+        return DocumentState(
+            headline="Membership certificate of Astana Hub",
+            state="Park suspended",
+            in_force=False,
+            details=[("Membership number", "AMT-KZ-0001")],
+        )
 
     service.register_describer("certificate", certificate_state, label="Membership certificate")
     state = service.describe(session, issue())
@@ -137,7 +156,8 @@ def test_the_area_says_what_its_documents_stand_for(session, issue, monkeypatch)
 def test_an_upload_of_the_issued_bytes_is_issued(app, session, issue):
     document = issue()
     verdict = service.verify_upload(session, document.content, _association_certificate(app))
-    assert verdict.outcome == UploadOutcome.ISSUED and verdict.document is document
+    assert verdict.outcome == UploadOutcome.ISSUED
+    assert verdict.document is document
 
 
 def test_an_upload_with_our_seal_but_other_bytes_is_altered(app, session, issue):
@@ -148,7 +168,8 @@ def test_an_upload_with_our_seal_but_other_bytes_is_altered(app, session, issue)
     end = content.index(b">", content.rindex(b"/Contents <"))
     altered = content[: end - 10] + b"7" + content[end - 9 :]
     verdict = service.verify_upload(session, altered, _association_certificate(app))
-    assert verdict.outcome == UploadOutcome.ALTERED and verdict.document is None
+    assert verdict.outcome == UploadOutcome.ALTERED
+    assert verdict.document is None
 
 
 def test_an_upload_of_anything_else_is_not_issued(app, session):

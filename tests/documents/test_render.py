@@ -57,11 +57,14 @@ def test_the_qr_code_is_inline_svg_sized_by_css():
     assert svg.startswith("<svg")
     assert "<?xml" not in svg
     assert "viewBox" in svg
-    assert "width=" not in svg.split(">", 1)[0] and "height=" not in svg.split(">", 1)[0]
+    assert "width=" not in svg.split(">", 1)[0]
+    assert "height=" not in svg.split(">", 1)[0]
 
 
 def test_the_verification_box_prints_the_address_and_the_code(tmp_path):
-    pdf = render.render_pdf(font_test_html("https://technoparks.example/verify/7K3M-QX9D-2HBT-W4NC"))
+    pdf = render.render_pdf(
+        font_test_html("https://technoparks.example/verify/7K3M-QX9D-2HBT-W4NC")
+    )
     text = plain_text(pdf, tmp_path)
     assert "7K3M-QX9D-2HBT-W4NC" in text
     assert "https://technoparks.example/verify/7K3M-QX9D-2HBT-W4NC" in text

@@ -21,11 +21,16 @@ def test_the_development_seal_is_made_once_private_and_reused(tmp_path, monkeypa
     first = load_signer({}, tmp_path)
     key_file = tmp_path / "dev-signing.p12"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert "Association of Modern Technoparks (development seal)" in first.signing_cert.subject.human_friendly
+    assert (
+        "Association of Modern Technoparks (development seal)"
+        in first.signing_cert.subject.human_friendly
+    )
 
     monkeypatch.setattr(seal, "_signers", {})  # a second process, reading the same instance folder
     second = load_signer({}, tmp_path)
-    assert certificate_fingerprint(second.signing_cert) == certificate_fingerprint(first.signing_cert)
+    assert certificate_fingerprint(second.signing_cert) == certificate_fingerprint(
+        first.signing_cert
+    )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dev-signing.p12"]
 
 
@@ -47,28 +52,39 @@ def test_a_process_arriving_second_never_replaces_the_key(tmp_path, monkeypatch)
 def _password_protected(tmp_path: Path, password: bytes) -> Path:
     key, certificate, _ = pkcs12.load_key_and_certificates(seal._development_pkcs12(), None)
     path = tmp_path / "association.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"seal", key, certificate, None, BestAvailableEncryption(password)))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"seal", key, certificate, None, BestAvailableEncryption(password)
+        )
+    )
     os.chmod(path, 0o600)
     return path
 
 
 def test_the_configured_certificate_is_used_instead_of_the_development_seal(tmp_path):
     path = _password_protected(tmp_path, b"s3cret")
-    signer = load_signer({"SIGNING_PKCS12_PATH": str(path), "SIGNING_PKCS12_PASSWORD": "s3cret"}, tmp_path / "instance")
+    signer = load_signer(
+        {"SIGNING_PKCS12_PATH": str(path), "SIGNING_PKCS12_PASSWORD": "s3cret"},
+        tmp_path / "instance",
+    )
     assert signer.signing_cert is not None
     assert not (tmp_path / "instance" / "dev-signing.p12").exists()
 
 
 def test_a_relative_certificate_path_is_inside_the_instance_folder(tmp_path):
     _password_protected(tmp_path, b"s3cret")
-    signer = load_signer({"SIGNING_PKCS12_PATH": "association.p12", "SIGNING_PKCS12_PASSWORD": "s3cret"}, tmp_path)
+    signer = load_signer(
+        {"SIGNING_PKCS12_PATH": "association.p12", "SIGNING_PKCS12_PASSWORD": "s3cret"}, tmp_path
+    )
     assert signer.signing_cert is not None
 
 
 def test_a_wrong_password_is_a_clear_error(tmp_path):
     path = _password_protected(tmp_path, b"s3cret")
     with pytest.raises(SealUnavailable, match="SIGNING_PKCS12_PASSWORD"):
-        load_signer({"SIGNING_PKCS12_PATH": str(path), "SIGNING_PKCS12_PASSWORD": "wrong"}, tmp_path)
+        load_signer(
+            {"SIGNING_PKCS12_PATH": str(path), "SIGNING_PKCS12_PASSWORD": "wrong"}, tmp_path
+        )
 
 
 def test_a_missing_certificate_file_is_a_clear_error(tmp_path):

@@ -48,7 +48,9 @@ def _not_issued(check):
 
 def test_a_sealed_document_is_ours_and_unchanged(sealed, association):
     check = check_pdf(sealed, association.signing_cert)
-    assert check.signature_present and check.intact and check.signed_by_association
+    assert check.signature_present
+    assert check.intact
+    assert check.signed_by_association
     assert check.issued_and_unchanged
     assert check.verdict == ISSUED_AND_UNCHANGED
     assert len(check.sha256) == 64
@@ -58,7 +60,8 @@ def test_one_byte_changed_in_the_middle_is_altered(sealed, unsigned, association
     altered = bytearray(sealed)
     altered[len(unsigned) // 2] ^= 0x01  # inside the signed part, in the page's content
     check = check_pdf(bytes(altered), association.signing_cert)
-    assert check.signature_present and check.signed_by_association
+    assert check.signature_present
+    assert check.signed_by_association
     assert not check.intact
     assert check.verdict == SEALED_BUT_ALTERED
     assert "altered" in check.verdict
@@ -77,7 +80,8 @@ def test_a_byte_changed_in_the_seals_reserved_space_is_altered(sealed, associati
 def test_anything_added_after_the_seal_is_altered(sealed, association, stranger):
     countersigned = _sign_again(sealed, stranger)
     check = check_pdf(countersigned, association.signing_cert)
-    assert check.signed_by_association and not check.intact
+    assert check.signed_by_association
+    assert not check.intact
     assert check.verdict == SEALED_BUT_ALTERED
 
 
@@ -92,7 +96,14 @@ def _sign_again(pdf: bytes, signer) -> bytes:
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"%PDF-", b"%PDF-1.7\n%%EOF", b"not a pdf at all", os.urandom(4096), b"%PDF-1.7\n" + os.urandom(4096)],
+    [
+        b"",
+        b"%PDF-",
+        b"%PDF-1.7\n%%EOF",
+        b"not a pdf at all",
+        os.urandom(4096),
+        b"%PDF-1.7\n" + os.urandom(4096),
+    ],
     ids=["empty", "header-only", "hollow", "text", "random", "random-after-header"],
 )
 def test_garbage_is_not_issued_and_never_raises(garbage, association):
@@ -123,7 +134,9 @@ def test_no_byte_the_seal_covers_can_change_unnoticed(association):
     # hole is left out: CMS has fields no signature covers, and there "intact" rightly
     # means the content is untouched; the register's SHA-256 catches those (verify_upload).
     sealed = seal_pdf(render_pdf("<p>Minutes approved</p>"), association)
-    start, first, second, rest = map(int, re.search(rb"/ByteRange \[\s*(\d+) (\d+) (\d+) (\d+)", sealed).groups())
+    start, first, second, rest = map(
+        int, re.search(rb"/ByteRange \[\s*(\d+) (\d+) (\d+) (\d+)", sealed).groups()
+    )
     covered = [*range(start, first), *range(second, second + rest)]
     assert len(covered) + (second - first) == len(sealed)
     for position in covered[::11]:
@@ -132,7 +145,9 @@ def test_no_byte_the_seal_covers_can_change_unnoticed(association):
         assert not check_pdf(bytes(altered), association.signing_cert).intact, position
 
 
-def test_a_broken_installation_fails_loudly_rather_than_calling_everything_forged(sealed, association, monkeypatch):
+def test_a_broken_installation_fails_loudly_rather_than_calling_everything_forged(
+    sealed, association, monkeypatch
+):
     import builtins
 
     real_import = builtins.__import__

@@ -17,8 +17,14 @@ def issued(app, session, make_park):
 
     def issue(title: str = "Membership certificate of Astana Hub", subject=None):
         document = service.issue_document(
-            session, kind="certificate", title=title, filename="certificate-astana-hub.pdf",
-            subject=subject or make_park(), html=TEXT, config=app.config, instance_path=app.instance_path,
+            session,
+            kind="certificate",
+            title=title,
+            filename="certificate-astana-hub.pdf",
+            subject=subject or make_park(),
+            html=TEXT,
+            config=app.config,
+            instance_path=app.instance_path,
         )
         session.commit()
         return document
@@ -27,14 +33,18 @@ def issued(app, session, make_park):
 
 
 def _upload(client, content: bytes, filename: str = "certificate.pdf"):
-    return client.post("/verify", data={"document": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/verify",
+        data={"document": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_verify_page_offers_both_ways(client):
     page = client.get("/verify").get_data(as_text=True)
     assert 'name="code"' in page
-    assert 'name="document"' in page and 'enctype="multipart/form-data"' in page
+    assert 'name="document"' in page
+    assert 'enctype="multipart/form-data"' in page
 
 
 def test_a_typed_code_leads_to_its_page(client, issued):
@@ -99,7 +109,9 @@ def test_uploading_a_changed_file_says_altered(client, issued):
     content = bytearray(document.content)
     content[len(content) // 4] ^= 0x01
     page = _upload(client, bytes(content)).get_data(as_text=True)
-    assert "Signed by the association, but altered" in page or "Not issued by the association" in page
+    assert (
+        "Signed by the association, but altered" in page or "Not issued by the association" in page
+    )
     assert "unchanged" not in page.split("<h2")[1]
 
 

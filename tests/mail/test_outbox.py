@@ -33,23 +33,35 @@ class FakeSMTP:
         FakeSMTP.sent.append(message)
 
 
-def test_send_mail_sends_once_and_keeps_failures_queued(app, session, secretariat, park, monkeypatch):
+def test_send_mail_sends_once_and_keeps_failures_queued(
+    app, session, secretariat, park, monkeypatch
+):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = []
-    service.create_user(session, secretariat, email="good@example.org", full_name="Good", park=park, invite=True)
-    service.create_user(session, secretariat, email="bounce@example.org", full_name="Bounce", park=park, invite=True)
+    service.create_user(
+        session, secretariat, email="good@example.org", full_name="Good", park=park, invite=True
+    )
+    service.create_user(
+        session, secretariat, email="bounce@example.org", full_name="Bounce", park=park, invite=True
+    )
     config = dict(app.config, MAIL_SERVER="smtp.example.org")
     assert send_pending(session, config) == (1, 1)
     assert send_pending(session, config) == (0, 1)
     assert [m["To"] for m in FakeSMTP.sent] == ["good@example.org"]
-    failed = session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "bounce@example.org"))
-    assert failed.sent_at is None and failed.attempts == 2 and "no such user" in failed.last_error
+    failed = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "bounce@example.org")
+    )
+    assert failed.sent_at is None
+    assert failed.attempts == 2
+    assert "no such user" in failed.last_error
 
 
 def test_secretariat_reads_the_outbox(client, session, secretariat, park):
     from tests.conftest import login
 
-    service.create_user(session, secretariat, email="new@example.org", full_name="New", park=park, invite=True)
+    service.create_user(
+        session, secretariat, email="new@example.org", full_name="New", park=park, invite=True
+    )
     message = session.scalar(select(OutboxMessage))
     login(client, secretariat)
     assert "new@example.org" in client.get("/secretariat/outbox/").get_data(as_text=True)

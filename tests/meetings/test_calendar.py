@@ -18,10 +18,17 @@ def _events(body: bytes):
 
 def _schedule(session, secretariat):
     start = service.in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")  # 06:00 UTC
-    meeting = service.create_meeting(session, secretariat, kind=MeetingKind.BOARD, title="Board of the association",
-                                     starts_at=start, ends_at=start + timedelta(hours=2, minutes=30),
-                                     timezone="Asia/Baku", place="Sabah Lab, Baku",
-                                     online_url="https://meet.example/board")
+    meeting = service.create_meeting(
+        session,
+        secretariat,
+        kind=MeetingKind.BOARD,
+        title="Board of the association",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2, minutes=30),
+        timezone="Asia/Baku",
+        place="Sabah Lab, Baku",
+        online_url="https://meet.example/board",
+    )
     service.add_agenda_item(session, secretariat, meeting, title="Budget", presenter="Treasurer")
     return meeting
 
@@ -30,7 +37,8 @@ def test_the_meeting_ics_parses_and_holds_utc_times(client, session, secretariat
     meeting = _schedule(session, secretariat)
     login(client, delegate)
     response = client.get(f"/meetings/{meeting.id}.ics")
-    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
     (event,) = _events(response.data)
     assert event.decoded("dtstart") == datetime(2031, 5, 20, 6, 0, tzinfo=UTC)
     assert event.decoded("dtend") == datetime(2031, 5, 20, 8, 30, tzinfo=UTC)
@@ -47,11 +55,17 @@ def test_the_meeting_ics_parses_and_holds_utc_times(client, session, secretariat
 def test_a_reschedule_raises_the_sequence_and_keeps_the_uid(client, session, secretariat, delegate):
     meeting = _schedule(session, secretariat)
     uid, sequence = f"meeting-{meeting.id}@localhost", meeting.sequence
-    service.reschedule_meeting(session, secretariat, meeting, starts_at=meeting.starts_at + timedelta(days=1),
-                               ends_at=meeting.ends_at + timedelta(days=1))
+    service.reschedule_meeting(
+        session,
+        secretariat,
+        meeting,
+        starts_at=meeting.starts_at + timedelta(days=1),
+        ends_at=meeting.ends_at + timedelta(days=1),
+    )
     login(client, delegate)
     (event,) = _events(client.get(f"/meetings/{meeting.id}.ics").data)
-    assert str(event["uid"]) == uid and int(event["sequence"]) == sequence + 1
+    assert str(event["uid"]) == uid
+    assert int(event["sequence"]) == sequence + 1
     assert event.decoded("dtstart") == datetime(2031, 5, 21, 6, 0, tzinfo=UTC)
 
 
@@ -63,7 +77,9 @@ def test_a_cancelled_meeting_is_cancelled_in_the_calendar(client, session, secre
     assert str(event["status"]) == "CANCELLED"
 
 
-def test_the_personal_feed_lists_the_meetings_without_signing_in(app, session, secretariat, delegate):
+def test_the_personal_feed_lists_the_meetings_without_signing_in(
+    app, session, secretariat, delegate
+):
     meeting = _schedule(session, secretariat)
     token = service.issue_calendar_token(session, delegate)
     response = app.test_client().get(f"/calendar/{token}.ics")
@@ -102,13 +118,16 @@ def test_only_the_digest_of_the_feed_token_is_kept(session, delegate):
 
     token = service.issue_calendar_token(session, delegate)
     stored = session.query(CalendarFeedToken).one()
-    assert stored.token_hash != token and len(stored.token_hash) == 64
+    assert stored.token_hash != token
+    assert len(stored.token_hash) == 64
 
 
 def test_the_feed_page_shows_the_address_once(client, session, delegate):
     login(client, delegate)
     page = client.post("/meetings/calendar/new").get_data(as_text=True)
     assert "http://localhost/calendar/" in page
-    assert "http://localhost/calendar/" not in client.get("/meetings/calendar").get_data(as_text=True)
+    assert "http://localhost/calendar/" not in client.get("/meetings/calendar").get_data(
+        as_text=True
+    )
     client.post("/meetings/calendar/revoke")
     assert "You have no calendar feed." in client.get("/meetings/calendar").get_data(as_text=True)

@@ -48,7 +48,8 @@ def _status(session, minutes) -> str:
 
 
 def test_minutes_start_as_a_draft_of_a_held_meeting(draft):
-    assert draft.status == MinutesStatus.DRAFT and draft.version == 1
+    assert draft.status == MinutesStatus.DRAFT
+    assert draft.version == 1
     assert draft.body_markdown == BODY
 
 
@@ -63,23 +64,30 @@ def test_a_second_first_draft_is_refused(session, secretariat, held, draft):
 
 
 def test_circulating_tells_the_members(session, delegate, circulated):
-    assert circulated.status == MinutesStatus.CIRCULATED and circulated.circulated_at is not None
+    assert circulated.status == MinutesStatus.CIRCULATED
+    assert circulated.circulated_at is not None
     last = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert last.recipient == delegate.email and "/minutes/1" in last.body
+    assert last.recipient == delegate.email
+    assert "/minutes/1" in last.body
 
 
 def test_approval_by_the_secretariat_records_who(approved, secretariat):
     assert approved.status == MinutesStatus.APPROVED
-    assert approved.approved_by == ApprovalRoute.SECRETARIAT and approved.approval_reference == secretariat.email
+    assert approved.approved_by == ApprovalRoute.SECRETARIAT
+    assert approved.approval_reference == secretariat.email
 
 
 def test_approval_by_vote_records_the_vote(session, circulated):
-    service.approve_minutes(session, None, circulated, route=ApprovalRoute.VOTE, reference="initiative:12")
-    assert circulated.approved_by == ApprovalRoute.VOTE and circulated.approval_reference == "initiative:12"
+    service.approve_minutes(
+        session, None, circulated, route=ApprovalRoute.VOTE, reference="initiative:12"
+    )
+    assert circulated.approved_by == ApprovalRoute.VOTE
+    assert circulated.approval_reference == "initiative:12"
 
 
 def test_publishing_sets_the_time(published):
-    assert published.status == MinutesStatus.PUBLISHED and published.published_at is not None
+    assert published.status == MinutesStatus.PUBLISHED
+    assert published.published_at is not None
     assert published.is_current
 
 
@@ -101,7 +109,9 @@ REFUSED = {
 
 def _attempt(session, secretariat, minutes, transition):
     return {
-        "edit": lambda: service.edit_minutes(session, secretariat, minutes, body="changed", decisions=""),
+        "edit": lambda: service.edit_minutes(
+            session, secretariat, minutes, body="changed", decisions=""
+        ),
         "circulate": lambda: service.circulate_minutes(session, secretariat, minutes),
         "approve": lambda: service.approve_minutes(session, secretariat, minutes),
         "return": lambda: service.return_minutes_to_draft(session, secretariat, minutes),
@@ -110,10 +120,18 @@ def _attempt(session, secretariat, minutes, transition):
     }[transition]()
 
 
-@pytest.mark.parametrize("state,transition", [(s, t) for s, ts in REFUSED.items() for t in ts])
-def test_a_transition_out_of_order_is_refused_and_changes_nothing(request, session, secretariat, state, transition):
-    minutes = request.getfixturevalue({"draft": "draft", "circulated": "circulated", "approved": "approved",
-                                       "published": "published"}[state])
+@pytest.mark.parametrize(("state", "transition"), [(s, t) for s, ts in REFUSED.items() for t in ts])
+def test_a_transition_out_of_order_is_refused_and_changes_nothing(
+    request, session, secretariat, state, transition
+):
+    minutes = request.getfixturevalue(
+        {
+            "draft": "draft",
+            "circulated": "circulated",
+            "approved": "approved",
+            "published": "published",
+        }[state]
+    )
     body = minutes.body_markdown
     with pytest.raises(Conflict):
         _attempt(session, secretariat, minutes, transition)
@@ -149,20 +167,30 @@ def test_an_approval_by_vote_without_its_reference_is_refused(session, circulate
 
 
 def test_a_correction_is_a_new_draft_version_and_the_old_stays_current_until_it_is_published(
-        session, secretariat, published):
+    session, secretariat, published
+):
     correction = service.correct_minutes(session, secretariat, published)
-    assert (correction.version, correction.status, correction.supersedes_id) == (2, MinutesStatus.DRAFT, published.id)
+    assert (correction.version, correction.status, correction.supersedes_id) == (
+        2,
+        MinutesStatus.DRAFT,
+        published.id,
+    )
     assert correction.body_markdown == published.body_markdown
     assert published.is_current
     with pytest.raises(Conflict, match="already in progress"):
         service.correct_minutes(session, secretariat, published)
-    service.edit_minutes(session, secretariat, correction, body=BODY + "\n\nCorrected.", decisions=DECISIONS)
+    service.edit_minutes(
+        session, secretariat, correction, body=BODY + "\n\nCorrected.", decisions=DECISIONS
+    )
     for step in (service.circulate_minutes, service.approve_minutes, service.publish_minutes):
         step(session, secretariat, correction)
     session.expire_all()
     old, new = session.get(Minutes, published.id), session.get(Minutes, correction.id)
-    assert old.status == MinutesStatus.PUBLISHED and old.superseded_at is not None and not old.is_current
-    assert new.is_current and old.body_markdown == BODY
+    assert old.status == MinutesStatus.PUBLISHED
+    assert old.superseded_at is not None
+    assert not old.is_current
+    assert new.is_current
+    assert old.body_markdown == BODY
     assert service.current_published(old.meeting).id == new.id
 
 
@@ -181,7 +209,9 @@ def test_members_comment_while_circulated_only(session, delegate, draft, secreta
     with pytest.raises(Conflict):
         service.comment_on_minutes(session, delegate, draft, "Too early")
     service.circulate_minutes(session, secretariat, draft)
-    comment = service.comment_on_minutes(session, delegate, draft, "Item 2: the date was 29 September.")
+    comment = service.comment_on_minutes(
+        session, delegate, draft, "Item 2: the date was 29 September."
+    )
     assert comment.park_id == delegate.park_id
     service.approve_minutes(session, secretariat, draft)
     with pytest.raises(Conflict):
@@ -206,15 +236,22 @@ UNSAFE = """# Minutes
 """
 
 
-def test_unsafe_markdown_is_removed_from_the_stored_and_the_rendered_text(session, secretariat, draft):
+def test_unsafe_markdown_is_removed_from_the_stored_and_the_rendered_text(
+    session, secretariat, draft
+):
     from association.markdown import render_markdown
 
-    service.edit_minutes(session, secretariat, draft, body=UNSAFE, decisions="<script>x</script>1. Adopted")
+    service.edit_minutes(
+        session, secretariat, draft, body=UNSAFE, decisions="<script>x</script>1. Adopted"
+    )
     session.expire_all()
     stored = session.get(Minutes, draft.id)
-    rendered = str(render_markdown(stored.body_markdown)) + str(render_markdown(stored.decisions_markdown))
+    rendered = str(render_markdown(stored.body_markdown)) + str(
+        render_markdown(stored.decisions_markdown)
+    )
     for text in (stored.body_markdown + stored.decisions_markdown, rendered):
         lowered = text.lower()
         for bad in ("<script", "iframe", "onerror", "javascript:"):
             assert bad not in lowered
-    assert "https://technoparks.example" in rendered and "<h1>Minutes</h1>" in rendered
+    assert "https://technoparks.example" in rendered
+    assert "<h1>Minutes</h1>" in rendered

@@ -26,8 +26,13 @@ from tests.meetings.conftest import attend
 def circulated(session, secretariat, make_meeting, founders):
     meeting = make_meeting("Board meeting of March", held=True)
     attend(session, secretariat, meeting, founders, present=3)
-    minutes = service.start_minutes(session, secretariat, meeting, body="# Record\n\nThe Board met.",
-                                    decisions="1. The Board adopts the work plan.")
+    minutes = service.start_minutes(
+        session,
+        secretariat,
+        meeting,
+        body="# Record\n\nThe Board met.",
+        decisions="1. The Board adopts the work plan.",
+    )
     service.circulate_minutes(session, secretariat, minutes)
     return minutes
 
@@ -37,7 +42,10 @@ def _delegates(founders):
 
 
 def _events(session, action):
-    return [json.loads(e.details) for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))]
+    return [
+        json.loads(e.details)
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))
+    ]
 
 
 def _vote(session, initiative, founders, choices):
@@ -48,9 +56,12 @@ def _vote(session, initiative, founders, choices):
 # --- the domain -------------------------------------------------------------------------
 
 
-def test_putting_minutes_to_vote_opens_a_minutes_approval_initiative_about_them(session, secretariat, circulated):
+def test_putting_minutes_to_vote_opens_a_minutes_approval_initiative_about_them(
+    session, secretariat, circulated
+):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated, days=10)
-    assert initiative.kind == InitiativeKind.MINUTES_APPROVAL and initiative.status == InitiativeStatus.OPEN
+    assert initiative.kind == InitiativeKind.MINUTES_APPROVAL
+    assert initiative.status == InitiativeStatus.OPEN
     assert (initiative.subject_type, initiative.subject_id) == ("Minutes", circulated.id)
     assert "Board meeting of March" in initiative.title
     assert "The Board adopts the work plan." in initiative.body_markdown
@@ -70,16 +81,22 @@ def test_a_passed_vote_approves_the_minutes_by_vote(session, secretariat, circul
     close_vote(session, secretariat, initiative)
     session.expire_all()
     minutes = session.get(Minutes, circulated.id)
-    assert minutes.status == MinutesStatus.APPROVED and minutes.approved_by == ApprovalRoute.VOTE
+    assert minutes.status == MinutesStatus.APPROVED
+    assert minutes.approved_by == ApprovalRoute.VOTE
     assert minutes.approval_reference == f"initiative:{initiative.id}"
     assert service.minutes_vote(session, minutes) is None
-    mail = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == secretariat.email)
-                           .order_by(OutboxMessage.id.desc())).first()
-    assert "approved the minutes" in mail.body and "Publish them" in mail.body
+    mail = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == secretariat.email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert "approved the minutes" in mail.body
+    assert "Publish them" in mail.body
 
 
-def test_minutes_approved_by_vote_are_published_with_the_vote_in_the_pdf(session, secretariat, circulated, founders,
-                                                                        tmp_path):
+def test_minutes_approved_by_vote_are_published_with_the_vote_in_the_pdf(
+    session, secretariat, circulated, founders, tmp_path
+):
     from association.documents.models import StoredDocument
     from tests.documents.pdf_helpers import plain_text
 
@@ -93,22 +110,30 @@ def test_minutes_approved_by_vote_are_published_with_the_vote_in_the_pdf(session
     assert "The approval vote: For 3, Against 1, Abstain 0; 4 of 4 parks voted." in text
 
 
-def test_a_rejected_vote_returns_the_minutes_to_draft_with_the_reason(session, secretariat, circulated, founders):
+def test_a_rejected_vote_returns_the_minutes_to_draft_with_the_reason(
+    session, secretariat, circulated, founders
+):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["against", "against", "against", "for"])
     close_vote(session, secretariat, initiative)
     session.expire_all()
     assert session.get(Minutes, circulated.id).status == MinutesStatus.DRAFT
     returned = _events(session, "minutes.returned_to_draft")[-1]
-    assert returned["by"] == "vote" and returned["initiative_id"] == initiative.id
-    assert "voted against approving these minutes" in returned["reason"] and "Against 3" in returned["reason"]
-    mail = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == secretariat.email)
-                           .order_by(OutboxMessage.id.desc())).first()
+    assert returned["by"] == "vote"
+    assert returned["initiative_id"] == initiative.id
+    assert "voted against approving these minutes" in returned["reason"]
+    assert "Against 3" in returned["reason"]
+    mail = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == secretariat.email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
     assert "back in draft" in mail.body
 
 
-def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat(session, secretariat, circulated,
-                                                                                 founders):
+def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat(
+    session, secretariat, circulated, founders
+):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["for"])
     close_vote(session, secretariat, initiative)
@@ -118,7 +143,8 @@ def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat
     assert _events(session, "minutes.vote_without_quorum")[0]["initiative_id"] == initiative.id
     # The vote is over: the secretariat chooses again (here: it approves after circulation).
     service.approve_minutes(session, secretariat, minutes)
-    assert minutes.status == MinutesStatus.APPROVED and minutes.approved_by == ApprovalRoute.SECRETARIAT
+    assert minutes.status == MinutesStatus.APPROVED
+    assert minutes.approved_by == ApprovalRoute.SECRETARIAT
 
 
 def test_nothing_by_hand_while_the_members_vote(session, secretariat, circulated):
@@ -160,15 +186,24 @@ def test_a_member_cannot_put_minutes_to_vote(session, circulated, founders):
         votes.put_minutes_to_vote(session, _delegates(founders)[0], circulated)
 
 
-def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(session, secretariat, circulated,
-                                                                           founders):
+def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(
+    session, secretariat, circulated, founders
+):
     from association.voting.service import open_vote
 
     service.approve_minutes(session, secretariat, circulated)
     # A minutes-approval initiative drafted by hand about minutes already approved (or about nothing).
-    stale = create_initiative(session, secretariat, title="Approve them again", kind=InitiativeKind.MINUTES_APPROVAL,
-                              subject_type="Minutes", subject_id=circulated.id)
-    orphan = create_initiative(session, secretariat, title="About nothing", kind=InitiativeKind.MINUTES_APPROVAL)
+    stale = create_initiative(
+        session,
+        secretariat,
+        title="Approve them again",
+        kind=InitiativeKind.MINUTES_APPROVAL,
+        subject_type="Minutes",
+        subject_id=circulated.id,
+    )
+    orphan = create_initiative(
+        session, secretariat, title="About nothing", kind=InitiativeKind.MINUTES_APPROVAL
+    )
     for initiative in (stale, orphan):
         open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=1))
         _vote(session, initiative, founders, ["against"] * 4)
@@ -184,10 +219,14 @@ def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(ses
 # --- agenda links (domain) ---------------------------------------------------------------
 
 
-def test_an_agenda_item_cannot_link_to_an_initiative_that_does_not_exist(session, secretariat, make_meeting):
+def test_an_agenda_item_cannot_link_to_an_initiative_that_does_not_exist(
+    session, secretariat, make_meeting
+):
     meeting = make_meeting()
     with pytest.raises(Invalid, match="no initiative number 999"):
-        service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="initiative", linked_id=999)
+        service.add_agenda_item(
+            session, secretariat, meeting, title="X", linked_type="initiative", linked_id=999
+        )
     assert session.scalar(select(AgendaItem.id)) is None
 
 
@@ -196,41 +235,63 @@ def test_an_agenda_item_cannot_link_to_a_cancelled_initiative(session, secretari
     draft = create_initiative(session, secretariat, title="Dropped idea")
     cancel_initiative(session, secretariat, draft)
     with pytest.raises(Invalid, match="cancelled"):
-        service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id)
+        service.add_agenda_item(
+            session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id
+        )
 
 
 def test_a_link_to_a_memorandum_that_does_not_exist_is_refused(session, secretariat, make_meeting):
     meeting = make_meeting()
     with pytest.raises(Invalid, match="no memorandum number 99"):
-        service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="memorandum", linked_id=99)
+        service.add_agenda_item(
+            session, secretariat, meeting, title="X", linked_type="memorandum", linked_id=99
+        )
     assert meeting.agenda == []
 
 
-def test_an_agenda_item_links_to_a_memorandum_on_the_page(client, session, secretariat, delegate, make_meeting):
+def test_an_agenda_item_links_to_a_memorandum_on_the_page(
+    client, session, secretariat, delegate, make_meeting
+):
     from association.memoranda.service import create_memorandum
 
     meeting = make_meeting()
-    memorandum = create_memorandum(session, secretariat, title="Memorandum on resident exchange",
-                                   texts={"en": "The parties exchange residents."})
-    service.add_agenda_item(session, secretariat, meeting, title="Resident exchange", linked_type="memorandum",
-                            linked_id=memorandum.id)
+    memorandum = create_memorandum(
+        session,
+        secretariat,
+        title="Memorandum on resident exchange",
+        texts={"en": "The parties exchange residents."},
+    )
+    service.add_agenda_item(
+        session,
+        secretariat,
+        meeting,
+        title="Resident exchange",
+        linked_type="memorandum",
+        linked_id=memorandum.id,
+    )
     login(client, secretariat)
     page = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Memorandum on resident exchange" in page and f"/memoranda/{memorandum.id}" in page
+    assert "Memorandum on resident exchange" in page
+    assert f"/memoranda/{memorandum.id}" in page
     client.post("/logout")
     login(client, delegate)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "a memorandum in preparation" in page and "Memorandum on resident exchange" not in page
+    assert "a memorandum in preparation" in page
+    assert "Memorandum on resident exchange" not in page
 
 
-def test_an_items_unchanged_link_survives_the_initiative_being_cancelled(session, secretariat, make_meeting):
+def test_an_items_unchanged_link_survives_the_initiative_being_cancelled(
+    session, secretariat, make_meeting
+):
     meeting = make_meeting()
     draft = create_initiative(session, secretariat, title="Idea")
-    item = service.add_agenda_item(session, secretariat, meeting, title="X", linked_type="initiative",
-                                   linked_id=draft.id)
+    item = service.add_agenda_item(
+        session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id
+    )
     cancel_initiative(session, secretariat, draft)
-    service.update_agenda_item(session, secretariat, item, title="X renamed", linked_type="initiative",
-                               linked_id=draft.id)
+    service.update_agenda_item(
+        session, secretariat, item, title="X renamed", linked_type="initiative", linked_id=draft.id
+    )
     assert (item.title, item.linked_id) == ("X renamed", draft.id)
 
 
@@ -241,22 +302,30 @@ def test_put_to_vote_through_the_page(client, session, secretariat, circulated, 
     login(client, secretariat)
     manage = f"/secretariat/meetings/{circulated.meeting_id}"
     page = client.get(manage).get_data(as_text=True)
-    assert "Put to a vote of the members" in page and "Approve (secretariat)" in page
+    assert "Put to a vote of the members" in page
+    assert "Approve (secretariat)" in page
     response = client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "7"})
-    assert response.status_code == 302 and "/initiatives/" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/initiatives/" in response.headers["Location"]
     page = client.get(manage).get_data(as_text=True)
     assert "The member parks are voting on these minutes." in page
-    assert "Approve (secretariat)" not in page and "Back to draft" not in page
+    assert "Approve (secretariat)" not in page
+    assert "Back to draft" not in page
     for action in ("approve", "return", "vote"):
         refused = client.post(f"/secretariat/minutes/{circulated.id}/{action}", data={"days": "7"})
         assert refused.status_code == 409, action
         assert "voting on these minutes" in refused.get_data(as_text=True)
 
 
-def test_members_see_that_the_minutes_are_being_voted_on(client, session, secretariat, circulated, founders):
+def test_members_see_that_the_minutes_are_being_voted_on(
+    client, session, secretariat, circulated, founders
+):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     login(client, _delegates(founders)[0])
-    for page in (f"/meetings/{circulated.meeting_id}", f"/meetings/{circulated.meeting_id}/minutes/1"):
+    for page in (
+        f"/meetings/{circulated.meeting_id}",
+        f"/meetings/{circulated.meeting_id}/minutes/1",
+    ):
         text = client.get(page).get_data(as_text=True)
         assert "The member parks are voting on these minutes." in text
         assert f'href="/initiatives/{initiative.id}"' in text
@@ -265,30 +334,39 @@ def test_members_see_that_the_minutes_are_being_voted_on(client, session, secret
 def test_put_to_vote_with_a_bad_period_shows_the_error(client, session, secretariat, circulated):
     login(client, secretariat)
     response = client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "400"})
-    assert response.status_code == 400 and b"between 1 and 90" in response.data
+    assert response.status_code == 400
+    assert b"between 1 and 90" in response.data
     assert service.minutes_vote(session, circulated) is None
 
 
-def test_a_member_cannot_put_minutes_to_vote_through_the_page(client, session, circulated, founders):
+def test_a_member_cannot_put_minutes_to_vote_through_the_page(
+    client, session, circulated, founders
+):
     login(client, _delegates(founders)[0])
-    assert client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "7"}).status_code == 403
+    assert (
+        client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "7"}).status_code
+        == 403
+    )
     assert service.minutes_vote(session, circulated) is None
 
 
-def test_a_vote_past_its_closing_time_closes_when_the_meeting_page_is_opened(client, session, secretariat,
-                                                                           circulated, founders):
+def test_a_vote_past_its_closing_time_closes_when_the_meeting_page_is_opened(
+    client, session, secretariat, circulated, founders
+):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated, days=2)
     _vote(session, initiative, founders, ["for", "for", "for"])
     with time_machine.travel(utcnow() + timedelta(days=3), tick=False):
         login(client, _delegates(founders)[1])
         page = client.get(f"/meetings/{circulated.meeting_id}").get_data(as_text=True)
-    assert "The member parks are voting" not in page and "Approved by a vote of the member parks" in page
+    assert "The member parks are voting" not in page
+    assert "Approved by a vote of the member parks" in page
     session.expire_all()
     assert session.get(Minutes, circulated.id).status == MinutesStatus.APPROVED
 
 
-def test_the_agenda_form_offers_the_initiatives_newest_first_without_cancelled_ones(client, session, secretariat,
-                                                                                   make_meeting):
+def test_the_agenda_form_offers_the_initiatives_newest_first_without_cancelled_ones(
+    client, session, secretariat, make_meeting
+):
     meeting = make_meeting()
     older = create_initiative(session, secretariat, title="Older question")
     dropped = create_initiative(session, secretariat, title="Dropped question")
@@ -296,11 +374,14 @@ def test_the_agenda_form_offers_the_initiatives_newest_first_without_cancelled_o
     newer = create_initiative(session, secretariat, title="Newer question")
     login(client, secretariat)
     page = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Newer question (draft)" in page and "Older question (draft)" in page
+    assert "Newer question (draft)" in page
+    assert "Older question (draft)" in page
     assert page.index("Newer question") < page.index("Older question")
     assert "Dropped question" not in page
-    response = client.post(f"/secretariat/meetings/{meeting.id}/agenda",
-                           data={"title": "The older question", "link": f"initiative:{older.id}"})
+    response = client.post(
+        f"/secretariat/meetings/{meeting.id}/agenda",
+        data={"title": "The older question", "link": f"initiative:{older.id}"},
+    )
     assert response.status_code == 302
     item = session.scalar(select(AgendaItem).where(AgendaItem.title == "The older question"))
     assert (item.linked_type, item.linked_id) == ("initiative", older.id)
@@ -308,46 +389,63 @@ def test_the_agenda_form_offers_the_initiatives_newest_first_without_cancelled_o
 
 
 @pytest.mark.parametrize("link", ["initiative:999", "initiative:abc", "park:1", "memorandum:1"])
-def test_a_link_that_is_not_on_offer_is_refused_and_nothing_is_added(client, session, secretariat, make_meeting,
-                                                                     link):
+def test_a_link_that_is_not_on_offer_is_refused_and_nothing_is_added(
+    client, session, secretariat, make_meeting, link
+):
     meeting = make_meeting()
     login(client, secretariat)
-    response = client.post(f"/secretariat/meetings/{meeting.id}/agenda", data={"title": "Sneaky", "link": link},
-                           follow_redirects=True)
+    response = client.post(
+        f"/secretariat/meetings/{meeting.id}/agenda",
+        data={"title": "Sneaky", "link": link},
+        follow_redirects=True,
+    )
     assert "Not a valid choice" in response.get_data(as_text=True) or response.status_code == 400
     assert session.scalar(select(AgendaItem.id)) is None
 
 
-def test_the_meeting_page_shows_a_linked_vote_with_its_outcome_and_totals(client, session, secretariat,
-                                                                         make_meeting, founders, make_vote, delegate):
+def test_the_meeting_page_shows_a_linked_vote_with_its_outcome_and_totals(
+    client, session, secretariat, make_meeting, founders, make_vote, delegate
+):
     budget = make_vote("Budget of the association for 2031", ["for", "for", "against", "abstain"])
     accelerator = make_vote("Joint accelerator programme")
     meeting = make_meeting()
-    service.add_agenda_item(session, secretariat, meeting, title="Budget", linked_type="initiative",
-                            linked_id=budget.id)
-    service.add_agenda_item(session, secretariat, meeting, title="Accelerator", linked_type="initiative",
-                            linked_id=accelerator.id)
+    service.add_agenda_item(
+        session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=budget.id
+    )
+    service.add_agenda_item(
+        session,
+        secretariat,
+        meeting,
+        title="Accelerator",
+        linked_type="initiative",
+        linked_id=accelerator.id,
+    )
     login(client, delegate)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f'<a href="/initiatives/{budget.id}">Budget of the association for 2031</a>' in page
-    assert "Passed" in page and "For 2, Against 1, Abstain 1; 4 of 5 parks voted" in page  # the delegate's park did not vote
+    assert "Passed" in page
+    assert "For 2, Against 1, Abstain 1; 4 of 5 parks voted" in page
     assert f'<a href="/initiatives/{accelerator.id}">Joint accelerator programme</a>' in page
     assert "voting open" in page
 
 
-def test_members_do_not_see_the_title_of_a_draft_initiative_on_the_agenda(client, session, secretariat,
-                                                                        make_meeting, delegate):
+def test_members_do_not_see_the_title_of_a_draft_initiative_on_the_agenda(
+    client, session, secretariat, make_meeting, delegate
+):
     draft = create_initiative(session, secretariat, title="Secret budget draft")
     meeting = make_meeting()
-    service.add_agenda_item(session, secretariat, meeting, title="Budget", linked_type="initiative",
-                            linked_id=draft.id)
+    service.add_agenda_item(
+        session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=draft.id
+    )
     login(client, delegate)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Secret budget draft" not in page and "an initiative in preparation" in page
+    assert "Secret budget draft" not in page
+    assert "an initiative in preparation" in page
 
 
-def test_the_meeting_page_loads_the_linked_initiatives_in_one_query(client, session, secretariat, make_meeting,
-                                                                  founders, make_vote, delegate):
+def test_the_meeting_page_loads_the_linked_initiatives_in_one_query(
+    client, session, secretariat, make_meeting, founders, make_vote, delegate
+):
     meeting = make_meeting()
     login(client, delegate)
 
@@ -365,11 +463,18 @@ def test_the_meeting_page_loads_the_linked_initiatives_in_one_query(client, sess
         return len(statements)
 
     first = make_vote("Question 1", ["for"] * 4)
-    service.add_agenda_item(session, secretariat, meeting, title="Item 1", linked_type="initiative",
-                            linked_id=first.id)
+    service.add_agenda_item(
+        session, secretariat, meeting, title="Item 1", linked_type="initiative", linked_id=first.id
+    )
     with_one = queries()
     for n in range(2, 7):
         initiative = make_vote(f"Question {n}", ["for", "against"] if n % 2 else None)
-        service.add_agenda_item(session, secretariat, meeting, title=f"Item {n}", linked_type="initiative",
-                                linked_id=initiative.id)
+        service.add_agenda_item(
+            session,
+            secretariat,
+            meeting,
+            title=f"Item {n}",
+            linked_type="initiative",
+            linked_id=initiative.id,
+        )
     assert queries() == with_one

@@ -22,11 +22,19 @@ def pdf_bytes(pages: int = 1) -> bytes:
 
 def application_input(**overrides) -> service.ApplicationInput:
     fields = dict(
-        name_latin="Technopark of Tajikistan", name_native="Технопарки Тоҷикистон",
-        legal_entity="Technopark of Tajikistan LLC", country="TJ", city="Dushanbe",
-        website="https://technopark.tj", year_founded=2019, resident_companies=42,
-        contact_name="Farrukh Rahimov", contact_title="Project Manager", contact_email="farrukh@technopark.tj",
-        contact_phone="+992 37 000 00 00", motivation="We wish to cooperate with the parks of the Turkic states.",
+        name_latin="Technopark of Tajikistan",
+        name_native="Технопарки Тоҷикистон",
+        legal_entity="Technopark of Tajikistan LLC",
+        country="TJ",
+        city="Dushanbe",
+        website="https://technopark.tj",
+        year_founded=2019,
+        resident_companies=42,
+        contact_name="Farrukh Rahimov",
+        contact_title="Project Manager",
+        contact_email="farrukh@technopark.tj",
+        contact_phone="+992 37 000 00 00",
+        motivation="We wish to cooperate with the parks of the Turkic states.",
     )
     fields.update(overrides)
     return service.ApplicationInput(**fields)
@@ -34,11 +42,19 @@ def application_input(**overrides) -> service.ApplicationInput:
 
 # The form's fields, as a browser posts them.
 FORM = {
-    "name_latin": "Technopark of Tajikistan", "name_native": "Технопарки Тоҷикистон",
-    "legal_entity": "Technopark of Tajikistan LLC", "country": "TJ", "city": "Dushanbe",
-    "website": "https://technopark.tj", "year_founded": "2019", "resident_companies": "42",
-    "contact_name": "Farrukh Rahimov", "contact_title": "Project Manager", "contact_email": "farrukh@technopark.tj",
-    "contact_phone": "+992 37 000 00 00", "category_requested": "member",
+    "name_latin": "Technopark of Tajikistan",
+    "name_native": "Технопарки Тоҷикистон",
+    "legal_entity": "Technopark of Tajikistan LLC",
+    "country": "TJ",
+    "city": "Dushanbe",
+    "website": "https://technopark.tj",
+    "year_founded": "2019",
+    "resident_companies": "42",
+    "contact_name": "Farrukh Rahimov",
+    "contact_title": "Project Manager",
+    "contact_email": "farrukh@technopark.tj",
+    "contact_phone": "+992 37 000 00 00",
+    "category_requested": "member",
     "motivation": "We wish to cooperate with the parks of the Turkic states.",
 }
 
@@ -48,13 +64,17 @@ def make_application(session, secretariat):
     """An application brought to `status` through the domain functions themselves."""
 
     def make(status: ApplicationStatus = ApplicationStatus.SUBMITTED, uploads=(), **overrides):
-        application = service.submit_application(session, application_input(**overrides), list(uploads))
+        application = service.submit_application(
+            session, application_input(**overrides), list(uploads)
+        )
         if status == ApplicationStatus.SUBMITTED:
             return application
         if status == ApplicationStatus.WITHDRAWN:
             return service.withdraw_application(session, application)
         if status == ApplicationStatus.REJECTED:
-            return service.reject_application(session, secretariat, application, "Not a technology park.")
+            return service.reject_application(
+                session, secretariat, application, "Not a technology park."
+            )
         service.start_review(session, secretariat, application)
         if status == ApplicationStatus.UNDER_REVIEW:
             return application

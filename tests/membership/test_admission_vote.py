@@ -27,11 +27,13 @@ def electorate(make_park, make_user):
     return delegates
 
 
-def test_putting_to_vote_opens_an_admission_initiative_about_the_application(session, secretariat, electorate,
-                                                                              make_application):
+def test_putting_to_vote_opens_an_admission_initiative_about_the_application(
+    session, secretariat, electorate, make_application
+):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     initiative = service.put_to_vote(session, secretariat, application, days=10)
-    assert initiative.kind == InitiativeKind.ADMISSION and initiative.status == InitiativeStatus.OPEN
+    assert initiative.kind == InitiativeKind.ADMISSION
+    assert initiative.status == InitiativeStatus.OPEN
     assert (initiative.subject_type, initiative.subject_id) == ("Application", application.id)
     assert "Technopark of Tajikistan" in initiative.title
     assert initiative.closes_at - utcnow() > timedelta(days=9)
@@ -47,12 +49,14 @@ def test_a_passed_vote_approves_the_application(session, secretariat, electorate
     session.expire_all()
     assert application.status == ApplicationStatus.APPROVED
     park = session.scalar(select(Park).where(Park.name_latin == "Technopark of Tajikistan"))
-    assert park.status == ParkStatus.MEMBER and park.membership_number.startswith("AMT-TJ-")
+    assert park.status == ParkStatus.MEMBER
+    assert park.membership_number.startswith("AMT-TJ-")
     assert service.admission_vote(session, application) is None
 
 
-def test_a_passed_vote_links_the_candidates_existing_record(session, secretariat, electorate, make_park,
-                                                           make_application):
+def test_a_passed_vote_links_the_candidates_existing_record(
+    session, secretariat, electorate, make_park, make_application
+):
     candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     initiative = service.put_to_vote(session, secretariat, application)
@@ -60,36 +64,51 @@ def test_a_passed_vote_links_the_candidates_existing_record(session, secretariat
         cast_ballot(session, delegate, initiative, "for")
     close_vote(session, secretariat, initiative)
     session.expire_all()
-    assert application.park_id == candidate.id and candidate.status == ParkStatus.MEMBER
+    assert application.park_id == candidate.id
+    assert candidate.status == ParkStatus.MEMBER
 
 
-def test_an_application_in_a_members_name_cannot_be_put_to_vote(session, secretariat, electorate, make_application):
-    application = make_application(ApplicationStatus.UNDER_REVIEW, name_latin="Astana Hub", country="KZ")
+def test_an_application_in_a_members_name_cannot_be_put_to_vote(
+    session, secretariat, electorate, make_application
+):
+    application = make_application(
+        ApplicationStatus.UNDER_REVIEW, name_latin="Astana Hub", country="KZ"
+    )
     with pytest.raises(Conflict, match="Astana Hub \\(KZ\\) is already a member"):
         service.put_to_vote(session, secretariat, application)
     assert service.admission_vote(session, application) is None
 
 
-def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(session, secretariat, electorate, make_park,
-                                                                    make_application):
+def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(
+    session, secretariat, electorate, make_park, make_application
+):
     candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
-    application = make_application(ApplicationStatus.UNDER_REVIEW, contact_email="someone@elsewhere.example")
+    application = make_application(
+        ApplicationStatus.UNDER_REVIEW, contact_email="someone@elsewhere.example"
+    )
     initiative = service.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
-    change_park_status(session, secretariat, candidate, ParkStatus.MEMBER, "admitted at the General Assembly")
+    change_park_status(
+        session, secretariat, candidate, ParkStatus.MEMBER, "admitted at the General Assembly"
+    )
     close_vote(session, secretariat, initiative)
     session.expire_all()
     assert initiative.status == InitiativeStatus.CLOSED
-    assert application.status == ApplicationStatus.UNDER_REVIEW and not candidate.users
-    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.vote_without_effect"))
+    assert application.status == ApplicationStatus.UNDER_REVIEW
+    assert not candidate.users
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "application.vote_without_effect")
+    )
     assert "is already a member" in event.details
 
 
-@pytest.mark.parametrize("choices, why", [(["against", "against", "for"], "voted against"),
-                                           (["for"], "quorum")])
-def test_a_failed_vote_rejects_the_application_with_the_reason(session, secretariat, electorate, make_application,
-                                                              choices, why):
+@pytest.mark.parametrize(
+    ("choices", "why"), [(["against", "against", "for"], "voted against"), (["for"], "quorum")]
+)
+def test_a_failed_vote_rejects_the_application_with_the_reason(
+    session, secretariat, electorate, make_application, choices, why
+):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     initiative = service.put_to_vote(session, secretariat, application)
     for delegate, choice in zip(electorate, choices, strict=False):
@@ -100,7 +119,9 @@ def test_a_failed_vote_rejects_the_application_with_the_reason(session, secretar
     assert why in application.decision_reason
 
 
-def test_no_decision_by_hand_while_the_members_vote(session, secretariat, electorate, make_application):
+def test_no_decision_by_hand_while_the_members_vote(
+    session, secretariat, electorate, make_application
+):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     service.put_to_vote(session, secretariat, application)
     with pytest.raises(Conflict, match="voting"):
@@ -113,15 +134,17 @@ def test_no_decision_by_hand_while_the_members_vote(session, secretariat, electo
     assert application.status == ApplicationStatus.UNDER_REVIEW
 
 
-def test_a_submitted_application_cannot_be_put_to_vote_before_review(session, secretariat, electorate,
-                                                                    make_application):
+def test_a_submitted_application_cannot_be_put_to_vote_before_review(
+    session, secretariat, electorate, make_application
+):
     application = make_application(ApplicationStatus.SUBMITTED)
     with pytest.raises(Conflict):
         service.put_to_vote(session, secretariat, application)
 
 
-def test_a_vote_on_a_withdrawn_application_still_closes_and_changes_nothing(session, secretariat, electorate,
-                                                                          make_application):
+def test_a_vote_on_a_withdrawn_application_still_closes_and_changes_nothing(
+    session, secretariat, electorate, make_application
+):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     initiative = service.put_to_vote(session, secretariat, application)
     cast_ballot(session, electorate[0], initiative, "for")
@@ -138,16 +161,25 @@ def test_put_to_vote_through_the_page(client, session, secretariat, electorate, 
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
     assert "Put to a vote of the members" in page
     response = client.post(f"/secretariat/applications/{application.id}/vote", data={"days": "7"})
-    assert response.status_code == 302 and "/initiatives/" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/initiatives/" in response.headers["Location"]
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
-    assert "The members are voting" in page and "Put to a vote of the members" not in page
-    assert client.post(f"/secretariat/applications/{application.id}/approve",
-                       data={"category": "member", "park": 0}).status_code == 409
+    assert "The members are voting" in page
+    assert "Put to a vote of the members" not in page
+    assert (
+        client.post(
+            f"/secretariat/applications/{application.id}/approve",
+            data={"category": "member", "park": 0},
+        ).status_code
+        == 409
+    )
     tracking = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
     assert "The member parks are voting on the admission" in tracking
 
 
-def test_put_to_vote_with_a_bad_period_shows_the_error(client, secretariat, electorate, make_application):
+def test_put_to_vote_with_a_bad_period_shows_the_error(
+    client, secretariat, electorate, make_application
+):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
     login(client, secretariat)
     response = client.post(f"/secretariat/applications/{application.id}/vote", data={"days": "400"})

@@ -38,38 +38,72 @@ def sabah(make_park):
 
 @pytest.fixture
 def astana_signatory(make_user, astana):
-    return make_user(park=astana, signatory=True, email="ceo@astanahub.example", full_name="Yerlan Nurpeisov",
-                     title="Chief Executive Officer")
+    return make_user(
+        park=astana,
+        signatory=True,
+        email="ceo@astanahub.example",
+        full_name="Yerlan Nurpeisov",
+        title="Chief Executive Officer",
+    )
 
 
 @pytest.fixture
 def astana_second_signatory(make_user, astana):
-    return make_user(park=astana, signatory=True, email="deputy@astanahub.example", full_name="Aigerim Sadykova",
-                     title="Deputy")
+    return make_user(
+        park=astana,
+        signatory=True,
+        email="deputy@astanahub.example",
+        full_name="Aigerim Sadykova",
+        title="Deputy",
+    )
 
 
 @pytest.fixture
 def astana_reader(make_user, astana):
-    return make_user(park=astana, email="reader@astanahub.example", full_name="Reader of Astana Hub")
+    return make_user(
+        park=astana, email="reader@astanahub.example", full_name="Reader of Astana Hub"
+    )
 
 
 @pytest.fixture
 def sabah_signatory(make_user, sabah):
-    return make_user(park=sabah, signatory=True, email="director@sabah.example", full_name="Leyla Hasanova",
-                     title="Director")
+    return make_user(
+        park=sabah,
+        signatory=True,
+        email="director@sabah.example",
+        full_name="Leyla Hasanova",
+        title="Director",
+    )
 
 
 @pytest.fixture
 def make_memorandum(session, secretariat):
-    def make(*parks, outside: bool = False, texts: dict | None = None, title: str = "Memorandum of cooperation"):
-        memorandum = service.create_memorandum(session, secretariat, title=title, place="Astana",
-                                               texts=texts or {"en": TEXT_EN, "ru": TEXT_RU})
+    def make(
+        *parks,
+        outside: bool = False,
+        texts: dict | None = None,
+        title: str = "Memorandum of cooperation",
+    ):
+        memorandum = service.create_memorandum(
+            session,
+            secretariat,
+            title=title,
+            place="Astana",
+            texts=texts or {"en": TEXT_EN, "ru": TEXT_RU},
+        )
         for park in parks:
             service.add_member_party(session, secretariat, memorandum, park)
         if outside:
-            service.add_outside_party(session, secretariat, memorandum, name="Digital Bridge Foundation",
-                                      country="KZ", signatory_name="Daniyar Akhmetov", signatory_title="Chairman",
-                                      signatory_email="chair@digitalbridge.example")
+            service.add_outside_party(
+                session,
+                secretariat,
+                memorandum,
+                name="Digital Bridge Foundation",
+                country="KZ",
+                signatory_name="Daniyar Akhmetov",
+                signatory_title="Chairman",
+                signatory_email="chair@digitalbridge.example",
+            )
         return memorandum
 
     return make
@@ -91,17 +125,26 @@ def sign_as(session, user, memorandum, *, password=None, **overrides):
 
     party = next(p for p in memorandum.parties if p.park_id == user.park_id)
     current = memorandum.current_circulation
-    arguments = dict(party_id=party.id, circulation_id=current.id if current else None,
-                     full_name=user.full_name, title=user.title or "Director", consent=True,
-                     password=PASSWORD if password is None else password, ip="192.0.2.7",
-                     user_agent="pytest browser")
+    arguments = dict(
+        party_id=party.id,
+        circulation_id=current.id if current else None,
+        full_name=user.full_name,
+        title=user.title or "Director",
+        consent=True,
+        password=PASSWORD if password is None else password,
+        ip="192.0.2.7",
+        user_agent="pytest browser",
+    )
     arguments.update(overrides)
     return service.sign(session, user, memorandum, **arguments)
 
 
 def last_mail_to(session, recipient: str) -> OutboxMessage:
-    return session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)
-                           .order_by(OutboxMessage.id.desc())).first()
+    return session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
 
 
 def outside_token(session, recipient: str = "chair@digitalbridge.example") -> str:
@@ -114,4 +157,6 @@ def outside_token(session, recipient: str = "chair@digitalbridge.example") -> st
 def outside_code(session, recipient: str = "chair@digitalbridge.example") -> str:
     import re
 
-    return re.search(r"^\s+(\d{6})\s*$", last_mail_to(session, recipient).body, re.MULTILINE).group(1)
+    return re.search(r"^\s+(\d{6})\s*$", last_mail_to(session, recipient).body, re.MULTILINE).group(
+        1
+    )

@@ -35,8 +35,9 @@ def _run_together(app, function, arguments):
         return list(pool.map(run, arguments))
 
 
-def test_two_issues_at_once_get_different_numbers(app, session, secretariat, make_memorandum, astana, sabah,
-                                                  astana_signatory, sabah_signatory):
+def test_two_issues_at_once_get_different_numbers(
+    app, session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
+):
     ids = []
     for n in range(4):
         memorandum = make_memorandum(astana, sabah, title=f"Memorandum {n}")
@@ -48,7 +49,9 @@ def test_two_issues_at_once_get_different_numbers(app, session, secretariat, mak
 
     def issue(memorandum_id):
         actor = db.session.get(User, secretariat_id)
-        issued = service.issue_memorandum(db.session, actor, db.session.get(Memorandum, memorandum_id), render=False)
+        issued = service.issue_memorandum(
+            db.session, actor, db.session.get(Memorandum, memorandum_id), render=False
+        )
         return issued.registry_number
 
     numbers = _run_together(app, issue, ids)
@@ -58,8 +61,9 @@ def test_two_issues_at_once_get_different_numbers(app, session, secretariat, mak
     assert verify_chain(session).intact
 
 
-def test_two_signatories_of_one_party_signing_at_once_give_one_signature(app, session, circulating,
-                                                                         astana_signatory, astana_second_signatory):
+def test_two_signatories_of_one_party_signing_at_once_give_one_signature(
+    app, session, circulating, astana_signatory, astana_second_signatory
+):
     memorandum_id = circulating.id
     party_id = circulating.parties[0].id
     circulation_id = circulating.current_circulation.id
@@ -67,11 +71,21 @@ def test_two_signatories_of_one_party_signing_at_once_give_one_signature(app, se
     def sign(user_id):
         user = db.session.get(User, user_id)
         memorandum = db.session.get(Memorandum, memorandum_id)
-        return service.sign(db.session, user, memorandum, party_id=party_id, circulation_id=circulation_id,
-                            full_name=user.full_name, title="Signatory", consent=True, password=PASSWORD).id
+        return service.sign(
+            db.session,
+            user,
+            memorandum,
+            party_id=party_id,
+            circulation_id=circulation_id,
+            full_name=user.full_name,
+            title="Signatory",
+            consent=True,
+            password=PASSWORD,
+        ).id
 
     results = _run_together(app, sign, [astana_signatory.id, astana_second_signatory.id] * 2)
     refused = [r for r in results if isinstance(r, Conflict)]
-    assert len(refused) == 3 and all("already signed" in r.message for r in refused)
+    assert len(refused) == 3
+    assert all("already signed" in r.message for r in refused)
     assert session.scalar(select(func.count()).select_from(Signature)) == 1
     assert verify_chain(session).intact

@@ -10,10 +10,13 @@ def test_the_demo_has_the_2022_memorandum_issued_and_a_draft_out_for_signature(s
     seed_demo(session)  # idempotent
     assert session.scalar(select(func.count()).select_from(Memorandum)) == 2
     cooperation = session.scalar(select(Memorandum).where(Memorandum.title == COOPERATION_TITLE))
-    assert cooperation.registry_number == "AMT/MOU/2022/0001" and cooperation.status == MemorandumStatus.IN_FORCE
-    assert cooperation.public and cooperation.document is not None
+    assert cooperation.registry_number == "AMT/MOU/2022/0001"
+    assert cooperation.status == MemorandumStatus.IN_FORCE
+    assert cooperation.public
+    assert cooperation.document is not None
     signatures = cooperation.last_circulation.signatures
-    assert len(signatures) == 6 and {s.signed_at.date().isoformat() for s in signatures} == {"2022-09-28"}
+    assert len(signatures) == 6
+    assert {s.signed_at.date().isoformat() for s in signatures} == {"2022-09-28"}
     assert {t.language for t in cooperation.latest_revision.texts} == {"en", "ru", "tr"}
     exchange = session.scalar(select(Memorandum).where(Memorandum.title == EXCHANGE_TITLE))
     assert exchange.status == MemorandumStatus.CIRCULATING

@@ -22,7 +22,9 @@ from tests.memoranda.conftest import TEXT_EN, TEXT_RU, TEXT_TR, last_mail_to, si
 
 
 def audited(session, action: str) -> int:
-    return session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+    return session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+    )
 
 
 def signature_count(session) -> int:
@@ -39,40 +41,82 @@ def test_a_new_memorandum_is_a_draft_with_revision_1(session, draft):
 
 
 def test_every_save_is_a_new_revision(session, secretariat, draft):
-    service.save_revision(session, secretariat, draft, title=draft.title, place="Astana",
-                          texts={"en": TEXT_EN + "\nMore.", "ru": TEXT_RU, "tr": TEXT_TR})
-    service.save_revision(session, secretariat, draft, title="Renamed", place="Astana",
-                          texts={"en": TEXT_EN + "\nMore.", "ru": TEXT_RU, "tr": TEXT_TR})
+    service.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=draft.title,
+        place="Astana",
+        texts={"en": TEXT_EN + "\nMore.", "ru": TEXT_RU, "tr": TEXT_TR},
+    )
+    service.save_revision(
+        session,
+        secretariat,
+        draft,
+        title="Renamed",
+        place="Astana",
+        texts={"en": TEXT_EN + "\nMore.", "ru": TEXT_RU, "tr": TEXT_TR},
+    )
     assert [r.number for r in draft.revisions] == [1, 2, 3]
     assert draft.revisions[0].text_in("en") == TEXT_EN.strip()
-    assert draft.title == "Renamed" and draft.revisions[1].title == "Memorandum of cooperation"
+    assert draft.title == "Renamed"
+    assert draft.revisions[1].title == "Memorandum of cooperation"
 
 
 def test_a_save_without_changes_is_refused(session, secretariat, draft):
     with pytest.raises(Invalid, match="Nothing was changed"):
-        service.save_revision(session, secretariat, draft, title=draft.title, place="Astana",
-                              texts={"en": TEXT_EN, "ru": TEXT_RU})
+        service.save_revision(
+            session,
+            secretariat,
+            draft,
+            title=draft.title,
+            place="Astana",
+            texts={"en": TEXT_EN, "ru": TEXT_RU},
+        )
 
 
 def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
-    service.save_revision(session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Two."},
-                          base_number=1)
+    service.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=draft.title,
+        place="Astana",
+        texts={"en": "Two."},
+        base_number=1,
+    )
     with pytest.raises(Conflict, match="Revision 2 was saved while you edited revision 1"):
-        service.save_revision(session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Three."},
-                              base_number=1)
+        service.save_revision(
+            session,
+            secretariat,
+            draft,
+            title=draft.title,
+            place="Astana",
+            texts={"en": "Three."},
+            base_number=1,
+        )
     assert len(draft.revisions) == 2
 
 
-@pytest.mark.parametrize("text", [
-    "Text <script>alert(1)</script>",
-    "[click](javascript:alert(1))",
-    '<img src=x onerror="alert(1)">',
-    "<iframe src='https://evil.example'></iframe>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Text <script>alert(1)</script>",
+        "[click](javascript:alert(1))",
+        '<img src=x onerror="alert(1)">',
+        "<iframe src='https://evil.example'></iframe>",
+    ],
+)
 def test_markdown_with_scripts_is_refused_and_audited(session, secretariat, draft, text):
     with pytest.raises(Invalid, match="HTML or a script link"):
-        service.save_revision(session, secretariat, draft, title=draft.title, place="Astana",
-                              texts={"en": TEXT_EN, "ru": text})
+        service.save_revision(
+            session,
+            secretariat,
+            draft,
+            title=draft.title,
+            place="Astana",
+            texts={"en": TEXT_EN, "ru": text},
+        )
     session.expire_all()
     assert len(draft.revisions) == 1
     assert audited(session, "memorandum.unsafe_text_refused") == 1
@@ -80,7 +124,9 @@ def test_markdown_with_scripts_is_refused_and_audited(session, secretariat, draf
 
 def test_a_language_outside_the_list_is_refused(session, secretariat, draft):
     with pytest.raises(Invalid, match="not a language"):
-        service.save_revision(session, secretariat, draft, title=draft.title, place="", texts={"fr": "Texte"})
+        service.save_revision(
+            session, secretariat, draft, title=draft.title, place="", texts={"fr": "Texte"}
+        )
 
 
 def test_a_member_cannot_draft(session, astana_signatory):
@@ -92,22 +138,25 @@ def test_the_final_clause_names_every_language_as_equally_authentic(session, sec
     revision = draft.latest_revision
     assert service.authentic_clause(revision, "en") == (
         "Place of signature: Astana. This Memorandum is made in the following languages: English, Русский; "
-        "all texts are equally authentic.")
+        "all texts are equally authentic."
+    )
     assert "одинаковую силу" in service.authentic_clause(revision, "ru")
 
 
 # --- circulation --------------------------------------------------------------------------
 
 
-def test_circulation_freezes_the_text_and_emails_each_signatory(session, circulating, astana_signatory,
-                                                                sabah_signatory):
+def test_circulation_freezes_the_text_and_emails_each_signatory(
+    session, circulating, astana_signatory, sabah_signatory
+):
     circulation = circulating.current_circulation
     assert circulating.status == MemorandumStatus.CIRCULATING
     assert circulation.sha256 == service.text_sha256(circulation.revision, circulating.parties)
     assert len(circulation.sha256) == 64
     for user in (astana_signatory, sabah_signatory):
         mail = last_mail_to(session, user.email)
-        assert f"/memoranda/{circulating.id}/sign" in mail.body and circulation.sha256 in mail.body
+        assert f"/memoranda/{circulating.id}/sign" in mail.body
+        assert circulation.sha256 in mail.body
 
 
 def test_the_hash_covers_every_language_in_a_fixed_order(session, secretariat, draft):
@@ -117,14 +166,17 @@ def test_the_hash_covers_every_language_in_a_fixed_order(session, secretariat, d
     assert "Стороны" in text  # canonical JSON keeps the letters, not escapes
 
 
-def test_circulating_needs_two_parties(session, secretariat, make_memorandum, astana, astana_signatory):
+def test_circulating_needs_two_parties(
+    session, secretariat, make_memorandum, astana, astana_signatory
+):
     memorandum = make_memorandum(astana)
     with pytest.raises(Invalid, match="at least two parties"):
         service.circulate(session, secretariat, memorandum)
 
 
-def test_circulating_needs_a_signatory_for_every_park(session, secretariat, make_memorandum, astana, sabah,
-                                                      astana_signatory):
+def test_circulating_needs_a_signatory_for_every_park(
+    session, secretariat, make_memorandum, astana, sabah, astana_signatory
+):
     memorandum = make_memorandum(astana, sabah)
     with pytest.raises(Invalid, match="Sabah Lab has no active signatory"):
         service.circulate(session, secretariat, memorandum)
@@ -146,24 +198,38 @@ def test_a_frozen_revision_cannot_be_changed_in_place(session, circulating):
     session.rollback()
 
 
-def test_a_new_revision_ends_the_circulation_and_signatures_lapse(session, secretariat, circulating,
-                                                                  astana_signatory, sabah_signatory):
+def test_a_new_revision_ends_the_circulation_and_signatures_lapse(
+    session, secretariat, circulating, astana_signatory, sabah_signatory
+):
     sign_as(session, astana_signatory, circulating)
     first = circulating.current_circulation
-    service.save_revision(session, secretariat, circulating, title=circulating.title, place="Astana",
-                          texts={"en": TEXT_EN + "\nArticle 3."})
-    assert first.end_reason == CirculationEnd.NEW_REVISION and first.ended_at is not None
-    assert circulating.status == MemorandumStatus.DRAFT and circulating.current_circulation is None
+    service.save_revision(
+        session,
+        secretariat,
+        circulating,
+        title=circulating.title,
+        place="Astana",
+        texts={"en": TEXT_EN + "\nArticle 3."},
+    )
+    assert first.end_reason == CirculationEnd.NEW_REVISION
+    assert first.ended_at is not None
+    assert circulating.status == MemorandumStatus.DRAFT
+    assert circulating.current_circulation is None
     mail = last_mail_to(session, sabah_signatory.email)
     assert "lapsed" in mail.subject.lower() or "lapsed" in mail.body
 
 
-def test_a_signature_on_revision_2_does_not_count_for_revision_3(session, secretariat, draft, astana_signatory,
-                                                                 sabah_signatory):
-    service.save_revision(session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 2"})
+def test_a_signature_on_revision_2_does_not_count_for_revision_3(
+    session, secretariat, draft, astana_signatory, sabah_signatory
+):
+    service.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 2"}
+    )
     service.circulate(session, secretariat, draft)
     sign_as(session, astana_signatory, draft)
-    service.save_revision(session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 3"})
+    service.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 3"}
+    )
     service.circulate(session, secretariat, draft)
     assert draft.current_circulation.revision.number == 3
     sign_as(session, sabah_signatory, draft)
@@ -194,15 +260,18 @@ def test_parties_cannot_change_while_circulating(session, secretariat, circulati
 def test_a_signature_keeps_its_evidence(session, circulating, astana_signatory):
     with time_machine.travel("2026-11-20 08:30:00+00:00", tick=False):
         signature = sign_as(session, astana_signatory, circulating)
-    assert signature.user == astana_signatory and signature.party.name == "Astana Hub"
+    assert signature.user == astana_signatory
+    assert signature.party.name == "Astana Hub"
     assert signature.signed_at.isoformat() == "2026-11-20T08:30:00+00:00"
-    assert signature.ip == "192.0.2.7" and signature.user_agent == "pytest browser"
+    assert signature.ip == "192.0.2.7"
+    assert signature.user_agent == "pytest browser"
     assert signature.revision_sha256 == circulating.current_circulation.sha256
     assert audited(session, "memorandum.signed") == 1
 
 
-def test_when_every_party_has_signed_it_waits_to_be_issued(session, circulating, astana_signatory, sabah_signatory,
-                                                           secretariat):
+def test_when_every_party_has_signed_it_waits_to_be_issued(
+    session, circulating, astana_signatory, sabah_signatory, secretariat
+):
     sign_as(session, astana_signatory, circulating)
     sign_as(session, sabah_signatory, circulating)
     assert circulating.status == MemorandumStatus.SIGNED
@@ -213,31 +282,60 @@ def test_when_every_party_has_signed_it_waits_to_be_issued(session, circulating,
 def test_signing_a_draft_is_refused_and_audited(session, draft, astana_signatory):
     party = draft.parties[0]
     with pytest.raises(Conflict, match="is a draft"):
-        service.sign(session, astana_signatory, draft, party_id=party.id, circulation_id=None,
-                     full_name="Yerlan Nurpeisov", title="CEO", consent=True, password="correct horse battery staple")
-    assert signature_count(session) == 0 and audited(session, "memorandum.sign_refused") == 1
+        service.sign(
+            session,
+            astana_signatory,
+            draft,
+            party_id=party.id,
+            circulation_id=None,
+            full_name="Yerlan Nurpeisov",
+            title="CEO",
+            consent=True,
+            password="correct horse battery staple",
+        )
+    assert signature_count(session) == 0
+    assert audited(session, "memorandum.sign_refused") == 1
 
 
-def test_signing_a_withdrawn_circulation_is_refused(session, secretariat, circulating, astana_signatory):
+def test_signing_a_withdrawn_circulation_is_refused(
+    session, secretariat, circulating, astana_signatory
+):
     old = circulating.current_circulation.id
-    service.save_revision(session, secretariat, circulating, title=circulating.title, place="Astana",
-                          texts={"en": "Changed"})
+    service.save_revision(
+        session,
+        secretariat,
+        circulating,
+        title=circulating.title,
+        place="Astana",
+        texts={"en": "Changed"},
+    )
     service.circulate(session, secretariat, circulating)
     with pytest.raises(Conflict, match="withdrawn"):
         sign_as(session, astana_signatory, circulating, circulation_id=old)
-    assert signature_count(session) == 0 and audited(session, "memorandum.sign_refused") == 1
+    assert signature_count(session) == 0
+    assert audited(session, "memorandum.sign_refused") == 1
 
 
-def test_signing_an_issued_memorandum_is_refused(session, secretariat, circulating, astana_signatory,
-                                                 sabah_signatory):
+def test_signing_an_issued_memorandum_is_refused(
+    session, secretariat, circulating, astana_signatory, sabah_signatory
+):
     sign_as(session, astana_signatory, circulating)
     last = circulating.current_circulation.id
     sign_as(session, sabah_signatory, circulating)
     service.issue_memorandum(session, secretariat, circulating, render=False)
     party = circulating.parties[0]
     with pytest.raises(Conflict, match="already issued"):
-        service.sign(session, astana_signatory, circulating, party_id=party.id, circulation_id=last,
-                     full_name="x", title="y", consent=True, password="correct horse battery staple")
+        service.sign(
+            session,
+            astana_signatory,
+            circulating,
+            party_id=party.id,
+            circulation_id=last,
+            full_name="x",
+            title="y",
+            consent=True,
+            password="correct horse battery staple",
+        )
     assert audited(session, "memorandum.sign_refused") == 1
 
 
@@ -245,19 +343,22 @@ def test_signing_for_another_park_is_refused(session, circulating, astana_signat
     sabah_party = circulating.parties[1]
     with pytest.raises(NotAllowed, match="do not represent"):
         sign_as(session, astana_signatory, circulating, party_id=sabah_party.id)
-    assert signature_count(session) == 0 and audited(session, "memorandum.sign_refused") == 1
+    assert signature_count(session) == 0
+    assert audited(session, "memorandum.sign_refused") == 1
 
 
 def test_signing_without_the_signatory_flag_is_refused(session, circulating, astana_reader):
     with pytest.raises(NotAllowed, match="not a signatory"):
         sign_as(session, astana_reader, circulating)
-    assert signature_count(session) == 0 and audited(session, "memorandum.sign_refused") == 1
+    assert signature_count(session) == 0
+    assert audited(session, "memorandum.sign_refused") == 1
 
 
 def test_a_wrong_password_is_refused_and_audited(session, circulating, astana_signatory):
     with pytest.raises(NotAllowed, match="password is not right"):
         sign_as(session, astana_signatory, circulating, password="not my password")
-    assert signature_count(session) == 0 and audited(session, "memorandum.sign_wrong_password") == 1
+    assert signature_count(session) == 0
+    assert audited(session, "memorandum.sign_wrong_password") == 1
 
 
 def test_repeated_wrong_passwords_pause_signing(session, circulating, astana_signatory):
@@ -288,26 +389,44 @@ def test_a_party_signs_once(session, circulating, astana_signatory, astana_secon
     assert signature_count(session) == 1
 
 
-def test_declining_stops_the_circulation_until_the_secretariat_acts(session, secretariat, circulating,
-                                                                    sabah_signatory, astana_signatory):
-    service.decline(session, sabah_signatory, circulating, party_id=circulating.parties[1].id,
-                    circulation_id=circulating.current_circulation.id, reason="Article 2 needs a budget line.")
+def test_declining_stops_the_circulation_until_the_secretariat_acts(
+    session, secretariat, circulating, sabah_signatory, astana_signatory
+):
+    service.decline(
+        session,
+        sabah_signatory,
+        circulating,
+        party_id=circulating.parties[1].id,
+        circulation_id=circulating.current_circulation.id,
+        reason="Article 2 needs a budget line.",
+    )
     assert circulating.status == MemorandumStatus.DECLINED
     assert circulating.last_circulation.end_reason == CirculationEnd.DECLINED
     assert "Article 2 needs a budget line." in last_mail_to(session, secretariat.email).body
     with pytest.raises(Conflict, match="declined"):
-        sign_as(session, astana_signatory, circulating, circulation_id=circulating.last_circulation.id)
+        sign_as(
+            session, astana_signatory, circulating, circulation_id=circulating.last_circulation.id
+        )
     service.circulate(session, secretariat, circulating)  # the secretariat acts
-    assert circulating.status == MemorandumStatus.CIRCULATING and len(circulating.circulations) == 2
+    assert circulating.status == MemorandumStatus.CIRCULATING
+    assert len(circulating.circulations) == 2
 
 
 def test_declining_needs_a_reason(session, circulating, sabah_signatory):
     with pytest.raises(Invalid, match="reason"):
-        service.decline(session, sabah_signatory, circulating, party_id=circulating.parties[1].id,
-                        circulation_id=circulating.current_circulation.id, reason=" ")
+        service.decline(
+            session,
+            sabah_signatory,
+            circulating,
+            party_id=circulating.parties[1].id,
+            circulation_id=circulating.current_circulation.id,
+            reason=" ",
+        )
 
 
-def test_the_first_opening_of_the_sign_page_is_kept_with_the_signature(session, circulating, astana_signatory):
+def test_the_first_opening_of_the_sign_page_is_kept_with_the_signature(
+    session, circulating, astana_signatory
+):
     circulation, party = circulating.current_circulation, circulating.parties[0]
     with time_machine.travel("2026-11-20 08:00:00+00:00", tick=False):
         service.note_sign_page_opened(session, astana_signatory, circulation, party)
@@ -322,7 +441,9 @@ def test_the_first_opening_of_the_sign_page_is_kept_with_the_signature(session, 
 
 
 @pytest.fixture
-def with_outside(session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory):
+def with_outside(
+    session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
+):
     memorandum = make_memorandum(astana, sabah, outside=True)
     service.circulate(session, secretariat, memorandum)
     return memorandum
@@ -333,9 +454,18 @@ def test_an_outside_signatory_signs_with_the_emailed_code(session, with_outside)
 
     token = outside_token(session)
     service.send_outside_code(session, token)
-    signature = service.sign_outside(session, token, code=outside_code(session), full_name="Daniyar Akhmetov",
-                                     title="Chairman", consent=True, ip="198.51.100.4", user_agent="Firefox")
-    assert signature.user is None and signature.method == "email_code"
+    signature = service.sign_outside(
+        session,
+        token,
+        code=outside_code(session),
+        full_name="Daniyar Akhmetov",
+        title="Chairman",
+        consent=True,
+        ip="198.51.100.4",
+        user_agent="Firefox",
+    )
+    assert signature.user is None
+    assert signature.method == "email_code"
     assert signature.party.name == "Digital Bridge Foundation"
 
 
@@ -344,11 +474,23 @@ def test_an_outside_link_works_once(session, with_outside):
 
     token = outside_token(session)
     service.send_outside_code(session, token)
-    service.sign_outside(session, token, code=outside_code(session), full_name="D. Akhmetov", title="Chairman",
-                         consent=True)
+    service.sign_outside(
+        session,
+        token,
+        code=outside_code(session),
+        full_name="D. Akhmetov",
+        title="Chairman",
+        consent=True,
+    )
     with pytest.raises(Invalid, match="already been used"):
-        service.sign_outside(session, token, code=outside_code(session), full_name="D. Akhmetov", title="Chairman",
-                             consent=True)
+        service.sign_outside(
+            session,
+            token,
+            code=outside_code(session),
+            full_name="D. Akhmetov",
+            title="Chairman",
+            consent=True,
+        )
     assert audited(session, "memorandum.outside_link_refused") == 1
     assert signature_count(session) == 1
 
@@ -410,12 +552,14 @@ def signed(session, circulating, astana_signatory, sabah_signatory):
     return circulating
 
 
-def test_issuing_before_all_have_signed_is_refused_and_audited(session, secretariat, circulating,
-                                                               astana_signatory):
+def test_issuing_before_all_have_signed_is_refused_and_audited(
+    session, secretariat, circulating, astana_signatory
+):
     sign_as(session, astana_signatory, circulating)
     with pytest.raises(Conflict, match="waiting for: Sabah Lab"):
         service.issue_memorandum(session, secretariat, circulating, render=False)
-    assert circulating.registry_number is None and circulating.status == MemorandumStatus.CIRCULATING
+    assert circulating.registry_number is None
+    assert circulating.status == MemorandumStatus.CIRCULATING
     assert audited(session, "memorandum.issue_refused") == 1
 
 
@@ -423,7 +567,8 @@ def test_issuing_gives_the_next_number_of_the_year_of_signature(session, secreta
     service.issue_memorandum(session, secretariat, signed, render=False)
     year = signed.last_circulation.signatures[-1].signed_at.year
     assert signed.registry_number == f"AMT/MOU/{year}/0001"
-    assert signed.status == MemorandumStatus.IN_FORCE and signed.issued_at is not None
+    assert signed.status == MemorandumStatus.IN_FORCE
+    assert signed.issued_at is not None
 
 
 def test_issuing_twice_is_refused(session, secretariat, signed):
@@ -435,15 +580,21 @@ def test_issuing_twice_is_refused(session, secretariat, signed):
 def test_an_issued_memorandum_cannot_be_edited(session, secretariat, signed):
     service.issue_memorandum(session, secretariat, signed, render=False)
     with pytest.raises(Conflict, match="Amend it instead"):
-        service.save_revision(session, secretariat, signed, title="Changed", place="Astana", texts={"en": "New"})
+        service.save_revision(
+            session, secretariat, signed, title="Changed", place="Astana", texts={"en": "New"}
+        )
     session.expire_all()
-    assert len(signed.revisions) == 1 and audited(session, "memorandum.edit_refused") == 1
+    assert len(signed.revisions) == 1
+    assert audited(session, "memorandum.edit_refused") == 1
 
 
 def test_terminating_keeps_the_date_and_reason(session, secretariat, signed):
     service.issue_memorandum(session, secretariat, signed, render=False)
-    service.terminate(session, secretariat, signed, on=date(2030, 1, 1), reason="Replaced by the Charter.")
-    assert signed.status == MemorandumStatus.TERMINATED and signed.terminated_on == date(2030, 1, 1)
+    service.terminate(
+        session, secretariat, signed, on=date(2030, 1, 1), reason="Replaced by the Charter."
+    )
+    assert signed.status == MemorandumStatus.TERMINATED
+    assert signed.terminated_on == date(2030, 1, 1)
     with pytest.raises(Conflict):
         service.terminate(session, secretariat, signed, on=date(2030, 1, 2), reason="again")
     assert audited(session, "memorandum.terminate_refused") == 1
@@ -454,16 +605,24 @@ def test_terminating_a_draft_is_refused(session, secretariat, draft):
         service.terminate(session, secretariat, draft, on=date(2030, 1, 1), reason="x")
 
 
-def test_an_amendment_is_a_new_draft_that_refers_to_the_old_one(session, secretariat, signed, astana_signatory,
-                                                                 sabah_signatory):
+def test_an_amendment_is_a_new_draft_that_refers_to_the_old_one(
+    session, secretariat, signed, astana_signatory, sabah_signatory
+):
     service.issue_memorandum(session, secretariat, signed, render=False)
     amendment = service.amend(session, secretariat, signed)
-    assert amendment.status == MemorandumStatus.DRAFT and amendment.amends == signed
+    assert amendment.status == MemorandumStatus.DRAFT
+    assert amendment.amends == signed
     assert [p.name for p in amendment.parties] == ["Astana Hub", "Sabah Lab"]
     assert amendment.latest_revision.text_in("en") == signed.latest_revision.text_in("en")
     assert service.amended_by(signed) == []
-    service.save_revision(session, secretariat, amendment, title=amendment.title, place="Baku",
-                          texts={"en": "Article 2 is replaced."})
+    service.save_revision(
+        session,
+        secretariat,
+        amendment,
+        title=amendment.title,
+        place="Baku",
+        texts={"en": "Article 2 is replaced."},
+    )
     service.circulate(session, secretariat, amendment)
     sign_as(session, astana_signatory, amendment)
     sign_as(session, sabah_signatory, amendment)
@@ -472,8 +631,9 @@ def test_an_amendment_is_a_new_draft_that_refers_to_the_old_one(session, secreta
     assert amendment.registry_number.endswith("/0002")
 
 
-def test_registry_numbers_are_sequential_per_year(session, secretariat, make_memorandum, astana, sabah,
-                                                  astana_signatory, sabah_signatory):
+def test_registry_numbers_are_sequential_per_year(
+    session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
+):
     numbers = []
     for year in (2025, 2025, 2026):
         with time_machine.travel(f"{year}-05-05 10:00:00+00:00", tick=False):
@@ -488,9 +648,16 @@ def test_registry_numbers_are_sequential_per_year(session, secretariat, make_mem
 
 def test_the_whole_life_leaves_an_intact_audit_chain(session, secretariat, signed):
     service.issue_memorandum(session, secretariat, signed, render=False)
-    actions = [e.action for e in service.audit_events(session, signed, since=signed.last_circulation)]
-    assert actions == ["memorandum.circulated", "memorandum.signed", "memorandum.signed", "memorandum.fully_signed",
-                       "memorandum.issued"]
+    actions = [
+        e.action for e in service.audit_events(session, signed, since=signed.last_circulation)
+    ]
+    assert actions == [
+        "memorandum.circulated",
+        "memorandum.signed",
+        "memorandum.signed",
+        "memorandum.fully_signed",
+        "memorandum.issued",
+    ]
     assert verify_chain(session).intact
 
 

@@ -16,7 +16,9 @@ def test_admitted_parks_get_sequential_membership_numbers(make_park):
 
 def test_membership_number_is_never_reused_after_withdrawal(session, make_park, secretariat):
     first = make_park("Astana Hub")
-    service.change_park_status(session, secretariat, first, ParkStatus.WITHDRAWN, "Left the association")
+    service.change_park_status(
+        session, secretariat, first, ParkStatus.WITHDRAWN, "Left the association"
+    )
     second = make_park("Sabah Lab", country="AZ")
     assert second.membership_number == "AMT-AZ-0002"
 
@@ -24,15 +26,25 @@ def test_membership_number_is_never_reused_after_withdrawal(session, make_park, 
 def test_observer_admitted_later_gets_its_number_then(session, make_park, secretariat):
     candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     assert candidate.membership_number == "AMT-TJ-0001"
-    service.change_park_status(session, secretariat, candidate, ParkStatus.MEMBER, "Admitted by the General Assembly")
+    service.change_park_status(
+        session, secretariat, candidate, ParkStatus.MEMBER, "Admitted by the General Assembly"
+    )
     assert candidate.membership_number == "AMT-TJ-0001"
 
 
 def test_status_change_is_kept_in_history_with_its_reason(session, park, secretariat):
-    service.change_park_status(session, secretariat, park, ParkStatus.SUSPENDED, "Fees unpaid for 2025")
-    history = session.scalars(select(ParkStatusChange).where(ParkStatusChange.park_id == park.id)
-                              .order_by(ParkStatusChange.id)).all()
-    assert [(h.from_status, h.to_status) for h in history] == [(None, "member"), ("member", "suspended")]
+    service.change_park_status(
+        session, secretariat, park, ParkStatus.SUSPENDED, "Fees unpaid for 2025"
+    )
+    history = session.scalars(
+        select(ParkStatusChange)
+        .where(ParkStatusChange.park_id == park.id)
+        .order_by(ParkStatusChange.id)
+    ).all()
+    assert [(h.from_status, h.to_status) for h in history] == [
+        (None, "member"),
+        ("member", "suspended"),
+    ]
     assert history[-1].reason == "Fees unpaid for 2025"
     assert history[-1].changed_by_id == secretariat.id
 

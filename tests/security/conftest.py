@@ -48,8 +48,12 @@ def database_fingerprint(*, without: set[str] = frozenset()) -> dict[str, tuple[
     as they were (an update is caught as well as an insert)."""
     db.session.expire_all()
     return {
-        table.name: (db.session.scalar(select(func.count()).select_from(table)), _table_digest(table))
-        for table in db.metadata.sorted_tables if table.name not in without
+        table.name: (
+            db.session.scalar(select(func.count()).select_from(table)),
+            _table_digest(table),
+        )
+        for table in db.metadata.sorted_tables
+        if table.name not in without
     }
 
 
@@ -75,7 +79,17 @@ def refused(response, status: int, *words: str) -> str:
 
 
 class _Executable(HTMLParser):
-    DANGEROUS_TAGS = {"script", "iframe", "svg", "object", "embed", "frame", "frameset", "base", "math"}
+    DANGEROUS_TAGS = {
+        "script",
+        "iframe",
+        "svg",
+        "object",
+        "embed",
+        "frame",
+        "frameset",
+        "base",
+        "math",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -89,7 +103,8 @@ class _Executable(HTMLParser):
                 self.found.append(f"<{tag} {name}=…>")
             target = "".join((value or "").split()).lower()
             if name in ("href", "src", "action", "formaction", "xlink:href", "data") and (
-                    target.startswith(("javascript:", "vbscript:", "data:text/html"))):
+                target.startswith(("javascript:", "vbscript:", "data:text/html"))
+            ):
                 self.found.append(f"<{tag} {name}={value}>")
 
     handle_startendtag = handle_starttag
@@ -111,7 +126,7 @@ def executable_markup(page: str) -> list[str]:
 # Payloads for every field; none may come back as markup that runs.
 XSS_PAYLOADS = [
     '<script>alert("xss")</script>',
-    '<img src=x onerror=alert(1)>',
+    "<img src=x onerror=alert(1)>",
     '[click me](javascript:alert(1)) <a href="javascript:alert(1)">link</a>',
     '<iframe src="https://evil.example/"></iframe>',
     '"><svg onload=alert(1)>',
@@ -129,8 +144,14 @@ def other_park(make_park):
 
 @pytest.fixture
 def other_delegate(make_user, other_park):
-    return make_user(park=other_park, delegate=True, signatory=True, email="director@sabah.example",
-                     full_name="Leyla Hasanova", title="Director")
+    return make_user(
+        park=other_park,
+        delegate=True,
+        signatory=True,
+        email="director@sabah.example",
+        full_name="Leyla Hasanova",
+        title="Director",
+    )
 
 
 @pytest.fixture
@@ -158,8 +179,13 @@ def foreign_memorandum(session, secretariat, other_park, other_delegate, third_p
     from association.memoranda import service
 
     make_user(park=third_park, signatory=True, full_name="Bakyt Osmonov", title="Director")
-    memorandum = service.create_memorandum(session, secretariat, title="Sabah and Bishkek", place="Baku",
-                                           texts={"en": "## Article 1\n\nThe Parties cooperate."})
+    memorandum = service.create_memorandum(
+        session,
+        secretariat,
+        title="Sabah and Bishkek",
+        place="Baku",
+        texts={"en": "## Article 1\n\nThe Parties cooperate."},
+    )
     service.add_member_party(session, secretariat, memorandum, other_park)
     service.add_member_party(session, secretariat, memorandum, third_park)
     service.circulate(session, secretariat, memorandum)

@@ -8,7 +8,9 @@ from tests.security.conftest import STATE_CHANGING, database_fingerprint, routes
 
 
 @pytest.mark.csrf
-def test_every_state_changing_route_refuses_a_post_without_csrf_token(app, client, session, populated):
+def test_every_state_changing_route_refuses_a_post_without_csrf_token(
+    app, client, session, populated
+):
     login_page = client.get("/login")  # a session exists, but the POSTs below carry no token
     assert login_page.status_code == 200
     before = database_fingerprint()
@@ -36,8 +38,11 @@ def test_every_secretariat_route_is_refused_to_a_member(app, client, session, po
 
 def test_every_secretariat_route_sends_a_visitor_to_sign_in(app, client, session, populated):
     before = database_fingerprint()
-    for method, path, endpoint in routes(app, methods={"GET", *STATE_CHANGING}, prefix="/secretariat"):
+    for method, path, endpoint in routes(
+        app, methods={"GET", *STATE_CHANGING}, prefix="/secretariat"
+    ):
         response = client.open(path, method=method, data={"status": "suspended", "reason": "x"})
-        assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path, endpoint)
+        assert response.status_code == 302, (method, path, endpoint)
+        assert "/login" in response.headers["Location"], (method, path, endpoint)
     session.expire_all()
     assert database_fingerprint() == before

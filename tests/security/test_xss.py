@@ -41,9 +41,17 @@ def switch(client, user) -> None:
 
 def _held_meeting(session, secretariat, title="General Assembly", place="IT Park, Tashkent"):
     start = utcnow().replace(microsecond=0) - timedelta(days=7)
-    meeting = meetings.create_meeting(session, None, historical=True, kind=MeetingKind.GENERAL_ASSEMBLY, title=title,
-                                      starts_at=start, ends_at=start + timedelta(hours=3), timezone="Asia/Tashkent",
-                                      place=place)
+    meeting = meetings.create_meeting(
+        session,
+        None,
+        historical=True,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        timezone="Asia/Tashkent",
+        place=place,
+    )
     meetings.mark_held(session, secretariat, meeting)
     return meeting
 
@@ -53,8 +61,13 @@ def _held_meeting(session, secretariat, title="General Assembly", place="IT Park
 
 @PAYLOADS
 def test_script_in_an_initiative_body_does_not_run(client, session, secretariat, delegate, payload):
-    initiative = voting.create_initiative(session, secretariat, title=f"XSSFIELD Programme {payload}",
-                                          summary=f"XSSFIELD Summary {payload}", body_markdown=f"XSSFIELD # Body\n\n{payload}\n")
+    initiative = voting.create_initiative(
+        session,
+        secretariat,
+        title=f"XSSFIELD Programme {payload}",
+        summary=f"XSSFIELD Summary {payload}",
+        body_markdown=f"XSSFIELD # Body\n\n{payload}\n",
+    )
     voting.open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
     login(client, delegate)
     assert_inert(client, f"/initiatives/{initiative.id}", "/initiatives")
@@ -63,21 +76,34 @@ def test_script_in_an_initiative_body_does_not_run(client, session, secretariat,
 
 
 @PAYLOADS
-def test_script_in_minutes_body_and_decisions_does_not_run(client, session, secretariat, delegate, payload):
+def test_script_in_minutes_body_and_decisions_does_not_run(
+    client, session, secretariat, delegate, payload
+):
     meeting = _held_meeting(session, secretariat)
-    minutes = meetings.start_minutes(session, secretariat, meeting, body=f"XSSFIELD Body {payload}",
-                                     decisions=f"XSSFIELD 1. Decided {payload}")
+    minutes = meetings.start_minutes(
+        session,
+        secretariat,
+        meeting,
+        body=f"XSSFIELD Body {payload}",
+        decisions=f"XSSFIELD 1. Decided {payload}",
+    )
     login(client, secretariat)
-    assert_inert(client, f"/secretariat/minutes/{minutes.id}/edit", f"/meetings/{meeting.id}/minutes/1")
+    assert_inert(
+        client, f"/secretariat/minutes/{minutes.id}/edit", f"/meetings/{meeting.id}/minutes/1"
+    )
     meetings.circulate_minutes(session, secretariat, minutes)
     switch(client, delegate)
     assert_inert(client, f"/meetings/{meeting.id}/minutes/1")
 
 
 @PAYLOADS
-def test_script_in_a_comment_on_minutes_does_not_run(client, session, secretariat, delegate, payload):
+def test_script_in_a_comment_on_minutes_does_not_run(
+    client, session, secretariat, delegate, payload
+):
     meeting = _held_meeting(session, secretariat)
-    minutes = meetings.start_minutes(session, secretariat, meeting, body="The minutes.", decisions="")
+    minutes = meetings.start_minutes(
+        session, secretariat, meeting, body="The minutes.", decisions=""
+    )
     meetings.circulate_minutes(session, secretariat, minutes)
     meetings.comment_on_minutes(session, delegate, minutes, f"XSSFIELD A comment {payload}")
     login(client, secretariat)
@@ -85,15 +111,28 @@ def test_script_in_a_comment_on_minutes_does_not_run(client, session, secretaria
 
 
 @PAYLOADS
-def test_script_in_agenda_notes_and_meeting_title_and_place_does_not_run(client, session, secretariat, delegate,
-                                                                         payload):
+def test_script_in_agenda_notes_and_meeting_title_and_place_does_not_run(
+    client, session, secretariat, delegate, payload
+):
     start = utcnow().replace(microsecond=0) + timedelta(days=7)
-    meeting = meetings.create_meeting(session, secretariat, kind=MeetingKind.GENERAL_ASSEMBLY,
-                                      title=f"XSSFIELD Assembly {payload}"[:200], starts_at=start,
-                                      ends_at=start + timedelta(hours=3), timezone="Asia/Tashkent",
-                                      place=f"XSSFIELD Tashkent {payload}")
-    meetings.add_agenda_item(session, secretariat, meeting, title=f"XSSFIELD Item {payload}", presenter=payload,
-                             notes=f"XSSFIELD Notes {payload}")
+    meeting = meetings.create_meeting(
+        session,
+        secretariat,
+        kind=MeetingKind.GENERAL_ASSEMBLY,
+        title=f"XSSFIELD Assembly {payload}"[:200],
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        timezone="Asia/Tashkent",
+        place=f"XSSFIELD Tashkent {payload}",
+    )
+    meetings.add_agenda_item(
+        session,
+        secretariat,
+        meeting,
+        title=f"XSSFIELD Item {payload}",
+        presenter=payload,
+        notes=f"XSSFIELD Notes {payload}",
+    )
     login(client, delegate)
     assert_inert(client, f"/meetings/{meeting.id}", "/meetings", "/dashboard")
     switch(client, secretariat)
@@ -101,30 +140,53 @@ def test_script_in_agenda_notes_and_meeting_title_and_place_does_not_run(client,
 
 
 @PAYLOADS
-def test_script_in_memorandum_texts_title_and_parties_does_not_run(client, session, secretariat, park, delegate,
-                                                                   make_user, payload):
+def test_script_in_memorandum_texts_title_and_parties_does_not_run(
+    client, session, secretariat, park, delegate, make_user, payload
+):
     make_user(park=park, signatory=True, full_name="Yerlan Nurpeisov", title="CEO")
     try:
-        memorandum = memoranda.create_memorandum(session, secretariat, title=f"XSSFIELD Memorandum {payload}",
-                                                 place=f"XSSFIELD Astana {payload}"[:200],
-                                                 texts={"en": f"XSSFIELD ## Article 1\n\n{payload}", "ru": payload})
+        memorandum = memoranda.create_memorandum(
+            session,
+            secretariat,
+            title=f"XSSFIELD Memorandum {payload}",
+            place=f"XSSFIELD Astana {payload}"[:200],
+            texts={"en": f"XSSFIELD ## Article 1\n\n{payload}", "ru": payload},
+        )
     except Invalid:  # the memoranda area refuses raw HTML outright: safe as well
-        memorandum = memoranda.create_memorandum(session, secretariat, title=f"XSSFIELD Memorandum {payload}",
-                                                 place=f"XSSFIELD Astana {payload}"[:200],
-                                                 texts={"en": "## Article 1\n\nXSSFIELD"})
+        memorandum = memoranda.create_memorandum(
+            session,
+            secretariat,
+            title=f"XSSFIELD Memorandum {payload}",
+            place=f"XSSFIELD Astana {payload}"[:200],
+            texts={"en": "## Article 1\n\nXSSFIELD"},
+        )
     memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_outside_party(session, secretariat, memorandum, name=f"XSSFIELD Foundation {payload}", country="KZ",
-                                signatory_name=f"XSSFIELD Daniyar {payload}", signatory_title=f"XSSFIELD Chair {payload}",
-                                signatory_email="chair@digitalbridge.example")
+    memoranda.add_outside_party(
+        session,
+        secretariat,
+        memorandum,
+        name=f"XSSFIELD Foundation {payload}",
+        country="KZ",
+        signatory_name=f"XSSFIELD Daniyar {payload}",
+        signatory_title=f"XSSFIELD Chair {payload}",
+        signatory_email="chair@digitalbridge.example",
+    )
     memoranda.circulate(session, secretariat, memorandum)
     login(client, secretariat)
-    assert_inert(client, f"/memoranda/{memorandum.id}", f"/secretariat/memoranda/{memorandum.id}/parties",
-                 "/memoranda", f"/memoranda/{memorandum.id}/revisions/1/compare/1")
+    assert_inert(
+        client,
+        f"/memoranda/{memorandum.id}",
+        f"/secretariat/memoranda/{memorandum.id}/parties",
+        "/memoranda",
+        f"/memoranda/{memorandum.id}/revisions/1/compare/1",
+    )
     switch(client, delegate)
     assert_inert(client, f"/memoranda/{memorandum.id}", "/memoranda")
 
 
-def test_script_in_an_outside_signatorys_page_does_not_run(client, session, secretariat, park, make_user):
+def test_script_in_an_outside_signatorys_page_does_not_run(
+    client, session, secretariat, park, make_user
+):
     make_user(park=park, signatory=True, full_name="Yerlan Nurpeisov", title="CEO")
     import re
 
@@ -133,15 +195,32 @@ def test_script_in_an_outside_signatorys_page_does_not_run(client, session, secr
     from association.mail.models import OutboxMessage
 
     payload = " ".join(XSS_PAYLOADS)
-    memorandum = memoranda.create_memorandum(session, secretariat, title=f"XSSFIELD Memorandum {payload}"[:300],
-                                             place="Astana", texts={"en": "## Article 1\n\nXSSFIELD"})
+    memorandum = memoranda.create_memorandum(
+        session,
+        secretariat,
+        title=f"XSSFIELD Memorandum {payload}"[:300],
+        place="Astana",
+        texts={"en": "## Article 1\n\nXSSFIELD"},
+    )
     memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_outside_party(session, secretariat, memorandum, name=f"XSSFIELD Foundation {payload}"[:300], country="KZ",
-                                signatory_name=f"XSSFIELD Daniyar {payload}"[:200], signatory_title="Chair",
-                                signatory_email="chair@digitalbridge.example")
+    memoranda.add_outside_party(
+        session,
+        secretariat,
+        memorandum,
+        name=f"XSSFIELD Foundation {payload}"[:300],
+        country="KZ",
+        signatory_name=f"XSSFIELD Daniyar {payload}"[:200],
+        signatory_title="Chair",
+        signatory_email="chair@digitalbridge.example",
+    )
     memoranda.circulate(session, secretariat, memorandum)
-    body = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "chair@digitalbridge.example")
-                           ).all()[-1].body
+    body = (
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == "chair@digitalbridge.example")
+        )
+        .all()[-1]
+        .body
+    )
     token = re.search(r"/memoranda/sign/([\w-]+)", body).group(1)
     assert_inert(client, f"/memoranda/sign/{token}")
 
@@ -150,25 +229,54 @@ def test_script_in_an_outside_signatorys_page_does_not_run(client, session, secr
 
 
 # One payload at a time: the application's fields hold at most 200 characters.
-@pytest.mark.parametrize("payload", XSS_PAYLOADS, ids=["script", "img-onerror", "javascript-link", "iframe",
-                                                        "svg-onload"])
+@pytest.mark.parametrize(
+    "payload",
+    XSS_PAYLOADS,
+    ids=["script", "img-onerror", "javascript-link", "iframe", "svg-onload"],
+)
 def test_script_in_application_fields_does_not_run(client, session, secretariat, payload):
     text = f"XSSFIELD Park {payload}"
-    application = membership.submit_application(session, application_input(
-        name_latin=text, name_native=text, legal_entity=text, city=text, contact_name=text, contact_title=text,
-        contact_phone=payload[:40], motivation=f"XSSFIELD Why {payload}"), [])
+    application = membership.submit_application(
+        session,
+        application_input(
+            name_latin=text,
+            name_native=text,
+            legal_entity=text,
+            city=text,
+            contact_name=text,
+            contact_title=text,
+            contact_phone=payload[:40],
+            motivation=f"XSSFIELD Why {payload}",
+        ),
+        [],
+    )
     membership.start_review(session, secretariat, application)
-    membership.request_information(session, secretariat, application, f"XSSFIELD Question {payload}")
+    membership.request_information(
+        session, secretariat, application, f"XSSFIELD Question {payload}"
+    )
     membership.answer_request(session, application, f"XSSFIELD Answer {payload}", [])
     assert_inert(client, f"/apply/{application.tracking_code}")
     login(client, secretariat)
-    assert_inert(client, f"/secretariat/applications/{application.id}", "/secretariat/applications",
-                 "/secretariat/applications?status=resubmitted")
+    assert_inert(
+        client,
+        f"/secretariat/applications/{application.id}",
+        "/secretariat/applications",
+        "/secretariat/applications?status=resubmitted",
+    )
 
 
-@pytest.mark.parametrize("website", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
-                                     "data:text/html,<script>alert(1)</script>"])
-def test_a_script_address_as_application_website_is_refused_or_inert(client, session, secretariat, website):
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_a_script_address_as_application_website_is_refused_or_inert(
+    client, session, secretariat, website
+):
     try:
         application = membership.submit_application(session, application_input(website=website), [])
     except Invalid:
@@ -180,15 +288,27 @@ def test_a_script_address_as_application_website_is_refused_or_inert(client, ses
 
 @PAYLOADS
 def test_script_in_a_park_profile_does_not_run(client, session, park, delegate, payload):
-    membership.update_profile(session, delegate, park, description=f"XSSFIELD About us {payload}", website="")
+    membership.update_profile(
+        session, delegate, park, description=f"XSSFIELD About us {payload}", website=""
+    )
     assert_inert(client, f"/members/{park.slug}")
     login(client, delegate)
     assert_inert(client, f"/members/{park.slug}", f"/members/{park.slug}/edit")
 
 
-@pytest.mark.parametrize("path", ["/members?q=", "/secretariat/parks?q=", "/secretariat/users?q=",
-                                  "/secretariat/audit/?action=", "/secretariat/applications?country=",
-                                  "/initiatives?kind=", "/memoranda?status=", "/verify?code="])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/members?q=",
+        "/secretariat/parks?q=",
+        "/secretariat/users?q=",
+        "/secretariat/audit/?action=",
+        "/secretariat/applications?country=",
+        "/initiatives?kind=",
+        "/memoranda?status=",
+        "/verify?code=",
+    ],
+)
 def test_script_in_a_search_box_is_not_reflected_as_markup(client, session, secretariat, path):
     from urllib.parse import quote
 

@@ -13,6 +13,7 @@ from association.voting.service import create_initiative, open_vote
 @pytest.fixture
 def make_initiative(session, secretariat):
     """A draft, with any rules given as keyword arguments."""
+
     def make(title: str = "Joint accelerator programme 2027", **fields):
         return create_initiative(session, secretariat, title=title, **fields)
 
@@ -22,7 +23,10 @@ def make_initiative(session, secretariat):
 @pytest.fixture
 def make_open_vote(session, secretariat, make_initiative, park):
     """An initiative opened now, closing in a week (the electorate is taken at that moment)."""
-    def make(title: str = "Joint accelerator programme 2027", closes_in=timedelta(days=7), **fields):
+
+    def make(
+        title: str = "Joint accelerator programme 2027", closes_in=timedelta(days=7), **fields
+    ):
         initiative = make_initiative(title, **fields)
         return open_vote(session, secretariat, initiative, closes_at=utcnow() + closes_in)
 

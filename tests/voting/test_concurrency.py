@@ -20,7 +20,12 @@ def _cast_in_threads(app, user_id, initiative_id, choices):
     def cast(choice):
         with app.app_context():
             try:
-                cast_ballot(db.session, db.session.get(User, user_id), db.session.get(Initiative, initiative_id), choice)
+                cast_ballot(
+                    db.session,
+                    db.session.get(User, user_id),
+                    db.session.get(Initiative, initiative_id),
+                    choice,
+                )
                 return "ok"
             except DomainError as refused:
                 return refused.status
@@ -31,22 +36,35 @@ def _cast_in_threads(app, user_id, initiative_id, choices):
         return list(pool.map(cast, choices))
 
 
-def test_fifty_concurrent_casts_for_one_park_leave_one_ballot(app, session, delegate, open_initiative):
-    outcomes = _cast_in_threads(app, delegate.id, open_initiative.id,
-                                [("for", "against", "abstain")[n % 3] for n in range(THREADS)])
+def test_fifty_concurrent_casts_for_one_park_leave_one_ballot(
+    app, session, delegate, open_initiative
+):
+    outcomes = _cast_in_threads(
+        app,
+        delegate.id,
+        open_initiative.id,
+        [("for", "against", "abstain")[n % 3] for n in range(THREADS)],
+    )
     assert outcomes == ["ok"] * THREADS
-    assert ballot_count(session) == 1 and verify_chain(session).intact
+    assert ballot_count(session) == 1
+    assert verify_chain(session).intact
 
 
-def test_fifty_concurrent_casts_without_changes_record_one_and_refuse_the_rest(app, session, delegate,
-                                                                              make_open_vote):
+def test_fifty_concurrent_casts_without_changes_record_one_and_refuse_the_rest(
+    app, session, delegate, make_open_vote
+):
     initiative = make_open_vote(changes_allowed=False)
-    outcomes = _cast_in_threads(app, delegate.id, initiative.id, ["for"] * (THREADS // 2) + ["against"] * (THREADS // 2))
-    assert outcomes.count("ok") >= 1 and set(outcomes) <= {"ok", 409}
+    outcomes = _cast_in_threads(
+        app, delegate.id, initiative.id, ["for"] * (THREADS // 2) + ["against"] * (THREADS // 2)
+    )
+    assert outcomes.count("ok") >= 1
+    assert set(outcomes) <= {"ok", 409}
     assert ballot_count(session) == 1
 
 
-def test_fifty_concurrent_http_votes_for_one_park_never_fail(app, session, delegate, make_open_vote):
+def test_fifty_concurrent_http_votes_for_one_park_never_fail(
+    app, session, delegate, make_open_vote
+):
     initiative = make_open_vote(changes_allowed=False)
     first = app.test_client()
     login(first, delegate)
@@ -61,5 +79,6 @@ def test_fifty_concurrent_http_votes_for_one_park_never_fail(app, session, deleg
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         statuses = list(pool.map(vote, range(THREADS)))
     assert 500 not in statuses
-    assert statuses.count(303) == 1 and statuses.count(409) == THREADS - 1
+    assert statuses.count(303) == 1
+    assert statuses.count(409) == THREADS - 1
     assert ballot_count(session) == 1

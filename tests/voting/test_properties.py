@@ -12,7 +12,9 @@ from association.voting.service import cast_ballot, close_vote, create_initiativ
 choices = st.sampled_from(YES_NO_CHOICES)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(votes=st.lists(st.one_of(st.none(), choices), min_size=1, max_size=8))
 def test_stored_tallies_equal_a_recount(session, secretariat, make_park, make_user, votes):
     delegates = [make_user(park=make_park(), delegate=True) for _ in votes]
@@ -24,8 +26,10 @@ def test_stored_tallies_equal_a_recount(session, secretariat, make_park, make_us
     result = close_vote(session, secretariat, initiative)
     assert result.tallies == count([c for c in votes if c is not None], YES_NO_CHOICES)
     assert result.ballots_cast == sum(c is not None for c in votes)
-    assert result.digest == ballots_digest((b.park_id, b.choice, b.receipt_code) for b in
-                                           session.scalars(initiative_ballots(initiative)))
+    assert result.digest == ballots_digest(
+        (b.park_id, b.choice, b.receipt_code)
+        for b in session.scalars(initiative_ballots(initiative))
+    )
 
 
 def initiative_ballots(initiative):
@@ -39,10 +43,18 @@ def initiative_ballots(initiative):
 receipts = st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ", min_size=12, max_size=12)
 
 
-@given(ballots=st.lists(st.tuples(st.integers(1, 10_000), choices, receipts), min_size=1, max_size=30,
-                        unique_by=lambda b: b[0]),
-       index=st.integers(min_value=0), new_choice=choices, data=st.data(),
-       key=st.one_of(st.none(), st.binary(min_size=32, max_size=32).map(bytes.hex)))
+@given(
+    ballots=st.lists(
+        st.tuples(st.integers(1, 10_000), choices, receipts),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda b: b[0],
+    ),
+    index=st.integers(min_value=0),
+    new_choice=choices,
+    data=st.data(),
+    key=st.one_of(st.none(), st.binary(min_size=32, max_size=32).map(bytes.hex)),
+)
 def test_the_digest_changes_when_any_ballot_changes(ballots, index, new_choice, data, key):
     """Plain (roll-call) and keyed (secret) alike."""
     i = index % len(ballots)

@@ -14,7 +14,13 @@ from association.voting.rules import (
 )
 
 HALF = Fraction(1, 2)
-S, A, T, Q, C = Majority.SIMPLE, Majority.ABSOLUTE, Majority.TWO_THIRDS, Majority.THREE_QUARTERS, Majority.CONSENSUS
+S, A, T, Q, C = (
+    Majority.SIMPLE,
+    Majority.ABSOLUTE,
+    Majority.TWO_THIRDS,
+    Majority.THREE_QUARTERS,
+    Majority.CONSENSUS,
+)
 P, R, N = Outcome.PASSED, Outcome.REJECTED, Outcome.NO_QUORUM
 
 # (case, majority, for, against, abstain, electorate, quorum, outcome, reason)
@@ -61,10 +67,17 @@ YES_NO_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "majority", "for_", "against", "abstain", "electorate", "quorum", "outcome",
-                          "reason"), YES_NO_CASES, ids=[case[0] for case in YES_NO_CASES])
-def test_yes_no_outcome(case, majority, for_, against, abstain, electorate, quorum, outcome, reason):
-    decision = decide_yes_no({"for": for_, "against": against, "abstain": abstain}, electorate, quorum, majority)
+@pytest.mark.parametrize(
+    ("case", "majority", "for_", "against", "abstain", "electorate", "quorum", "outcome", "reason"),
+    YES_NO_CASES,
+    ids=[case[0] for case in YES_NO_CASES],
+)
+def test_yes_no_outcome(
+    case, majority, for_, against, abstain, electorate, quorum, outcome, reason
+):
+    decision = decide_yes_no(
+        {"for": for_, "against": against, "abstain": abstain}, electorate, quorum, majority
+    )
     assert (decision.outcome, decision.reason) == (outcome, reason)
 
 
@@ -72,7 +85,14 @@ def test_yes_no_outcome(case, majority, for_, against, abstain, electorate, quor
 OPTION_CASES = [
     ("most votes wins", {"1": 3, "2": 2, "3": 1, "abstain": 0}, 6, P, "most_votes", "1"),
     ("a tie for first decides nothing", {"1": 2, "2": 2, "3": 1, "abstain": 0}, 6, R, "tie", None),
-    ("a tie below first does not matter", {"1": 3, "2": 1, "3": 1, "abstain": 0}, 6, P, "most_votes", "1"),
+    (
+        "a tie below first does not matter",
+        {"1": 3, "2": 1, "3": 1, "abstain": 0},
+        6,
+        P,
+        "most_votes",
+        "1",
+    ),
     ("all abstain", {"1": 0, "2": 0, "abstain": 4}, 6, R, "no_votes", None),
     ("abstentions count for quorum only", {"1": 1, "2": 0, "abstain": 2}, 6, P, "most_votes", "1"),
     ("quorum one short", {"1": 2, "2": 0, "abstain": 0}, 6, N, "quorum_not_met", None),
@@ -81,20 +101,29 @@ OPTION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "tallies", "electorate", "outcome", "reason", "winner"), OPTION_CASES,
-                         ids=[case[0] for case in OPTION_CASES])
+@pytest.mark.parametrize(
+    ("case", "tallies", "electorate", "outcome", "reason", "winner"),
+    OPTION_CASES,
+    ids=[case[0] for case in OPTION_CASES],
+)
 def test_option_outcome(case, tallies, electorate, outcome, reason, winner):
     decision = decide_options(tallies, electorate, HALF)
     assert (decision.outcome, decision.reason, decision.winner) == (outcome, reason, winner)
 
 
 def test_quorum_counts_ballots_cast_against_the_electorate():
-    assert quorum_met(3, 6, HALF) and not quorum_met(2, 6, HALF) and not quorum_met(0, 0, Fraction(0))
+    assert quorum_met(3, 6, HALF)
+    assert not quorum_met(2, 6, HALF)
+    assert not quorum_met(0, 0, Fraction(0))
 
 
 def test_count_refuses_a_choice_not_on_the_ballot():
-    assert count(["for", "for", "abstain"], ("for", "against", "abstain")) == {"for": 2, "against": 0, "abstain": 1}
-    with pytest.raises(ValueError):
+    assert count(["for", "for", "abstain"], ("for", "against", "abstain")) == {
+        "for": 2,
+        "against": 0,
+        "abstain": 1,
+    }
+    with pytest.raises(ValueError, match="not on the ballot"):
         count(["maybe"], ("for", "against", "abstain"))
 
 
@@ -108,5 +137,16 @@ def test_a_keyed_digest_is_an_hmac_that_only_its_key_reproduces():
     ballots = [(1, "for", "AAAA-BBBB-CCCC"), (2, "against", "DDDD-EEEE-FFFF")]
     key, other_key = "ab" * 32, "cd" * 32
     assert ballots_digest(ballots, key) == ballots_digest(list(reversed(ballots)), key)
-    assert len({ballots_digest(ballots), ballots_digest(ballots, key), ballots_digest(ballots, other_key)}) == 3
-    assert ballots_digest(ballots, key) != ballots_digest([(1, "against", "AAAA-BBBB-CCCC"), ballots[1]], key)
+    assert (
+        len(
+            {
+                ballots_digest(ballots),
+                ballots_digest(ballots, key),
+                ballots_digest(ballots, other_key),
+            }
+        )
+        == 3
+    )
+    assert ballots_digest(ballots, key) != ballots_digest(
+        [(1, "against", "AAAA-BBBB-CCCC"), ballots[1]], key
+    )
