@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
+from association.dashboard import Task
 from association.mail.models import OutboxMessage
-from association.main.dashboard import Task
 
 
 def outbox_tasks(session: Session, user: User) -> list[Task]:

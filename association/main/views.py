@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from association.auth.models import User
+from association.dashboard import tasks_for
 from association.extensions import db
 from association.mail.models import OutboxMessage
-from association.main.dashboard import tasks_for
 from association.memoranda.models import Memorandum, MemorandumStatus
 from association.parks.models import Park, ParkStatus
 from association.parks.policy import can_manage_parks

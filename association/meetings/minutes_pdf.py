@@ -22,7 +22,6 @@ from association.documents.service import (
     DocumentState,
     issue_document,
     new_verification_code,
-    register_describer,
     render_template_pdf,
     supersede,
     verification_url,
@@ -180,6 +179,3 @@ def describe_minutes(session: Session, document: StoredDocument) -> DocumentStat
     return DocumentState(
         headline=f"Minutes of {meeting.title}", state=state, in_force=False, details=details
     )
-
-
-register_describer(KIND, describe_minutes, label=_l("Minutes"))

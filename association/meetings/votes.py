@@ -36,7 +36,7 @@ from association.meetings.models import AgendaItem, ApprovalRoute, Meeting, Minu
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult
 from association.voting.rules import ABSTAIN, AGAINST, FOR
-from association.voting.service import create_initiative, open_vote, register_outcome_handler
+from association.voting.service import create_initiative, open_vote
 
 MINUTES_VOTE_DAYS = 14
 MAX_VOTE_DAYS = 90
@@ -167,7 +167,7 @@ def _tell_secretariat(
         )
 
 
-def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
+def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
     """What a closed minutes-approval vote decides. Never raises for minutes that moved on
     meanwhile (or that it does not name): the vote must still close, and the audit log says
     why nothing followed."""
@@ -264,9 +264,6 @@ def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) 
     except DomainError as refused:
         # approve/return check the same state first; should they refuse all the same, the vote still closes.
         without_effect(refused.message)
-
-
-register_outcome_handler(InitiativeKind.MINUTES_APPROVAL, _decide_by_vote)
 
 
 # --- what the meeting pages and the minutes PDF show ------------------------------------------

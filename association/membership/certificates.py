@@ -257,11 +257,3 @@ STATE_WORDS = {
     ParkStatus.SUSPENDED: lambda: _("suspended"),
     ParkStatus.WITHDRAWN: lambda: _("withdrawn"),
 }
-
-
-def register() -> None:
-    from flask_babel import lazy_gettext
-
-    from association.documents.service import register_describer
-
-    register_describer(KIND, describe_certificate, label=lazy_gettext("Membership certificate"))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
-from association.main.dashboard import Task
+from association.dashboard import Task
 from association.membership.models import Application, ApplicationStatus
 from association.membership.policy import can_review_applications
 

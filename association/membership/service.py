@@ -41,7 +41,7 @@ from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status, check_country, check_website, create_park
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
-from association.voting.service import create_initiative, open_vote, register_outcome_handler
+from association.voting.service import create_initiative, open_vote
 
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -704,7 +704,7 @@ def _admission_text(application: Application, category: Category) -> str:
     return "\n".join(lines)
 
 
-def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
+def decide_admission_by_vote(session: Session, initiative: Initiative, outcome: Outcome) -> None:
     """What a closed admission vote decides. Never raises for an application that moved on
     meanwhile (withdrawn, say): the vote must still close, and the audit log says why nothing
     followed."""
@@ -760,9 +760,6 @@ def _decide_by_vote(session: Session, initiative: Initiative, outcome: Outcome) 
             else _("The member parks voted against the admission.")
         )
         reject_application(session, None, application, why, initiative=initiative)
-
-
-register_outcome_handler(InitiativeKind.ADMISSION, _decide_by_vote)
 
 
 # --- the public profile ---------------------------------------------------------------------

@@ -53,12 +53,6 @@ from association.parks.service import country_name
 bp = Blueprint("membership", __name__)
 
 
-@bp.record_once
-def _register_describer(state) -> None:
-    # The verification page asks membership what a certificate stands for today.
-    certificates.register()
-
-
 # Request size limits per form (the application-wide MAX_CONTENT_LENGTH stays the outer fence).
 FORM_LIMITS = {
     "membership.apply": service.MAX_DOCUMENTS * service.MAX_DOCUMENT_BYTES + 1024 * 1024,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
-from association.main.dashboard import Task
+from association.dashboard import Task
 from association.memoranda import policy
 from association.memoranda.models import Memorandum, MemorandumStatus, Party
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from association.documents.models import StoredDocument
@@ -105,9 +104,3 @@ def describe_memorandum(session: Session, document: StoredDocument):
             details,
         )
     return DocumentState(headline, _("In force"), True, details)
-
-
-def register() -> None:
-    from association.documents.service import register_describer
-
-    register_describer(KIND, describe_memorandum, label=_l("Memorandum"))

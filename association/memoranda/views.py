@@ -15,7 +15,7 @@ from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db, limiter
 from association.markdown import render_markdown
-from association.memoranda import issuing, policy, service
+from association.memoranda import policy, service
 from association.memoranda.diff import compare
 from association.memoranda.forms import (
     CompareForm,
@@ -39,7 +39,6 @@ from association.memoranda.models import (
 from association.parks.models import Park, ParkStatus
 
 bp = Blueprint("memoranda", __name__)
-issuing.register()
 
 STATUS_LABELS = {
     MemorandumStatus.DRAFT: _l("draft"),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from association.auth.models import User
-from association.main.dashboard import Task
+from association.dashboard import Task
 from association.parks.models import Park, ParkStatus
 
 

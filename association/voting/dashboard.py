@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
+from association.dashboard import Task
 from association.database import utcnow
-from association.main.dashboard import Task
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
 from association.voting.service import when
 

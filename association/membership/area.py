@@ -1,0 +1,24 @@
+"""How the membership area plugs into the application: applications, the directory, certificates (what /verify says of one) and what an admission vote decides."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from association.dashboard import register_tasks
+from association.documents.service import register_describer
+from association.membership import certificates
+from association.membership.dashboard import application_tasks
+from association.membership.service import decide_admission_by_vote
+from association.membership.views import bp
+from association.voting.models import InitiativeKind
+from association.voting.service import register_outcome_handler
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_tasks(app, application_tasks)
+    register_describer(
+        certificates.KIND, certificates.describe_certificate, label=_l("Membership certificate")
+    )
+    register_outcome_handler(InitiativeKind.ADMISSION, decide_admission_by_vote)

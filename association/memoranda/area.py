@@ -1,0 +1,18 @@
+"""How the memoranda area plugs into the application: memoranda, what /verify says of an issued one, and their dashboard tasks."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from association.dashboard import register_tasks
+from association.documents.service import register_describer
+from association.memoranda import issuing
+from association.memoranda.dashboard import memorandum_tasks
+from association.memoranda.views import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_tasks(app, memorandum_tasks)
+    register_describer(issuing.KIND, issuing.describe_memorandum, label=_l("Memorandum"))

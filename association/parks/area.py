@@ -1,0 +1,14 @@
+"""How the parks area plugs into the application: the secretariat's pages for parks and users, and their dashboard tasks."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from association.dashboard import register_tasks
+from association.parks.dashboard import park_tasks
+from association.parks.views import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_tasks(app, park_tasks)
