@@ -7,11 +7,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from association.domain import Invalid
+from association.site import setting
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -47,7 +47,7 @@ def is_common(password: str) -> bool:
 
 def hash_password(password: str) -> str:
     # scrypt by default (werkzeug); tests configure a cheaper method to stay fast.
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    return generate_password_hash(password, method=setting("PASSWORD_HASH_METHOD"))
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from association.auth.models import User
 from association.dashboard import Task
 from association.mail.models import OutboxMessage
+from association.site import setting
 
 
 def outbox_tasks(session: Session, user: User) -> list[Task]:
     """Secretariat: messages that failed to send (only where SMTP is configured)."""
-    if not user.is_staff or not current_app.config.get("MAIL_SERVER"):
+    if not user.is_staff or not setting("MAIL_SERVER"):
         return []
     failed = session.scalar(
         select(func.count())

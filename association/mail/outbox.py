@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.database import utcnow
 from association.mail.models import OutboxMessage
+from association.site import setting
+
+log = logging.getLogger(__name__)
 
 
 def queue_mail(
@@ -25,8 +29,8 @@ def queue_mail(
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     session.add(message)
     session.flush()
-    if not current_app.config.get("MAIL_SERVER"):
-        current_app.logger.info("E-mail to %s: %s\n%s", recipient, subject, body)
+    if not setting("MAIL_SERVER"):
+        log.info("E-mail to %s: %s\n%s", recipient, subject, body)
     return message
 
 
