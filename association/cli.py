@@ -25,7 +25,8 @@ def _as_operator() -> None:
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo association (idempotent) and print the demo logins."""
-    from association.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
+    from association.demo import seed_demo
+    from association.demo_parks import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     _as_operator()
     logins = seed_demo(db.session())

@@ -2,7 +2,7 @@
 
 import pyotp
 
-from association.demo import DEMO_TOTP_SECRET
+from association.demo_parks import DEMO_TOTP_SECRET
 
 if __name__ == "__main__":
     print(pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -77,13 +77,13 @@ ASSEMBLY_AGENDA = [
 
 
 def _secretariat(session: Session) -> User | None:
-    from association.demo import SECRETARIAT_EMAIL
+    from association.demo_parks import SECRETARIAT_EMAIL
 
     return session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
 
 
 def _founders(session: Session) -> list[Park]:
-    from association.demo import FOUNDERS
+    from association.demo_parks import FOUNDERS
 
     names = [demo.name_latin for demo in FOUNDERS]
     parks = session.scalars(select(Park).where(Park.name_latin.in_(names))).all()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.service import find_user_by_email
-from association.demo import CANDIDATES, FOUNDERS, SECRETARIAT_EMAIL, demo_email
+from association.demo_parks import CANDIDATES, FOUNDERS, SECRETARIAT_EMAIL, demo_email
 from association.membership import certificates, service
 from association.membership.models import Application, Category
 from association.parks.models import Park

@@ -186,7 +186,7 @@ def _signatory(park: Park) -> User:
 
 
 def seed_memoranda(session: Session) -> None:
-    from association.demo import DEMO_PASSWORD, FOUNDERS
+    from association.demo_parks import DEMO_PASSWORD, FOUNDERS
 
     founders = [_park(session, demo.name_latin) for demo in FOUNDERS]
     if _find(session, COOPERATION_TITLE) is None:

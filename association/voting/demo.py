@@ -52,7 +52,7 @@ def _exists(session: Session, title: str) -> bool:
 
 
 def seed_voting(session: Session) -> None:
-    from association.demo import FOUNDERS, SECRETARIAT_EMAIL, demo_email
+    from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL, demo_email
 
     secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
     delegates = {
