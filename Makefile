@@ -1,6 +1,8 @@
 # The commands of the README: `make run`, `make test` and `make bench`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# The newest Python from 3.13 down to 3.11 on the PATH (scripts/find-python); another with
+# e.g. make test PYTHON=python3.13 VENV=.venv-3.13.
+PYTHON ?= $(shell bash scripts/find-python 2>/dev/null)
+VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app association
 HOST ?= 127.0.0.1
@@ -9,6 +11,9 @@ PORT ?= 5000
 .PHONY: run test install system lint bench clean
 
 $(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then bash scripts/find-python; exit 1; fi
+	@echo "Making $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"
+	@PYTHON="$(PYTHON)" bash scripts/setup-system --venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -38,6 +43,8 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf .venv .venv-3.* .pytest_cache .ruff_cache .mypy_cache
