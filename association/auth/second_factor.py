@@ -30,6 +30,8 @@ STEP_SECONDS = 30
 
 def provisioning_qr(user: User) -> str:
     """The enrolment QR code as a data: URI (an <img>, allowed by the CSP)."""
+    if not user.totp_secret:
+        raise Conflict(_("Please start the set-up again."))
     uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
