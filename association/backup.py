@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy import inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 
 class BackupError(Exception):
@@ -25,6 +25,14 @@ def _plain_postgres_url(engine: Engine) -> tuple[str, str | None]:
     options = engine.dialect.create_connect_args(engine.url)[1].get("options", "")
     schema = options.split("search_path=", 1)[1].split()[0] if "search_path=" in options else None
     return url.render_as_string(hide_password=False), schema
+
+
+def _sqlite3_connection(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under SQLAlchemy's, whose backup API copies the database."""
+    driver_connection = connection.connection.driver_connection
+    if not isinstance(driver_connection, sqlite3.Connection):
+        raise BackupError("SQLite backups need the standard sqlite3 driver.")
+    return driver_connection
 
 
 def _tool(name: str) -> str:
@@ -45,7 +53,7 @@ def backup_database(engine: Engine, path: Path) -> None:
         target = sqlite3.connect(path)
         try:
             with engine.connect() as connection:
-                connection.connection.driver_connection.backup(target)
+                _sqlite3_connection(connection).backup(target)
         finally:
             target.close()
         return
@@ -85,7 +93,7 @@ def restore_database(engine: Engine, path: Path) -> None:
             if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{path} is not an intact SQLite backup.")
             with engine.connect() as connection:
-                source.backup(connection.connection.driver_connection)
+                source.backup(_sqlite3_connection(connection))
         except sqlite3.DatabaseError as problem:
             raise BackupError(f"{path} is not a SQLite backup: {problem}") from None
         finally:

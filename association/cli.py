@@ -13,7 +13,7 @@ from association.extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    """The commands about the whole application; each area adds its own in its init_app."""
+    """The commands about the whole application; each area registers its own in its init_app."""
     for command in (seed_demo_command, backup_command, restore_command):
         app.cli.add_command(command)
 

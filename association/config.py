@@ -87,7 +87,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         config[name] = default if raw is None or raw == "" else _coerce(default, raw)
     config.update(overrides)
 
-    database_url = config.pop("DATABASE_URL") or f"sqlite:///{instance_path / 'association.db'}"
+    # Text from the environment or an override; SQLite in the instance folder when not given.
+    database_url = str(
+        config.pop("DATABASE_URL") or f"sqlite:///{instance_path / 'association.db'}"
+    )
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)

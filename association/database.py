@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Table, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A model's Table, for Core statements built once (insert, update): declarative types
+    `__table__` as any FromClause, but every model here declares a table of its own."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a Table")
+    return table
 
 
 class UTCDateTime(TypeDecorator):

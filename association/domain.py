@@ -12,7 +12,7 @@ import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import String, event, inspect
@@ -108,7 +108,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def state_change(fn: Callable[P, R]) -> Callable[P, R]:
+def state_change(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
     """Run a domain function as one serialised transaction: all of it is committed, or none.
 
     The first statement takes the association-wide change lock (the audit chain's head

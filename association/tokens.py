@@ -28,4 +28,4 @@ def token_digest(token: str) -> str:
 
 def looks_like_token(text: str | None, *, max_length: int = 128) -> bool:
     """Whether text could be one of our URL-safe secrets: a lookup of anything else is skipped."""
-    return bool(text) and len(text) <= max_length and set(text) <= URL_SAFE  # type: ignore[arg-type]
+    return text is not None and 0 < len(text) <= max_length and set(text) <= URL_SAFE

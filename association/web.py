@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, Response, abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from association.audit.log import current_origin
+from association.extensions import login_manager
 
 # Only our own origin; no inline script or style. Bootstrap's CSS draws its icons from data: URIs.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -38,77 +40,110 @@ SECOND_FACTOR_EXEMPT = {
 
 
 def register(app: Flask) -> None:
-    if app.config["TRUST_PROXY_HOPS"]:
+    """Bind what every request shares to the app: proxies, checks, headers, template helpers."""
+    _trust_proxies(app)
+    # In this order: a refused request is refused before anything is noted or redirected.
+    for check in (
+        refuse_nul_characters,
+        bound_page_number,
+        note_origin,
+        require_second_factor,
+        fence_secretariat,
+    ):
+        app.before_request(check)
+    app.after_request(security_headers)
+    _register_template_helpers(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = app.config["TRUST_PROXY_HOPS"]
+    if hops:
         # Behind a load balancer: trust its X-Forwarded-For/-Proto, so the client's address
         # (rate limits, audit) and https (secure cookies, HSTS) are seen as they are.
-        hops = app.config["TRUST_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
-
-    @app.before_request
-    def refuse_nul_characters():
-        # No text field holds a NUL; PostgreSQL refuses one with an error (a 500): refuse it plainly.
-        sources = (
-            [request.args, request.form]
-            if request.method in ("POST", "PUT", "PATCH")
-            else [request.args]
+        # Wrapping wsgi_app is Flask's documented way to add middleware; mypy sees a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
-        if any("\x00" in value for source in sources for _key, value in source.items(multi=True)):
-            abort(400, _("The request contains a character that is not allowed (NUL)."))
 
-    @app.before_request
-    def bound_page_number():
-        # A page number past any list would overflow the database's integers (a 500): refuse it plainly.
-        page = request.args.get("page", "")
-        if len(page) > 6 and page.lstrip("-").isdigit():
-            abort(400, _("There is no such page."))
 
-    @app.before_request
-    def note_origin():
-        agent = request.user_agent.string[:200]
-        current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
+# --- before every request ---------------------------------------------------------------
 
-    @app.before_request
-    def require_second_factor():
-        # Staff without a second factor may only set one up (or sign out) until they have.
-        if (
-            current_user.is_authenticated
-            and current_user.must_use_second_factor
-            and not current_user.has_second_factor
-            and request.endpoint not in SECOND_FACTOR_EXEMPT
-        ):
-            return redirect(url_for("auth.enrol_second_factor"))
 
-    @app.before_request
-    def fence_secretariat():
-        # A second line behind each view's own check: members never reach /secretariat/.
-        if request.path == "/secretariat" or request.path.startswith("/secretariat/"):
-            if not current_user.is_authenticated:
-                return app.login_manager.unauthorized()
-            if not current_user.is_staff:
-                abort(403)
+def refuse_nul_characters() -> None:
+    # No text field holds a NUL; PostgreSQL refuses one with an error (a 500): refuse it plainly.
+    sources = (
+        [request.args, request.form]
+        if request.method in ("POST", "PUT", "PATCH")
+        else [request.args]
+    )
+    if any("\x00" in value for source in sources for _key, value in source.items(multi=True)):
+        abort(400, _("The request contains a character that is not allowed (NUL)."))
 
-    @app.template_filter("local")
-    def local_time(value: datetime | None, format: str = "medium") -> str:
-        """A UTC time in the viewer's time zone, with the zone named."""
-        if value is None:
-            return ""
-        return f"{format_datetime(value, format)} ({current_timezone()})"
 
+def bound_page_number() -> None:
+    # A page number past any list would overflow the database's integers (a 500): refuse it plainly.
+    page = request.args.get("page", "")
+    if len(page) > 6 and page.lstrip("-").isdigit():
+        abort(400, _("There is no such page."))
+
+
+def note_origin() -> None:
+    agent = request.user_agent.string[:200]
+    current_origin.set(f"{request.remote_addr or '?'} {agent}".strip())
+
+
+def require_second_factor() -> ResponseReturnValue | None:
+    # Staff without a second factor may only set one up (or sign out) until they have.
+    if (
+        current_user.is_authenticated
+        and current_user.must_use_second_factor
+        and not current_user.has_second_factor
+        and request.endpoint not in SECOND_FACTOR_EXEMPT
+    ):
+        return redirect(url_for("auth.enrol_second_factor"))
+    return None
+
+
+def fence_secretariat() -> ResponseReturnValue | None:
+    # A second line behind each view's own check: members never reach /secretariat/.
+    if request.path == "/secretariat" or request.path.startswith("/secretariat/"):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_staff:
+            abort(403)
+    return None
+
+
+# --- after every request ----------------------------------------------------------------
+
+
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+# --- templates --------------------------------------------------------------------------
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(local_time, "local")
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
         nav_links=nav_links, secretariat_links=secretariat_links, current_timezone=current_timezone
     )
+
+
+def local_time(value: datetime | None, format: str = "medium") -> str:
+    """A UTC time in the viewer's time zone, with the zone named."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, format)} ({current_timezone()})"
 
 
 def current_timezone() -> str:
@@ -116,8 +151,7 @@ def current_timezone() -> str:
 
 
 def nav_links() -> list[tuple[str, str]]:
-    """The public pages in the main navigation; each area adds its own as it lands."""
-    # Home is the brand on the left.
+    """The public pages in the main navigation (home is the brand on the left)."""
     links = [
         ("membership.directory", _("Members")),
         ("voting.initiative_list", _("Initiatives")),

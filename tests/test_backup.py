@@ -15,7 +15,7 @@ from association.documents.models import StoredDocument
 from association.extensions import db
 from association.parks.models import Park
 from association.parks.service import change_park_status, create_park
-from tests.conftest import POSTGRES_URL
+from tests.factories import POSTGRES_URL
 
 
 def _snapshot() -> dict[str, list[tuple]]:

@@ -3,7 +3,7 @@ from sqlalchemy import func, select, update
 from association.audit.models import AuditEvent
 from association.auth.models import User
 from association.parks.models import Park
-from tests.conftest import login
+from tests.factories import login
 
 
 def test_create_user_reads_the_password_from_stdin_and_can_sign_in(runner, client, session, park):

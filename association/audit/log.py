@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from association.audit.models import AuditChainHead, AuditEvent
-from association.database import utcnow
+from association.database import table_of, utcnow
 
 GENESIS = "0" * 64
 _HEAD = "audit_chain_head"  # session.info key: (seq, last_hash) read when the lock was taken
@@ -30,14 +30,14 @@ _HASHED_COLUMNS = (
 )
 
 # Built once: every state change runs these, and building a statement costs more than running it.
-_head = AuditChainHead.__table__
+_head = table_of(AuditChainHead)
 _TAKE_LOCK = (
     update(_head)
     .where(_head.c.id == 1)
     .values(seq=_head.c.seq)
     .returning(_head.c.seq, _head.c.last_hash)
 )
-_APPEND_EVENT = insert(AuditEvent.__table__)
+_APPEND_EVENT = insert(table_of(AuditEvent))
 
 # Where the current action comes from: set by the web layer per request, by the CLI per
 # command; the domain functions never look at the request themselves.
@@ -54,9 +54,10 @@ def lock_chain(session: Session) -> None:
     """
     head = session.execute(_TAKE_LOCK).first()
     if head is None:
-        session.execute(insert(AuditChainHead.__table__).values(id=1, seq=0, last_hash=GENESIS))
-        head = (0, GENESIS)
-    session.info[_HEAD] = tuple(head)
+        session.execute(insert(_head).values(id=1, seq=0, last_hash=GENESIS))
+        session.info[_HEAD] = (0, GENESIS)
+    else:
+        session.info[_HEAD] = tuple(head)
     session.expire_all()
 
 

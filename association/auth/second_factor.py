@@ -7,7 +7,6 @@ is accepted once only, so a code seen over someone's shoulder cannot be replayed
 from __future__ import annotations
 
 import base64
-import hashlib
 import secrets
 import time
 
@@ -22,6 +21,7 @@ from association.auth.models import RecoveryCode, User
 from association.auth.policy import can_change_roles
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
+from association.tokens import token_digest
 
 ISSUER = "Association of Modern Technoparks"
 RECOVERY_CODES = 10
@@ -30,13 +30,11 @@ STEP_SECONDS = 30
 
 def provisioning_qr(user: User) -> str:
     """The enrolment QR code as a data: URI (an <img>, allowed by the CSP)."""
+    if not user.totp_secret:
+        raise Conflict(_("Please start the set-up again."))
     uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def _normalise(code: str) -> str:
@@ -92,7 +90,7 @@ def _new_recovery_codes(session: Session, user: User) -> list[str]:
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     session.add_all(
-        RecoveryCode(user_id=user.id, code_hash=_digest(_normalise(code))) for code in codes
+        RecoveryCode(user_id=user.id, code_hash=token_digest(_normalise(code))) for code in codes
     )
     return codes
 
@@ -112,7 +110,7 @@ def verify_second_factor(session: Session, user: User, code: str) -> None:
         select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.used_at.is_(None),
-            RecoveryCode.code_hash == _digest(_normalise(code)),
+            RecoveryCode.code_hash == token_digest(_normalise(code)),
         )
     )
     if recovery is not None:

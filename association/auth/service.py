@@ -7,7 +7,6 @@ with a DomainError and changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from zoneinfo import available_timezones
@@ -32,6 +31,7 @@ from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_cha
 from association.mail.outbox import queue_mail
 from association.parks.models import Park, ParkStatus
 from association.site import setting, site_url
+from association.tokens import looks_like_token, new_token, token_digest
 
 
 def new_session_token() -> str:
@@ -81,17 +81,13 @@ def sign_out(session: Session, user: User) -> None:
 # --- links sent by e-mail -------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _issue_token(session: Session, user: User, purpose: TokenPurpose, hours: int) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     session.add(
         AccountToken(
             user=user,
             purpose=purpose,
-            token_hash=_digest(token),
+            token_hash=token_digest(token),
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
@@ -100,10 +96,14 @@ def _issue_token(session: Session, user: User, purpose: TokenPurpose, hours: int
 
 def find_token(session: Session, token: str, purpose: TokenPurpose) -> AccountToken:
     """The unused, unexpired token, or Invalid saying plainly what is wrong with the link."""
-    found = session.scalar(
-        select(AccountToken).where(
-            AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose
+    found = (
+        session.scalar(
+            select(AccountToken).where(
+                AccountToken.token_hash == token_digest(token), AccountToken.purpose == purpose
+            )
         )
+        if looks_like_token(token)
+        else None
     )
     if found is None:
         raise Invalid(_("This link is not valid. Please check that you copied all of it."))

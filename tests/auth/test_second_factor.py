@@ -9,7 +9,7 @@ from association.audit.models import AuditEvent
 from association.auth import second_factor
 from association.auth.models import RecoveryCode, Role
 from association.domain import Conflict, Invalid, NotAllowed
-from tests.conftest import PASSWORD, current_code, enrol_second_factor, login
+from tests.factories import PASSWORD, current_code, enrol_second_factor, login
 
 
 def test_enrolment_needs_a_right_first_code(session, park, make_user):

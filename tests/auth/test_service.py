@@ -9,7 +9,7 @@ from association.auth import service
 from association.auth.models import Role, User
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def _link_token(session, path: str) -> str:

@@ -6,7 +6,7 @@ from association.auth import service
 from association.auth.models import User
 from association.mail.models import OutboxMessage
 from association.parks.models import Park
-from tests.conftest import PASSWORD, csrf_token_from, login
+from tests.factories import PASSWORD, csrf_token_from, login
 
 
 def test_login_form_signs_in_and_shows_the_dashboard(client, delegate):

@@ -57,7 +57,7 @@ def test_send_mail_sends_once_and_keeps_failures_queued(
 
 
 def test_secretariat_reads_the_outbox(client, session, secretariat, park):
-    from tests.conftest import login
+    from tests.factories import login
 
     service.create_user(
         session, secretariat, email="new@example.org", full_name="New", park=park, invite=True

@@ -89,7 +89,7 @@ def test_slugs_are_unique_and_stable(session, make_park, secretariat):
 
 def test_withdrawn_parks_users_cannot_sign_in(session, park, delegate, secretariat):
     from association.auth.service import sign_in
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     service.change_park_status(session, secretariat, park, ParkStatus.WITHDRAWN, "Left")
     with pytest.raises(NotAllowed):

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from association.parks.models import Park
-from tests.conftest import login
+from tests.factories import login
 
 
 def test_secretariat_creates_a_park_through_the_form(client, session, secretariat):
