@@ -32,6 +32,7 @@ from association.documents.render import render_pdf
 from association.documents.seal import load_signer, seal_pdf
 from association.documents.verify import PdfCheck, check_pdf
 from association.domain import Conflict, Invalid
+from association.site import instance_path, settings
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -169,6 +170,39 @@ def issue_document(
         },
     )
     return document
+
+
+def issue_from_template(
+    session: Session,
+    *,
+    kind: str,
+    template: str,
+    title: str,
+    filename: str,
+    subject: Any,
+    actor: Any = None,
+    **context: Any,
+) -> StoredDocument:
+    """Issue an area's document from its PDF template: the one shape of certificates, minutes
+    and memoranda. A fresh verification code is made and its address printed (with its QR
+    code), the template rendered with `context`, then sealed and stored by issue_document()
+    under the running site's settings. Flushed, not committed: call it inside the area's
+    state change."""
+    config = settings()
+    code = new_verification_code()
+    html = render_template_pdf(template, verify_url=verification_url(config, code), **context)
+    return issue_document(
+        session,
+        kind=kind,
+        title=title,
+        filename=filename,
+        subject=subject,
+        html=html,
+        config=config,
+        instance_path=instance_path(),
+        verification_code=code,
+        actor=actor,
+    )
 
 
 def supersede(
