@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
-from association.memoranda import service
+from association.memoranda import circulation, drafting, issuing, signing
 from association.memoranda.models import Memorandum
 from association.parks.models import Park
 
@@ -190,7 +190,7 @@ def seed_memoranda(session: Session) -> None:
 
     founders = [_park(session, demo.name_latin) for demo in FOUNDERS]
     if _find(session, COOPERATION_TITLE) is None:
-        memorandum = service.create_memorandum(
+        memorandum = drafting.create_memorandum(
             session,
             None,
             title=COOPERATION_TITLE,
@@ -200,11 +200,11 @@ def seed_memoranda(session: Session) -> None:
             note="As signed in Astana on 28 September 2022",
         )
         for park in founders:
-            service.add_member_party(session, None, memorandum, park)
-        service.circulate(session, None, memorandum)
+            drafting.add_member_party(session, None, memorandum, park)
+        circulation.circulate(session, None, memorandum)
         for minutes, (park, demo) in enumerate(zip(founders, FOUNDERS, strict=True)):
             signatory = _signatory(park)
-            service.record_paper_signature(
+            signing.record_paper_signature(
                 session,
                 None,
                 memorandum,
@@ -215,9 +215,9 @@ def seed_memoranda(session: Session) -> None:
                 signed_at=SIGNED_IN_ASTANA.replace(minute=minutes * 5),
                 evidence="Signed in ink in Astana at the Digital Bridge Forum; recorded by the secretariat",
             )
-        service.issue_memorandum(session, None, memorandum)
+        issuing.issue_memorandum(session, None, memorandum)
     if _find(session, EXCHANGE_TITLE) is None:
-        memorandum = service.create_memorandum(
+        memorandum = drafting.create_memorandum(
             session,
             None,
             title=EXCHANGE_TITLE,
@@ -226,11 +226,11 @@ def seed_memoranda(session: Session) -> None:
             note="First draft, from the Board's discussion",
         )
         for park in founders[:3]:
-            service.add_member_party(session, None, memorandum, park)
-        service.circulate(session, None, memorandum)
+            drafting.add_member_party(session, None, memorandum, park)
+        circulation.circulate(session, None, memorandum)
         first = founders[0]
         signatory = _signatory(first)
-        service.sign(
+        signing.sign(
             session,
             signatory,
             memorandum,
