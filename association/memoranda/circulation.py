@@ -64,6 +64,7 @@ def circulate(session: Session, actor: User | None, memorandum: Memorandum) -> C
                 _("%(party)s has no active signatory: nobody could sign for it.", party=party.name)
             )
     revision = memorandum.latest_revision
+    assert revision is not None, "a memorandum is created with its first revision"
     circulation = Circulation(
         memorandum=memorandum, revision=revision, sha256=text_sha256(revision, memorandum.parties)
     )

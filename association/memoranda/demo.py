@@ -178,7 +178,7 @@ def _find(session: Session, title: str) -> Memorandum | None:
 
 
 def _park(session: Session, name: str) -> Park:
-    return session.scalar(select(Park).where(Park.name_latin == name))
+    return session.scalars(select(Park).where(Park.name_latin == name)).one()
 
 
 def _signatory(park: Park) -> User:
@@ -227,7 +227,7 @@ def seed_memoranda(session: Session) -> None:
         )
         for park in founders[:3]:
             drafting.add_member_party(session, None, memorandum, park)
-        circulation.circulate(session, None, memorandum)
+        circulated = circulation.circulate(session, None, memorandum)
         first = founders[0]
         signatory = _signatory(first)
         signing.sign(
@@ -235,7 +235,7 @@ def seed_memoranda(session: Session) -> None:
             signatory,
             memorandum,
             party_id=memorandum.parties[0].id,
-            circulation_id=memorandum.current_circulation.id,
+            circulation_id=circulated.id,
             full_name=signatory.full_name,
             title=signatory.title,
             consent=True,

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
@@ -296,10 +297,8 @@ def remove_party(session: Session, actor: User | None, party: Party) -> None:
                 party=party.name,
             )
         )
-    session.execute(SigningView.__table__.delete().where(SigningView.party_id == party.id))
-    session.execute(
-        OutsideSigningLink.__table__.delete().where(OutsideSigningLink.party_id == party.id)
-    )
+    session.execute(delete(SigningView).where(SigningView.party_id == party.id))
+    session.execute(delete(OutsideSigningLink).where(OutsideSigningLink.party_id == party.id))
     memorandum.parties.remove(party)
     session.delete(party)
     for position, other in enumerate(memorandum.parties, start=1):

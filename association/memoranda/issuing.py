@@ -179,11 +179,9 @@ def amend(session: Session, actor: User | None, memorandum: Memorandum) -> Memor
                 details={"status": str(memorandum.status)},
             ),
         )
-    source = (
-        completed_circulation(memorandum).revision
-        if completed_circulation(memorandum)
-        else memorandum.latest_revision
-    )
+    completed = completed_circulation(memorandum)
+    source = completed.revision if completed is not None else memorandum.latest_revision
+    assert source is not None, "a memorandum is created with its first revision"
     title = _(
         "Amendment to %(number)s: %(title)s",
         number=memorandum.registry_number,

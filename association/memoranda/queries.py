@@ -39,7 +39,7 @@ def load_memorandum(session: Session, memorandum_id: int) -> Memorandum | None:
     )
 
 
-def _visible_statement(user: User | None) -> Select[tuple[Memorandum]]:
+def _visible_statement(user: User | None) -> Select[Memorandum]:
     statement = (
         select(Memorandum)
         .options(selectinload(Memorandum.parties).selectinload(Party.park))

@@ -44,7 +44,7 @@ MAX_WRONG_PASSWORDS = 5
 WRONG_PASSWORD_WINDOW = timedelta(minutes=15)
 
 
-def _party_in(memorandum: Memorandum, party_id: int) -> Party:
+def _party_in(memorandum: Memorandum, party_id: int | None) -> Party:
     party = next((p for p in memorandum.parties if p.id == party_id), None)
     if party is None:
         raise NotFound(_("This party is not a party to the memorandum."))
@@ -132,7 +132,7 @@ def sign(
     user: User,
     memorandum: Memorandum,
     *,
-    party_id: int,
+    party_id: int | None,
     circulation_id: int | None,
     full_name: str,
     title: str,
@@ -284,7 +284,7 @@ def decline(
     user: User,
     memorandum: Memorandum,
     *,
-    party_id: int,
+    party_id: int | None,
     circulation_id: int | None,
     reason: str,
 ) -> Decline:

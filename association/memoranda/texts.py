@@ -90,14 +90,10 @@ def text_sha256(revision: Revision, parties: list[Party]) -> str:
 
 def is_frozen(session: Session, revision: Revision) -> bool:
     """A revision once circulated is frozen for good."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Circulation)
-            .where(Circulation.revision_id == revision.id)
-        )
-        > 0
+    circulations = session.scalar(
+        select(func.count()).select_from(Circulation).where(Circulation.revision_id == revision.id)
     )
+    return bool(circulations)
 
 
 @event.listens_for(Session, "before_flush")

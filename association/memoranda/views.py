@@ -193,8 +193,8 @@ def sign(memorandum_id: int):
         abort(403, _("You do not represent a party to this memorandum."))
     circulation = memorandum.current_circulation
     may_sign = policy.can_sign_for(current_user, party)
-    signature = circulation.signature_of(party) if circulation else None
-    if circulation is not None and may_sign and signature is None and request.method == "GET":
+    existing = circulation.signature_of(party) if circulation else None
+    if circulation is not None and may_sign and existing is None and request.method == "GET":
         note_sign_page_opened(db.session(), current_user, circulation, party)
     if circulation is not None:
         for form in (sign_form, decline_form):
@@ -207,7 +207,7 @@ def sign(memorandum_id: int):
         memorandum=memorandum,
         party=party,
         circulation=circulation,
-        signature=signature,
+        signature=existing,
         may_sign=may_sign,
         sign_form=sign_form,
         decline_form=decline_form,
