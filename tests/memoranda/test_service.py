@@ -98,6 +98,59 @@ def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
     assert len(draft.revisions) == 2
 
 
+def test_a_refused_revision_leaves_the_visibility_as_it_was(session, secretariat, draft):
+    drafting.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Two."}
+    )
+    with pytest.raises(Conflict, match="Revision 2 was saved while you edited revision 1"):
+        drafting.save_revision(
+            session,
+            secretariat,
+            draft,
+            title=draft.title,
+            place="Astana",
+            texts={"en": "Three."},
+            base_number=1,
+            public=True,
+        )
+    session.expire_all()
+    assert draft.public is False
+    assert audited(session, "memorandum.visibility_changed") == 0
+    assert len(draft.revisions) == 2
+
+
+def test_the_visibility_and_the_text_are_saved_together(session, secretariat, draft):
+    revision = drafting.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=draft.title,
+        place="Astana",
+        texts={"en": "Two."},
+        base_number=1,
+        public=True,
+    )
+    session.expire_all()
+    assert (draft.public, revision.number) == (True, 2)
+    assert audited(session, "memorandum.visibility_changed") == 1
+
+
+def test_changing_only_the_visibility_adds_no_revision(session, secretariat, draft):
+    latest = draft.latest_revision
+    revision = drafting.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=latest.title,
+        place=latest.place,
+        texts={text.language: text.body for text in latest.texts},
+        base_number=1,
+        public=True,
+    )
+    session.expire_all()
+    assert (draft.public, revision.number, len(draft.revisions)) == (True, 1, 1)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -285,6 +285,29 @@ def test_a_script_in_the_edit_form_is_refused(client, session, secretariat, draf
     assert session.scalar(select(func.count()).select_from(Revision)) == 1
 
 
+def test_an_edit_form_refused_for_a_stale_revision_commits_nothing(
+    client, session, secretariat, draft
+):
+    drafting.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Two."}
+    )
+    login(client, secretariat)
+    response = client.post(
+        f"/secretariat/memoranda/{draft.id}/edit",
+        data={
+            "title": draft.title,
+            "place": "Astana",
+            "base_number": "1",
+            "public": "y",
+            "text_en": "Three.",
+        },
+    )
+    assert response.status_code == 409
+    session.expire_all()
+    assert draft.public is False
+    assert session.scalar(select(func.count()).select_from(Revision)) == 2
+
+
 def test_issuing_through_the_page_needs_every_signature(client, session, secretariat, circulating):
     login(client, secretariat)
     response = client.post(f"/secretariat/memoranda/{circulating.id}/issue", follow_redirects=True)
