@@ -34,6 +34,7 @@ from association.site import site_url
 
 
 def end_circulation(session: Session, circulation: Circulation, reason: CirculationEnd) -> None:
+    """Close the circulation, keeping when and why; its signatures count only if it completed."""
     circulation.ended_at = utcnow()
     circulation.end_reason = reason
 
@@ -203,6 +204,7 @@ def open_circulation_for(
 
 
 def first_opened(session: Session, circulation: Circulation, party: Party) -> datetime | None:
+    """When the party's signatory first opened this circulation's text, if they did."""
     return session.scalar(
         select(SigningView.first_opened_at).where(
             SigningView.circulation_id == circulation.id, SigningView.party_id == party.id

@@ -48,6 +48,7 @@ def memorandum_html(
     *,
     verify_url: str | None = None,
 ) -> str:
+    """The HTML of the memorandum's PDF, printing verify_url and its QR code when given."""
     return documents.render_template_pdf(
         TEMPLATE, verify_url=verify_url, **memorandum_context(session, memorandum, circulation)
     )

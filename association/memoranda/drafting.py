@@ -55,6 +55,9 @@ def add_revision(
     texts: dict[str, str],
     note: str,
 ) -> Revision:
+    """The next revision with these texts, flushed; the memorandum takes its title and place.
+
+    The caller has checked the fields and texts and holds the change lock."""
     number = (memorandum.latest_revision.number if memorandum.latest_revision else 0) + 1
     revision = Revision(
         memorandum=memorandum,
@@ -285,6 +288,7 @@ def add_outside_party(
 
 @state_change
 def remove_party(session: Session, actor: User | None, party: Party) -> None:
+    """Remove a party from a draft, unless it signed or declined an earlier circulation."""
     require_secretariat(actor)
     memorandum = party.memorandum
     _parties_editable(actor, memorandum)

@@ -45,6 +45,7 @@ def next_registry_number(session: Session, year: int) -> tuple[int, str]:
 
 
 def completed_circulation(memorandum: Memorandum) -> Circulation | None:
+    """The last circulation, when every party signed it."""
     last = memorandum.last_circulation
     if last is not None and last.end_reason == CirculationEnd.COMPLETED:
         return last

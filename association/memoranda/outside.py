@@ -51,6 +51,7 @@ def _new_outside_link(session: Session, party: Party, circulation: Circulation) 
 
 
 def send_outside_link(session: Session, party: Party, circulation: Circulation) -> str:
+    """Make a new link for the outside party and e-mail it; returns the token (shown nowhere else)."""
     token = _new_outside_link(session, party, circulation)
     queue_mail(
         session,
@@ -88,6 +89,7 @@ def find_outside_link(session: Session, token: str) -> OutsideSigningLink:
 
 
 def usable_link(session: Session, token: str) -> OutsideSigningLink:
+    """find_outside_link(), with the refusal written to the audit log."""
     try:
         return find_outside_link(session, token)
     except Invalid as refused:
@@ -105,6 +107,7 @@ def usable_link(session: Session, token: str) -> OutsideSigningLink:
 
 
 def wrong_codes(session: Session, link: OutsideSigningLink) -> int:
+    """How many wrong confirmation codes were tried on this link."""
     return (
         session.scalar(
             select(func.count())
@@ -160,6 +163,7 @@ def send_outside_code(session: Session, token: str) -> OutsideSigningLink:
 
 
 def check_code(session: Session, link: OutsideSigningLink, code: str) -> None:
+    """Invalid (audited) unless the code is the link's latest, unexpired and not locked by wrong tries."""
     memorandum = link.party.memorandum
     if wrong_codes(session, link) >= MAX_WRONG_CODES:
         raise Invalid(

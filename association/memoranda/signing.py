@@ -52,6 +52,7 @@ def _party_in(memorandum: Memorandum, party_id: int | None) -> Party:
 
 
 def check_signer_fields(full_name: str, title: str, consent: bool) -> tuple[str, str]:
+    """The signer's full name and title as they appear on the memorandum, and the consent ticked."""
     full_name, title = (full_name or "").strip(), (title or "").strip()
     if not full_name or not title:
         raise Invalid(
@@ -67,6 +68,7 @@ def check_signer_fields(full_name: str, title: str, consent: bool) -> tuple[str,
 
 
 def wrong_passwords_recently(session: Session, user: User, memorandum: Memorandum) -> int:
+    """Wrong passwords this user typed signing this memorandum within the window."""
     since = utcnow() - WRONG_PASSWORD_WINDOW
     return (
         session.scalar(
@@ -87,6 +89,7 @@ def wrong_passwords_recently(session: Session, user: User, memorandum: Memorandu
 def after_signature(
     session: Session, actor, memorandum: Memorandum, circulation: Circulation, signature: Signature
 ) -> None:
+    """Audit the signature; when every party has signed, end the circulation and tell the secretariat."""
     record(
         session,
         "memorandum.signed",
@@ -229,6 +232,7 @@ def record_decline(
     full_name: str,
     reason: str,
 ) -> Decline:
+    """Record the party's decline with its reason, stop the circulation and tell everyone else."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(
@@ -347,6 +351,7 @@ def sign_outside(
 
 @state_change
 def decline_outside(session: Session, token: str, *, code: str, reason: str) -> Decline:
+    """An outside party declines through its link, confirmed with the e-mailed code."""
     link = usable_link(session, token)
     party = link.party
     check_code(session, link, code)

@@ -85,6 +85,7 @@ def canonical_text(revision: Revision, parties: list[Party]) -> str:
 
 
 def text_sha256(revision: Revision, parties: list[Party]) -> str:
+    """The SHA-256 of canonical_text(): what each signature refers to."""
     return hashlib.sha256(canonical_text(revision, parties).encode()).hexdigest()
 
 
@@ -114,6 +115,7 @@ def _frozen_revisions_stay_as_they_are(session, flush_context, instances):
 
 
 def clean_texts(texts: dict[str, str]) -> dict[str, str]:
+    """The non-empty texts, line ends normalised, in the fixed language order; Invalid if none."""
     cleaned = {}
     for language, body in texts.items():
         if language not in TEXT_LANGUAGES:
@@ -165,6 +167,7 @@ def _check_draft_fields(title: str, place: str) -> tuple[str, str]:
 def check_texts(
     actor: User | None, memorandum: Memorandum | None, texts: dict[str, str]
 ) -> dict[str, str]:
+    """clean_texts(), refusing any too long or holding HTML or a script link (audited)."""
     texts = clean_texts(texts)
     if any(len(body) > MAX_TEXT_CHARS for body in texts.values()):
         raise Invalid(_("A text may have at most %(count)d characters.", count=MAX_TEXT_CHARS))

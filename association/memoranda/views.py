@@ -39,6 +39,7 @@ bp.add_app_template_filter(memo_markdown, "memo_markdown")
 
 
 def memorandum_or_404(memorandum_id: int) -> Memorandum:
+    """The memorandum with what its pages read, or 404."""
     memorandum = queries.load_memorandum(db.session(), memorandum_id)
     if memorandum is None:
         abort(404)
