@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
+from association.demo_parks import DEMO_PASSWORD, FOUNDERS
 from association.memoranda import circulation, drafting, issuing, signing
 from association.memoranda.models import Memorandum
 from association.parks.models import Park
@@ -186,8 +187,6 @@ def _signatory(park: Park) -> User:
 
 
 def seed_memoranda(session: Session) -> None:
-    from association.demo_parks import DEMO_PASSWORD, FOUNDERS
-
     founders = [_park(session, demo.name_latin) for demo in FOUNDERS]
     if _find(session, COOPERATION_TITLE) is None:
         memorandum = drafting.create_memorandum(
