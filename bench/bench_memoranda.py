@@ -99,16 +99,16 @@ def make_signatories(session, password: str, parks: list | None = None):
 
 def signed_memorandum(session, signatories, text: str, password: str, n: int):
     """A memorandum of the six parties, circulated and signed by all: ready to issue."""
-    from association.memoranda import service
+    from association.memoranda import circulation, drafting, signing
 
-    memorandum = service.create_memorandum(
+    memorandum = drafting.create_memorandum(
         session, None, title=f"Bench memorandum {n}", place="Astana", texts={"en": text}
     )
     for user in signatories:
-        service.add_member_party(session, None, memorandum, user.park)
-    service.circulate(session, None, memorandum)
+        drafting.add_member_party(session, None, memorandum, user.park)
+    circulation.circulate(session, None, memorandum)
     for party, user in zip(memorandum.parties, signatories, strict=True):
-        service.sign(
+        signing.sign(
             session,
             user,
             memorandum,
@@ -133,7 +133,7 @@ def time_issue(
     from weasyprint.text.fonts import FontConfiguration
 
     from association.documents import service as documents
-    from association.memoranda import service
+    from association.memoranda import issuing
 
     captured: list[str] = []
     real_issue_document = documents.issue_document
@@ -150,7 +150,7 @@ def time_issue(
         for n in range(runs + 1):
             memorandum = signed_memorandum(session, signatories, text, password, n)
             started = time.perf_counter()
-            issued = service.issue_memorandum(session, secretariat, memorandum)
+            issued = issuing.issue_memorandum(session, secretariat, memorandum)
             issue_time = time.perf_counter() - started
             started = time.perf_counter()
             weasyprint.HTML(string=captured[-1]).write_pdf(font_config=FontConfiguration())

@@ -7,7 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from association.dashboard import register_tasks
 from association.documents.service import register_describer
-from association.memoranda import issuing
+from association.memoranda import (
+    documents,
+    secretariat,  # noqa: F401  (its routes, the secretariat's pages, join bp on import)
+)
 from association.memoranda.dashboard import memorandum_tasks
 from association.memoranda.views import bp
 
@@ -15,4 +18,4 @@ from association.memoranda.views import bp
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_tasks(app, memorandum_tasks)
-    register_describer(issuing.KIND, issuing.describe_memorandum, label=_l("Memorandum"))
+    register_describer(documents.KIND, documents.describe_memorandum, label=_l("Memorandum"))

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.models import User
-from association.memoranda import service
+from association.demo_parks import DEMO_PASSWORD, FOUNDERS
+from association.memoranda import circulation, drafting, issuing, signing
 from association.memoranda.models import Memorandum
 from association.parks.models import Park
 
@@ -178,7 +179,7 @@ def _find(session: Session, title: str) -> Memorandum | None:
 
 
 def _park(session: Session, name: str) -> Park:
-    return session.scalar(select(Park).where(Park.name_latin == name))
+    return session.scalars(select(Park).where(Park.name_latin == name)).one()
 
 
 def _signatory(park: Park) -> User:
@@ -186,11 +187,9 @@ def _signatory(park: Park) -> User:
 
 
 def seed_memoranda(session: Session) -> None:
-    from association.demo_parks import DEMO_PASSWORD, FOUNDERS
-
     founders = [_park(session, demo.name_latin) for demo in FOUNDERS]
     if _find(session, COOPERATION_TITLE) is None:
-        memorandum = service.create_memorandum(
+        memorandum = drafting.create_memorandum(
             session,
             None,
             title=COOPERATION_TITLE,
@@ -200,11 +199,11 @@ def seed_memoranda(session: Session) -> None:
             note="As signed in Astana on 28 September 2022",
         )
         for park in founders:
-            service.add_member_party(session, None, memorandum, park)
-        service.circulate(session, None, memorandum)
+            drafting.add_member_party(session, None, memorandum, park)
+        circulation.circulate(session, None, memorandum)
         for minutes, (park, demo) in enumerate(zip(founders, FOUNDERS, strict=True)):
             signatory = _signatory(park)
-            service.record_paper_signature(
+            signing.record_paper_signature(
                 session,
                 None,
                 memorandum,
@@ -215,9 +214,9 @@ def seed_memoranda(session: Session) -> None:
                 signed_at=SIGNED_IN_ASTANA.replace(minute=minutes * 5),
                 evidence="Signed in ink in Astana at the Digital Bridge Forum; recorded by the secretariat",
             )
-        service.issue_memorandum(session, None, memorandum)
+        issuing.issue_memorandum(session, None, memorandum)
     if _find(session, EXCHANGE_TITLE) is None:
-        memorandum = service.create_memorandum(
+        memorandum = drafting.create_memorandum(
             session,
             None,
             title=EXCHANGE_TITLE,
@@ -226,16 +225,16 @@ def seed_memoranda(session: Session) -> None:
             note="First draft, from the Board's discussion",
         )
         for park in founders[:3]:
-            service.add_member_party(session, None, memorandum, park)
-        service.circulate(session, None, memorandum)
+            drafting.add_member_party(session, None, memorandum, park)
+        circulated = circulation.circulate(session, None, memorandum)
         first = founders[0]
         signatory = _signatory(first)
-        service.sign(
+        signing.sign(
             session,
             signatory,
             memorandum,
             party_id=memorandum.parties[0].id,
-            circulation_id=memorandum.current_circulation.id,
+            circulation_id=circulated.id,
             full_name=signatory.full_name,
             title=signatory.title,
             consent=True,

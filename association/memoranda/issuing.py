@@ -1,106 +1,238 @@
-"""The issued memorandum as a PDF, and what its verification page says.
+"""Issuing and after: the registry number, putting a signed memorandum in force with its
+sealed PDF, termination, and amendment by a new memorandum.
 
-Built from templates/pdf/memorandum.html, then rendered, sealed and stored once by the
-document engine (association.documents), inside the issuing transaction.
+Every function that changes something is a state change (association.domain).
 """
 
 from __future__ import annotations
 
-from flask import current_app
+from datetime import date, timedelta
+
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from association.documents.models import StoredDocument
-from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
-
-KIND = "memorandum"
-
-
-def memorandum_html(
-    session: Session,
-    memorandum: Memorandum,
-    circulation: Circulation,
-    *,
-    verify_url: str | None = None,
-) -> str:
-    from association.documents.service import render_template_pdf
-    from association.memoranda.service import audit_events, authentic_clause, concluded_at
-
-    signatures = {s.party_id: s for s in circulation.signatures}
-    return render_template_pdf(
-        "pdf/memorandum.html",
-        verify_url=verify_url,
-        memorandum=memorandum,
-        circulation=circulation,
-        revision=circulation.revision,
-        parties=[(party, signatures[party.id]) for party in memorandum.parties],
-        events=audit_events(session, memorandum, since=circulation),
-        clause=authentic_clause,
-        concluded=concluded_at(circulation),
-    )
+from association.audit.log import record
+from association.auth.models import User
+from association.database import utcnow
+from association.domain import Conflict, Invalid, Refusal, state_change
+from association.mail.outbox import queue_mail
+from association.memoranda import policy
+from association.memoranda.circulation import concluded_at
+from association.memoranda.documents import store_pdf
+from association.memoranda.drafting import add_revision
+from association.memoranda.models import (
+    Circulation,
+    CirculationEnd,
+    Memorandum,
+    MemorandumStatus,
+    Party,
+)
+from association.memoranda.policy import party_recipients, require_secretariat
+from association.site import site_url
 
 
-def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:
-    """Render, seal and store the PDF; called once, by issue_memorandum."""
-    from association.documents import service as documents
-
-    config = current_app.config
-    code = documents.new_verification_code()
-    html = memorandum_html(
-        session, memorandum, circulation, verify_url=documents.verification_url(config, code)
-    )
-    number = memorandum.registry_number
-    document = documents.issue_document(
-        session,
-        kind=KIND,
-        title=f"{number} {memorandum.title}"[:300],
-        filename=f"memorandum-{number.replace('/', '-')}.pdf",
-        subject=memorandum,
-        html=html,
-        config=config,
-        instance_path=current_app.instance_path,
-        verification_code=code,
-    )
-    memorandum.document_id = document.id
-    return document
-
-
-def describe_memorandum(session: Session, document: StoredDocument):
-    """In force, terminated (when and why) or amended by a later memorandum: what /verify says."""
-    from association.documents.service import DocumentState
-    from association.memoranda.service import amended_by
-
-    memorandum = session.get(Memorandum, document.subject_id)
-    if memorandum is None:
-        return DocumentState(document.title, _("Unknown memorandum"), False)
-    headline = f"{memorandum.registry_number} {memorandum.title}"
-    details = [
-        (_("Registry number"), memorandum.registry_number or "—"),
-        (_("Parties"), ", ".join(party.name for party in memorandum.parties)),
-    ]
-    if memorandum.amends is not None:
-        details.append(
-            (_("Amends"), f"{memorandum.amends.registry_number} {memorandum.amends.title}")
+def next_registry_number(session: Session, year: int) -> tuple[int, str]:
+    """The next `AMT/MOU/<year>/<nnnn>`: numbers are never reused (memoranda are never deleted
+    and keep their number when terminated); the caller holds the change lock."""
+    last = (
+        session.scalar(
+            select(func.max(Memorandum.registry_seq)).where(Memorandum.registry_year == year)
         )
-    amendments = amended_by(memorandum)
-    for amendment in amendments:
-        details.append((_("Amended by"), f"{amendment.registry_number} {amendment.title}"))
-    if memorandum.status == MemorandumStatus.TERMINATED:
-        details.append((_("Reason for termination"), memorandum.termination_reason))
-        return DocumentState(
-            headline,
-            _("Terminated on %(date)s", date=memorandum.terminated_on.isoformat()),
-            False,
-            details,
-        )
-    if amendments:
-        return DocumentState(
-            headline,
-            _(
-                "In force, amended by %(numbers)s",
-                numbers=", ".join(a.registry_number for a in amendments),
+        or 0
+    )
+    return last + 1, f"AMT/MOU/{year}/{last + 1:04d}"
+
+
+def completed_circulation(memorandum: Memorandum) -> Circulation | None:
+    """The last circulation, when every party signed it."""
+    last = memorandum.last_circulation
+    if last is not None and last.end_reason == CirculationEnd.COMPLETED:
+        return last
+    return None
+
+
+@state_change
+def issue_memorandum(
+    session: Session, actor: User | None, memorandum: Memorandum, *, render: bool = True
+) -> Memorandum:
+    """Give the signed memorandum its registry number, put it in force and store its sealed PDF.
+
+    Only when every party has signed the current circulation. The number is
+    `AMT/MOU/<year of signature>/<nnnn>`, sequential per year and never reused, even when
+    two are issued at once (the change lock serialises; a unique constraint guards).
+    The PDF is rendered and sealed once, here, and served from storage afterwards.
+    """
+    require_secretariat(actor)
+    circulation = completed_circulation(memorandum)
+    if memorandum.status != MemorandumStatus.SIGNED or circulation is None:
+        if memorandum.status in policy.ISSUED_STATES:
+            message = _("%(number)s is already issued.", number=memorandum.registry_number)
+        else:
+            waiting = [
+                p.name
+                for p in memorandum.parties
+                if memorandum.current_circulation is None
+                or memorandum.current_circulation.signature_of(p) is None
+            ]
+            message = _(
+                "Not every party has signed yet (waiting for: %(parties)s): it cannot be issued.",
+                parties=", ".join(waiting) or "—",
+            )
+        raise Conflict(
+            message,
+            audit=Refusal(
+                "memorandum.issue_refused",
+                actor=actor,
+                subject=memorandum,
+                details={"status": str(memorandum.status)},
             ),
-            True,
-            details,
         )
-    return DocumentState(headline, _("In force"), True, details)
+    signed_on = concluded_at(circulation)
+    seq, number = next_registry_number(session, signed_on.year)
+    memorandum.registry_year, memorandum.registry_seq, memorandum.registry_number = (
+        signed_on.year,
+        seq,
+        number,
+    )
+    memorandum.status = MemorandumStatus.IN_FORCE
+    memorandum.issued_at = utcnow()
+    session.flush()
+    record(
+        session,
+        "memorandum.issued",
+        actor=actor,
+        subject=memorandum,
+        details={
+            "registry_number": number,
+            "circulation": circulation.id,
+            "sha256": circulation.sha256,
+        },
+    )
+    if memorandum.amends is not None:
+        record(
+            session,
+            "memorandum.amended",
+            actor=actor,
+            subject=memorandum.amends,
+            details={"amended_by": number, "memorandum": memorandum.id},
+        )
+    if render:
+        store_pdf(session, memorandum, circulation)
+    for party in memorandum.parties:
+        for email, name in party_recipients(party):
+            queue_mail(
+                session,
+                email,
+                _("Issued: %(number)s %(title)s", number=number, title=memorandum.title),
+                "memorandum_issued.txt",
+                name=name,
+                memorandum=memorandum,
+                link=site_url(f"/memoranda/{memorandum.id}"),
+            )
+    return memorandum
+
+
+@state_change
+def terminate(
+    session: Session, actor: User | None, memorandum: Memorandum, *, on: date, reason: str
+) -> None:
+    """End a memorandum in force, with the date and the reason; its number stays its own."""
+    require_secretariat(actor)
+    if memorandum.status != MemorandumStatus.IN_FORCE:
+        raise Conflict(
+            _("Only a memorandum in force can be terminated."),
+            audit=Refusal(
+                "memorandum.terminate_refused",
+                actor=actor,
+                subject=memorandum,
+                details={"status": str(memorandum.status)},
+            ),
+        )
+    reason = (reason or "").strip()
+    if not reason or on is None:
+        raise Invalid(_("Please give the date of termination and its reason."))
+    if memorandum.issued_at and on < memorandum.issued_at.date() - timedelta(days=366 * 50):
+        raise Invalid(_("The date of termination is not plausible."))
+    memorandum.status = MemorandumStatus.TERMINATED
+    memorandum.terminated_on, memorandum.terminated_at = on, utcnow()
+    memorandum.termination_reason = reason[:5000]
+    record(
+        session,
+        "memorandum.terminated",
+        actor=actor,
+        subject=memorandum,
+        details={"on": on.isoformat(), "reason": reason[:500]},
+    )
+
+
+@state_change
+def amend(session: Session, actor: User | None, memorandum: Memorandum) -> Memorandum:
+    """A new draft that amends the memorandum in force: its text and parties copied, to be changed."""
+    require_secretariat(actor)
+    if memorandum.status != MemorandumStatus.IN_FORCE:
+        raise Conflict(
+            _("Only a memorandum in force can be amended."),
+            audit=Refusal(
+                "memorandum.amend_refused",
+                actor=actor,
+                subject=memorandum,
+                details={"status": str(memorandum.status)},
+            ),
+        )
+    completed = completed_circulation(memorandum)
+    source = completed.revision if completed is not None else memorandum.latest_revision
+    assert source is not None, "a memorandum is created with its first revision"
+    title = _(
+        "Amendment to %(number)s: %(title)s",
+        number=memorandum.registry_number,
+        title=memorandum.title,
+    )[:300]
+    amendment = Memorandum(
+        title=title,
+        place=source.place,
+        status=MemorandumStatus.DRAFT,
+        public=memorandum.public,
+        created_by=actor,
+        amends=memorandum,
+    )
+    session.add(amendment)
+    session.flush()
+    add_revision(
+        session,
+        actor,
+        amendment,
+        title,
+        source.place,
+        {t.language: t.body for t in source.ordered_texts},
+        _("Copied from %(number)s", number=memorandum.registry_number),
+    )
+    for party in memorandum.parties:
+        session.add(
+            Party(
+                memorandum=amendment,
+                park_id=party.park_id,
+                position=party.position,
+                organisation_name=party.organisation_name,
+                organisation_country=party.organisation_country,
+                signatory_name=party.signatory_name,
+                signatory_title=party.signatory_title,
+                signatory_email=party.signatory_email,
+            )
+        )
+    session.flush()
+    record(
+        session,
+        "memorandum.created",
+        actor=actor,
+        subject=amendment,
+        details={"title": title, "amends": memorandum.registry_number},
+    )
+    record(
+        session,
+        "memorandum.amendment_drafted",
+        actor=actor,
+        subject=memorandum,
+        details={"amendment": amendment.id},
+    )
+    return amendment

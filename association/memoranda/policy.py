@@ -1,8 +1,14 @@
-"""Who may read, sign and manage memoranda. Views, the command line and tests all ask here."""
+"""Who may read, sign and manage memoranda, and who signs for a party. Views, the command
+line, the domain modules and tests all ask here."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from association.auth.models import Role, User
+from association.domain import NotAllowed
 from association.memoranda.models import Memorandum, MemorandumStatus, Party
 
 # States in which an issued memorandum is shown to everyone when marked public.
@@ -14,11 +20,18 @@ def _signed_in(user: User | None) -> bool:
 
 
 def can_manage_memoranda(user: User | None) -> bool:
-    return _signed_in(user) and user.is_staff
+    return user is not None and _signed_in(user) and user.is_staff
+
+
+def require_secretariat(actor: User | None) -> None:
+    """NotAllowed unless the actor is the secretariat (None: the command line, run by the
+    machine's operator)."""
+    if actor is not None and not can_manage_memoranda(actor):
+        raise NotAllowed(_("Only the secretariat drafts, circulates and issues memoranda."))
 
 
 def belongs_to_party(user: User | None, memorandum: Memorandum) -> bool:
-    if not _signed_in(user) or user.park_id is None:
+    if user is None or not _signed_in(user) or user.park_id is None:
         return False
     return any(party.park_id == user.park_id for party in memorandum.parties)
 
@@ -37,7 +50,7 @@ def can_download(user: User | None, memorandum: Memorandum) -> bool:
 
 
 def party_of(user: User | None, memorandum: Memorandum) -> Party | None:
-    if not _signed_in(user) or user.park_id is None:
+    if user is None or not _signed_in(user) or user.park_id is None:
         return None
     return next((party for party in memorandum.parties if party.park_id == user.park_id), None)
 
@@ -45,10 +58,43 @@ def party_of(user: User | None, memorandum: Memorandum) -> Party | None:
 def can_sign_for(user: User | None, party: Party) -> bool:
     """An active signatory of the party's park (outside parties sign through their link)."""
     return (
-        _signed_in(user)
+        user is not None
+        and _signed_in(user)
         and user.active
         and user.role == Role.MEMBER
         and party.park_id is not None
         and user.park_id == party.park_id
         and user.is_signatory
     )
+
+
+# --- who signs and who is told ---------------------------------------------------------
+
+
+def staff(session: Session) -> list[User]:
+    """The active secretariat and administrators, who are told when a party signs or declines."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]), User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def signatories(party: Party) -> list[User]:
+    """The active signatories of a member party's park (none for an outside party)."""
+    if party.park is None:
+        return []
+    return [
+        user
+        for user in party.park.users
+        if user.active and user.is_signatory and user.role == Role.MEMBER
+    ]
+
+
+def party_recipients(party: Party) -> list[tuple[str, str]]:
+    """(e-mail, name) of whoever signs for the party."""
+    if party.is_outside:
+        return [(party.signatory_email, party.signatory_name)] if party.signatory_email else []
+    return [(user.email, user.full_name) for user in signatories(party)]

@@ -252,7 +252,7 @@ def test_a_link_to_a_memorandum_that_does_not_exist_is_refused(session, secretar
 def test_an_agenda_item_links_to_a_memorandum_on_the_page(
     client, session, secretariat, delegate, make_meeting
 ):
-    from association.memoranda.service import create_memorandum
+    from association.memoranda.drafting import create_memorandum
 
     meeting = make_meeting()
     memorandum = create_memorandum(

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from association.mail.models import OutboxMessage
-from association.memoranda import service
+from association.memoranda import circulation, drafting, signing
 
 TEXT_EN = """## Article 1. Purpose
 
@@ -84,7 +84,7 @@ def make_memorandum(session, secretariat):
         texts: dict | None = None,
         title: str = "Memorandum of cooperation",
     ):
-        memorandum = service.create_memorandum(
+        memorandum = drafting.create_memorandum(
             session,
             secretariat,
             title=title,
@@ -92,9 +92,9 @@ def make_memorandum(session, secretariat):
             texts=texts or {"en": TEXT_EN, "ru": TEXT_RU},
         )
         for park in parks:
-            service.add_member_party(session, secretariat, memorandum, park)
+            drafting.add_member_party(session, secretariat, memorandum, park)
         if outside:
-            service.add_outside_party(
+            drafting.add_outside_party(
                 session,
                 secretariat,
                 memorandum,
@@ -116,7 +116,7 @@ def draft(make_memorandum, astana, sabah, astana_signatory, sabah_signatory):
 
 @pytest.fixture
 def circulating(session, secretariat, draft):
-    service.circulate(session, secretariat, draft)
+    circulation.circulate(session, secretariat, draft)
     return draft
 
 
@@ -136,7 +136,7 @@ def sign_as(session, user, memorandum, *, password=None, **overrides):
         user_agent="pytest browser",
     )
     arguments.update(overrides)
-    return service.sign(session, user, memorandum, **arguments)
+    return signing.sign(session, user, memorandum, **arguments)
 
 
 def last_mail_to(session, recipient: str) -> OutboxMessage:

@@ -11,7 +11,7 @@ from association.audit.log import verify_chain
 from association.auth.models import User
 from association.domain import Conflict
 from association.extensions import db
-from association.memoranda import service
+from association.memoranda import circulation, issuing, signing
 from association.memoranda.models import Memorandum, Signature
 from tests.conftest import PASSWORD
 from tests.memoranda.conftest import sign_as
@@ -41,7 +41,7 @@ def test_two_issues_at_once_get_different_numbers(
     ids = []
     for n in range(4):
         memorandum = make_memorandum(astana, sabah, title=f"Memorandum {n}")
-        service.circulate(session, secretariat, memorandum)
+        circulation.circulate(session, secretariat, memorandum)
         sign_as(session, astana_signatory, memorandum)
         sign_as(session, sabah_signatory, memorandum)
         ids.append(memorandum.id)
@@ -49,7 +49,7 @@ def test_two_issues_at_once_get_different_numbers(
 
     def issue(memorandum_id):
         actor = db.session.get(User, secretariat_id)
-        issued = service.issue_memorandum(
+        issued = issuing.issue_memorandum(
             db.session, actor, db.session.get(Memorandum, memorandum_id), render=False
         )
         return issued.registry_number
@@ -71,7 +71,7 @@ def test_two_signatories_of_one_party_signing_at_once_give_one_signature(
     def sign(user_id):
         user = db.session.get(User, user_id)
         memorandum = db.session.get(Memorandum, memorandum_id)
-        return service.sign(
+        return signing.sign(
             db.session,
             user,
             memorandum,

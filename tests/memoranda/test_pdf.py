@@ -10,7 +10,7 @@ import pytest
 
 from association.documents.seal import load_signer
 from association.documents.verify import check_pdf
-from association.memoranda import service
+from association.memoranda import circulation, drafting, issuing, outside, queries, signing
 from association.memoranda.models import MemorandumStatus
 from tests.conftest import login
 from tests.memoranda.conftest import TEXT_EN, TEXT_RU, TEXT_TR, outside_code, outside_token, sign_as
@@ -35,12 +35,12 @@ def issued(session, secretariat, make_memorandum, astana, sabah, astana_signator
         outside=True,
         texts={"en": TEXT_EN, "ru": TEXT_RU, "tr": TEXT_TR, "kk": KAZAKH},
     )
-    service.circulate(session, secretariat, memorandum)
+    circulation.circulate(session, secretariat, memorandum)
     sign_as(session, astana_signatory, memorandum)
     sign_as(session, sabah_signatory, memorandum)
     token = outside_token(session)
-    service.send_outside_code(session, token)
-    service.sign_outside(
+    outside.send_outside_code(session, token)
+    signing.sign_outside(
         session,
         token,
         code=outside_code(session),
@@ -50,7 +50,7 @@ def issued(session, secretariat, make_memorandum, astana, sabah, astana_signator
         ip="198.51.100.4",
         user_agent="Firefox/140",
     )
-    return service.issue_memorandum(session, secretariat, memorandum)
+    return issuing.issue_memorandum(session, secretariat, memorandum)
 
 
 def test_the_pdf_names_every_signatory_and_holds_every_language(session, issued, tmp_path):
@@ -77,7 +77,7 @@ def test_the_pdf_names_every_signatory_and_holds_every_language(session, issued,
 def test_the_pdf_has_the_audit_trail_of_the_circulation(session, issued, tmp_path):
     text = pdf_text(issued.document.content, tmp_path)
     joined = text.replace(" ", "")  # long hashes wrap across lines
-    for event in service.audit_events(session, issued, since=issued.last_circulation):
+    for event in queries.audit_events(session, issued, since=issued.last_circulation):
         assert event.hash in joined
     assert "fully signed" in text
     assert "issued" in text
@@ -133,10 +133,10 @@ def test_the_verification_page_follows_termination_and_amendment(
     state = describe(session, issued.document)
     assert state.in_force
     assert state.state == "In force"
-    amendment = service.amend(session, secretariat, issued)
+    amendment = issuing.amend(session, secretariat, issued)
     session.delete(amendment.parties[2])  # the amendment is between the two member parks only
     session.commit()
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         amendment,
@@ -144,13 +144,13 @@ def test_the_verification_page_follows_termination_and_amendment(
         place="Baku",
         texts={"en": "Article 2 is replaced."},
     )
-    service.circulate(session, secretariat, amendment)
+    circulation.circulate(session, secretariat, amendment)
     sign_as(session, astana_signatory, amendment)
     sign_as(session, sabah_signatory, amendment)
-    service.issue_memorandum(session, secretariat, amendment)
+    issuing.issue_memorandum(session, secretariat, amendment)
     state = describe(session, issued.document)
     assert state.state == f"In force, amended by {amendment.registry_number}"
-    service.terminate(
+    issuing.terminate(
         session,
         secretariat,
         issued,
@@ -172,7 +172,7 @@ def test_the_verification_page_shows_the_state_and_an_altered_upload_is_caught(
     page = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
     assert "In force" in page
     assert issued.registry_number in page
-    service.terminate(session, secretariat, issued, on=issued.issued_at.date(), reason="Replaced.")
+    issuing.terminate(session, secretariat, issued, on=issued.issued_at.date(), reason="Replaced.")
     assert "Terminated on" in client.get(f"/verify/{document.verification_code}").get_data(
         as_text=True
     )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from association.audit.log import verify_chain
 from association.audit.models import AuditEvent
 from association.domain import Conflict, Invalid, NotAllowed
-from association.memoranda import service
+from association.memoranda import circulation, drafting, issuing, outside, queries, signing, texts
 from association.memoranda.models import (
     CirculationEnd,
     MemorandumStatus,
@@ -41,7 +41,7 @@ def test_a_new_memorandum_is_a_draft_with_revision_1(session, draft):
 
 
 def test_every_save_is_a_new_revision(session, secretariat, draft):
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         draft,
@@ -49,7 +49,7 @@ def test_every_save_is_a_new_revision(session, secretariat, draft):
         place="Astana",
         texts={"en": TEXT_EN + "\nMore.", "ru": TEXT_RU, "tr": TEXT_TR},
     )
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         draft,
@@ -65,7 +65,7 @@ def test_every_save_is_a_new_revision(session, secretariat, draft):
 
 def test_a_save_without_changes_is_refused(session, secretariat, draft):
     with pytest.raises(Invalid, match="Nothing was changed"):
-        service.save_revision(
+        drafting.save_revision(
             session,
             secretariat,
             draft,
@@ -76,7 +76,7 @@ def test_a_save_without_changes_is_refused(session, secretariat, draft):
 
 
 def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         draft,
@@ -86,7 +86,7 @@ def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
         base_number=1,
     )
     with pytest.raises(Conflict, match="Revision 2 was saved while you edited revision 1"):
-        service.save_revision(
+        drafting.save_revision(
             session,
             secretariat,
             draft,
@@ -96,6 +96,59 @@ def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
             base_number=1,
         )
     assert len(draft.revisions) == 2
+
+
+def test_a_refused_revision_leaves_the_visibility_as_it_was(session, secretariat, draft):
+    drafting.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Two."}
+    )
+    with pytest.raises(Conflict, match="Revision 2 was saved while you edited revision 1"):
+        drafting.save_revision(
+            session,
+            secretariat,
+            draft,
+            title=draft.title,
+            place="Astana",
+            texts={"en": "Three."},
+            base_number=1,
+            public=True,
+        )
+    session.expire_all()
+    assert draft.public is False
+    assert audited(session, "memorandum.visibility_changed") == 0
+    assert len(draft.revisions) == 2
+
+
+def test_the_visibility_and_the_text_are_saved_together(session, secretariat, draft):
+    revision = drafting.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=draft.title,
+        place="Astana",
+        texts={"en": "Two."},
+        base_number=1,
+        public=True,
+    )
+    session.expire_all()
+    assert (draft.public, revision.number) == (True, 2)
+    assert audited(session, "memorandum.visibility_changed") == 1
+
+
+def test_changing_only_the_visibility_adds_no_revision(session, secretariat, draft):
+    latest = draft.latest_revision
+    revision = drafting.save_revision(
+        session,
+        secretariat,
+        draft,
+        title=latest.title,
+        place=latest.place,
+        texts={text.language: text.body for text in latest.texts},
+        base_number=1,
+        public=True,
+    )
+    session.expire_all()
+    assert (draft.public, revision.number, len(draft.revisions)) == (True, 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +162,7 @@ def test_an_edit_from_a_stale_revision_is_refused(session, secretariat, draft):
 )
 def test_markdown_with_scripts_is_refused_and_audited(session, secretariat, draft, text):
     with pytest.raises(Invalid, match="HTML or a script link"):
-        service.save_revision(
+        drafting.save_revision(
             session,
             secretariat,
             draft,
@@ -124,23 +177,23 @@ def test_markdown_with_scripts_is_refused_and_audited(session, secretariat, draf
 
 def test_a_language_outside_the_list_is_refused(session, secretariat, draft):
     with pytest.raises(Invalid, match="not a language"):
-        service.save_revision(
+        drafting.save_revision(
             session, secretariat, draft, title=draft.title, place="", texts={"fr": "Texte"}
         )
 
 
 def test_a_member_cannot_draft(session, astana_signatory):
     with pytest.raises(NotAllowed):
-        service.create_memorandum(session, astana_signatory, title="Mine", texts={"en": "Text"})
+        drafting.create_memorandum(session, astana_signatory, title="Mine", texts={"en": "Text"})
 
 
 def test_the_final_clause_names_every_language_as_equally_authentic(session, secretariat, draft):
     revision = draft.latest_revision
-    assert service.authentic_clause(revision, "en") == (
+    assert texts.authentic_clause(revision, "en") == (
         "Place of signature: Astana. This Memorandum is made in the following languages: English, Русский; "
         "all texts are equally authentic."
     )
-    assert "одинаковую силу" in service.authentic_clause(revision, "ru")
+    assert "одинаковую силу" in texts.authentic_clause(revision, "ru")
 
 
 # --- circulation --------------------------------------------------------------------------
@@ -151,7 +204,7 @@ def test_circulation_freezes_the_text_and_emails_each_signatory(
 ):
     circulation = circulating.current_circulation
     assert circulating.status == MemorandumStatus.CIRCULATING
-    assert circulation.sha256 == service.text_sha256(circulation.revision, circulating.parties)
+    assert circulation.sha256 == texts.text_sha256(circulation.revision, circulating.parties)
     assert len(circulation.sha256) == 64
     for user in (astana_signatory, sabah_signatory):
         mail = last_mail_to(session, user.email)
@@ -161,7 +214,7 @@ def test_circulation_freezes_the_text_and_emails_each_signatory(
 
 def test_the_hash_covers_every_language_in_a_fixed_order(session, secretariat, draft):
     revision = draft.latest_revision
-    text = service.canonical_text(revision, draft.parties)
+    text = texts.canonical_text(revision, draft.parties)
     assert text.index('"language":"en"') < text.index('"language":"ru"')
     assert "Стороны" in text  # canonical JSON keeps the letters, not escapes
 
@@ -171,7 +224,7 @@ def test_circulating_needs_two_parties(
 ):
     memorandum = make_memorandum(astana)
     with pytest.raises(Invalid, match="at least two parties"):
-        service.circulate(session, secretariat, memorandum)
+        circulation.circulate(session, secretariat, memorandum)
 
 
 def test_circulating_needs_a_signatory_for_every_park(
@@ -179,13 +232,13 @@ def test_circulating_needs_a_signatory_for_every_park(
 ):
     memorandum = make_memorandum(astana, sabah)
     with pytest.raises(Invalid, match="Sabah Lab has no active signatory"):
-        service.circulate(session, secretariat, memorandum)
+        circulation.circulate(session, secretariat, memorandum)
     assert memorandum.status == MemorandumStatus.DRAFT
 
 
 def test_circulating_twice_is_refused_and_audited(session, secretariat, circulating):
     with pytest.raises(Conflict):
-        service.circulate(session, secretariat, circulating)
+        circulation.circulate(session, secretariat, circulating)
     assert audited(session, "memorandum.circulate_refused") == 1
     assert len(circulating.circulations) == 1
 
@@ -203,7 +256,7 @@ def test_a_new_revision_ends_the_circulation_and_signatures_lapse(
 ):
     sign_as(session, astana_signatory, circulating)
     first = circulating.current_circulation
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         circulating,
@@ -222,35 +275,35 @@ def test_a_new_revision_ends_the_circulation_and_signatures_lapse(
 def test_a_signature_on_revision_2_does_not_count_for_revision_3(
     session, secretariat, draft, astana_signatory, sabah_signatory
 ):
-    service.save_revision(
+    drafting.save_revision(
         session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 2"}
     )
-    service.circulate(session, secretariat, draft)
+    circulation.circulate(session, secretariat, draft)
     sign_as(session, astana_signatory, draft)
-    service.save_revision(
+    drafting.save_revision(
         session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Revision 3"}
     )
-    service.circulate(session, secretariat, draft)
+    circulation.circulate(session, secretariat, draft)
     assert draft.current_circulation.revision.number == 3
     sign_as(session, sabah_signatory, draft)
     # Only Sabah Lab's signature is on revision 3: not signed by all, cannot be issued.
     assert draft.status == MemorandumStatus.CIRCULATING
     assert [s.party.name for s in draft.current_circulation.signatures] == ["Sabah Lab"]
     with pytest.raises(Conflict, match="waiting for: Astana Hub"):
-        service.issue_memorandum(session, secretariat, draft, render=False)
+        issuing.issue_memorandum(session, secretariat, draft, render=False)
     sign_as(session, astana_signatory, draft)
     assert draft.status == MemorandumStatus.SIGNED
 
 
 def test_withdrawing_a_circulation_returns_to_draft(session, secretariat, circulating):
-    service.withdraw_circulation(session, secretariat, circulating, "wrong annex")
+    circulation.withdraw_circulation(session, secretariat, circulating, "wrong annex")
     assert circulating.status == MemorandumStatus.DRAFT
     assert circulating.last_circulation.end_reason == CirculationEnd.WITHDRAWN
 
 
 def test_parties_cannot_change_while_circulating(session, secretariat, circulating, make_park):
     with pytest.raises(Conflict, match="parties can change only"):
-        service.add_member_party(session, secretariat, circulating, make_park("Late Park"))
+        drafting.add_member_party(session, secretariat, circulating, make_park("Late Park"))
     assert audited(session, "memorandum.parties_refused") == 1
 
 
@@ -282,7 +335,7 @@ def test_when_every_party_has_signed_it_waits_to_be_issued(
 def test_signing_a_draft_is_refused_and_audited(session, draft, astana_signatory):
     party = draft.parties[0]
     with pytest.raises(Conflict, match="is a draft"):
-        service.sign(
+        signing.sign(
             session,
             astana_signatory,
             draft,
@@ -301,7 +354,7 @@ def test_signing_a_withdrawn_circulation_is_refused(
     session, secretariat, circulating, astana_signatory
 ):
     old = circulating.current_circulation.id
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         circulating,
@@ -309,7 +362,7 @@ def test_signing_a_withdrawn_circulation_is_refused(
         place="Astana",
         texts={"en": "Changed"},
     )
-    service.circulate(session, secretariat, circulating)
+    circulation.circulate(session, secretariat, circulating)
     with pytest.raises(Conflict, match="withdrawn"):
         sign_as(session, astana_signatory, circulating, circulation_id=old)
     assert signature_count(session) == 0
@@ -322,10 +375,10 @@ def test_signing_an_issued_memorandum_is_refused(
     sign_as(session, astana_signatory, circulating)
     last = circulating.current_circulation.id
     sign_as(session, sabah_signatory, circulating)
-    service.issue_memorandum(session, secretariat, circulating, render=False)
+    issuing.issue_memorandum(session, secretariat, circulating, render=False)
     party = circulating.parties[0]
     with pytest.raises(Conflict, match="already issued"):
-        service.sign(
+        signing.sign(
             session,
             astana_signatory,
             circulating,
@@ -363,7 +416,7 @@ def test_a_wrong_password_is_refused_and_audited(session, circulating, astana_si
 
 def test_repeated_wrong_passwords_pause_signing(session, circulating, astana_signatory):
     with time_machine.travel("2026-11-20 08:00:00+00:00", tick=False) as clock:
-        for _ in range(service.MAX_WRONG_PASSWORDS):
+        for _ in range(signing.MAX_WRONG_PASSWORDS):
             with pytest.raises(NotAllowed):
                 sign_as(session, astana_signatory, circulating, password="guess")
         with pytest.raises(NotAllowed, match="Too many wrong passwords"):
@@ -392,7 +445,7 @@ def test_a_party_signs_once(session, circulating, astana_signatory, astana_secon
 def test_declining_stops_the_circulation_until_the_secretariat_acts(
     session, secretariat, circulating, sabah_signatory, astana_signatory
 ):
-    service.decline(
+    signing.decline(
         session,
         sabah_signatory,
         circulating,
@@ -407,14 +460,14 @@ def test_declining_stops_the_circulation_until_the_secretariat_acts(
         sign_as(
             session, astana_signatory, circulating, circulation_id=circulating.last_circulation.id
         )
-    service.circulate(session, secretariat, circulating)  # the secretariat acts
+    circulation.circulate(session, secretariat, circulating)  # the secretariat acts
     assert circulating.status == MemorandumStatus.CIRCULATING
     assert len(circulating.circulations) == 2
 
 
 def test_declining_needs_a_reason(session, circulating, sabah_signatory):
     with pytest.raises(Invalid, match="reason"):
-        service.decline(
+        signing.decline(
             session,
             sabah_signatory,
             circulating,
@@ -427,11 +480,11 @@ def test_declining_needs_a_reason(session, circulating, sabah_signatory):
 def test_the_first_opening_of_the_sign_page_is_kept_with_the_signature(
     session, circulating, astana_signatory
 ):
-    circulation, party = circulating.current_circulation, circulating.parties[0]
+    current, party = circulating.current_circulation, circulating.parties[0]
     with time_machine.travel("2026-11-20 08:00:00+00:00", tick=False):
-        service.note_sign_page_opened(session, astana_signatory, circulation, party)
+        circulation.note_sign_page_opened(session, astana_signatory, current, party)
     with time_machine.travel("2026-11-20 09:00:00+00:00", tick=False):
-        service.note_sign_page_opened(session, astana_signatory, circulation, party)
+        circulation.note_sign_page_opened(session, astana_signatory, current, party)
         signature = sign_as(session, astana_signatory, circulating)
     assert signature.first_opened_at.isoformat() == "2026-11-20T08:00:00+00:00"
     assert audited(session, "memorandum.sign_page_opened") == 1
@@ -445,7 +498,7 @@ def with_outside(
     session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
 ):
     memorandum = make_memorandum(astana, sabah, outside=True)
-    service.circulate(session, secretariat, memorandum)
+    circulation.circulate(session, secretariat, memorandum)
     return memorandum
 
 
@@ -453,8 +506,8 @@ def test_an_outside_signatory_signs_with_the_emailed_code(session, with_outside)
     from tests.memoranda.conftest import outside_code, outside_token
 
     token = outside_token(session)
-    service.send_outside_code(session, token)
-    signature = service.sign_outside(
+    outside.send_outside_code(session, token)
+    signature = signing.sign_outside(
         session,
         token,
         code=outside_code(session),
@@ -473,8 +526,8 @@ def test_an_outside_link_works_once(session, with_outside):
     from tests.memoranda.conftest import outside_code, outside_token
 
     token = outside_token(session)
-    service.send_outside_code(session, token)
-    service.sign_outside(
+    outside.send_outside_code(session, token)
+    signing.sign_outside(
         session,
         token,
         code=outside_code(session),
@@ -483,7 +536,7 @@ def test_an_outside_link_works_once(session, with_outside):
         consent=True,
     )
     with pytest.raises(Invalid, match="already been used"):
-        service.sign_outside(
+        signing.sign_outside(
             session,
             token,
             code=outside_code(session),
@@ -501,7 +554,7 @@ def test_an_expired_outside_link_is_refused(session, with_outside):
     token = outside_token(session)
     with time_machine.travel(f"{date.today().year + 1}-06-01 00:00:00+00:00"):
         with pytest.raises(Invalid, match="expired"):
-            service.send_outside_code(session, token)
+            outside.send_outside_code(session, token)
     assert audited(session, "memorandum.outside_link_refused") == 1
 
 
@@ -509,37 +562,37 @@ def test_a_wrong_code_is_refused_and_five_lock_the_link(session, with_outside):
     from tests.memoranda.conftest import outside_code, outside_token
 
     token = outside_token(session)
-    service.send_outside_code(session, token)
+    outside.send_outside_code(session, token)
     right = outside_code(session)
     wrong = "000000" if right != "000000" else "111111"
-    for _ in range(service.MAX_WRONG_CODES):
+    for _ in range(outside.MAX_WRONG_CODES):
         with pytest.raises(Invalid, match="code is not right"):
-            service.sign_outside(session, token, code=wrong, full_name="D", title="C", consent=True)
+            signing.sign_outside(session, token, code=wrong, full_name="D", title="C", consent=True)
     with pytest.raises(Invalid, match="locked"):
-        service.sign_outside(session, token, code=right, full_name="D", title="C", consent=True)
+        signing.sign_outside(session, token, code=right, full_name="D", title="C", consent=True)
     assert signature_count(session) == 0
-    assert audited(session, "memorandum.outside_code_wrong") == service.MAX_WRONG_CODES
+    assert audited(session, "memorandum.outside_code_wrong") == outside.MAX_WRONG_CODES
 
 
 def test_an_outside_link_of_a_withdrawn_circulation_is_refused(session, secretariat, with_outside):
     from tests.memoranda.conftest import outside_token
 
     token = outside_token(session)
-    service.withdraw_circulation(session, secretariat, with_outside)
+    circulation.withdraw_circulation(session, secretariat, with_outside)
     with pytest.raises(Invalid, match="no longer out for signature"):
-        service.send_outside_code(session, token)
+        outside.send_outside_code(session, token)
 
 
 def test_a_new_link_replaces_the_old_one(session, secretariat, with_outside):
     from tests.memoranda.conftest import outside_token
 
     old = outside_token(session)
-    service.resend_outside_link(session, secretariat, with_outside.parties[2])
+    outside.resend_outside_link(session, secretariat, with_outside.parties[2])
     new = outside_token(session)
     assert new != old
     with pytest.raises(Invalid, match="already been used"):
-        service.find_outside_link(session, old)
-    assert service.find_outside_link(session, new).party.name == "Digital Bridge Foundation"
+        outside.find_outside_link(session, old)
+    assert outside.find_outside_link(session, new).party.name == "Digital Bridge Foundation"
 
 
 # --- issuing and after ------------------------------------------------------------------------
@@ -557,14 +610,14 @@ def test_issuing_before_all_have_signed_is_refused_and_audited(
 ):
     sign_as(session, astana_signatory, circulating)
     with pytest.raises(Conflict, match="waiting for: Sabah Lab"):
-        service.issue_memorandum(session, secretariat, circulating, render=False)
+        issuing.issue_memorandum(session, secretariat, circulating, render=False)
     assert circulating.registry_number is None
     assert circulating.status == MemorandumStatus.CIRCULATING
     assert audited(session, "memorandum.issue_refused") == 1
 
 
 def test_issuing_gives_the_next_number_of_the_year_of_signature(session, secretariat, signed):
-    service.issue_memorandum(session, secretariat, signed, render=False)
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
     year = signed.last_circulation.signatures[-1].signed_at.year
     assert signed.registry_number == f"AMT/MOU/{year}/0001"
     assert signed.status == MemorandumStatus.IN_FORCE
@@ -572,15 +625,15 @@ def test_issuing_gives_the_next_number_of_the_year_of_signature(session, secreta
 
 
 def test_issuing_twice_is_refused(session, secretariat, signed):
-    service.issue_memorandum(session, secretariat, signed, render=False)
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
     with pytest.raises(Conflict, match="already issued"):
-        service.issue_memorandum(session, secretariat, signed, render=False)
+        issuing.issue_memorandum(session, secretariat, signed, render=False)
 
 
 def test_an_issued_memorandum_cannot_be_edited(session, secretariat, signed):
-    service.issue_memorandum(session, secretariat, signed, render=False)
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
     with pytest.raises(Conflict, match="Amend it instead"):
-        service.save_revision(
+        drafting.save_revision(
             session, secretariat, signed, title="Changed", place="Astana", texts={"en": "New"}
         )
     session.expire_all()
@@ -589,33 +642,33 @@ def test_an_issued_memorandum_cannot_be_edited(session, secretariat, signed):
 
 
 def test_terminating_keeps_the_date_and_reason(session, secretariat, signed):
-    service.issue_memorandum(session, secretariat, signed, render=False)
-    service.terminate(
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
+    issuing.terminate(
         session, secretariat, signed, on=date(2030, 1, 1), reason="Replaced by the Charter."
     )
     assert signed.status == MemorandumStatus.TERMINATED
     assert signed.terminated_on == date(2030, 1, 1)
     with pytest.raises(Conflict):
-        service.terminate(session, secretariat, signed, on=date(2030, 1, 2), reason="again")
+        issuing.terminate(session, secretariat, signed, on=date(2030, 1, 2), reason="again")
     assert audited(session, "memorandum.terminate_refused") == 1
 
 
 def test_terminating_a_draft_is_refused(session, secretariat, draft):
     with pytest.raises(Conflict, match="in force"):
-        service.terminate(session, secretariat, draft, on=date(2030, 1, 1), reason="x")
+        issuing.terminate(session, secretariat, draft, on=date(2030, 1, 1), reason="x")
 
 
 def test_an_amendment_is_a_new_draft_that_refers_to_the_old_one(
     session, secretariat, signed, astana_signatory, sabah_signatory
 ):
-    service.issue_memorandum(session, secretariat, signed, render=False)
-    amendment = service.amend(session, secretariat, signed)
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
+    amendment = issuing.amend(session, secretariat, signed)
     assert amendment.status == MemorandumStatus.DRAFT
     assert amendment.amends == signed
     assert [p.name for p in amendment.parties] == ["Astana Hub", "Sabah Lab"]
     assert amendment.latest_revision.text_in("en") == signed.latest_revision.text_in("en")
-    assert service.amended_by(signed) == []
-    service.save_revision(
+    assert queries.amended_by(signed) == []
+    drafting.save_revision(
         session,
         secretariat,
         amendment,
@@ -623,11 +676,11 @@ def test_an_amendment_is_a_new_draft_that_refers_to_the_old_one(
         place="Baku",
         texts={"en": "Article 2 is replaced."},
     )
-    service.circulate(session, secretariat, amendment)
+    circulation.circulate(session, secretariat, amendment)
     sign_as(session, astana_signatory, amendment)
     sign_as(session, sabah_signatory, amendment)
-    service.issue_memorandum(session, secretariat, amendment, render=False)
-    assert service.amended_by(signed) == [amendment]
+    issuing.issue_memorandum(session, secretariat, amendment, render=False)
+    assert queries.amended_by(signed) == [amendment]
     assert amendment.registry_number.endswith("/0002")
 
 
@@ -638,18 +691,18 @@ def test_registry_numbers_are_sequential_per_year(
     for year in (2025, 2025, 2026):
         with time_machine.travel(f"{year}-05-05 10:00:00+00:00", tick=False):
             memorandum = make_memorandum(astana, sabah, title=f"Memorandum {year}")
-            service.circulate(session, secretariat, memorandum)
+            circulation.circulate(session, secretariat, memorandum)
             sign_as(session, astana_signatory, memorandum)
             sign_as(session, sabah_signatory, memorandum)
-            service.issue_memorandum(session, secretariat, memorandum, render=False)
+            issuing.issue_memorandum(session, secretariat, memorandum, render=False)
             numbers.append(memorandum.registry_number)
     assert numbers == ["AMT/MOU/2025/0001", "AMT/MOU/2025/0002", "AMT/MOU/2026/0001"]
 
 
 def test_the_whole_life_leaves_an_intact_audit_chain(session, secretariat, signed):
-    service.issue_memorandum(session, secretariat, signed, render=False)
+    issuing.issue_memorandum(session, secretariat, signed, render=False)
     actions = [
-        e.action for e in service.audit_events(session, signed, since=signed.last_circulation)
+        e.action for e in queries.audit_events(session, signed, since=signed.last_circulation)
     ]
     assert actions == [
         "memorandum.circulated",

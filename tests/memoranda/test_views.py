@@ -7,8 +7,14 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from association.memoranda import service
-from association.memoranda.models import Memorandum, MemorandumStatus, Revision, Signature
+from association.memoranda import circulation, drafting, issuing, signing
+from association.memoranda.models import (
+    Memorandum,
+    MemorandumStatus,
+    Revision,
+    Signature,
+    SigningView,
+)
 from tests.conftest import PASSWORD, login
 from tests.memoranda.conftest import TEXT_EN, TEXT_RU, outside_code, outside_token, sign_as
 
@@ -37,11 +43,11 @@ def issued_public(
     session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
 ):
     memorandum = make_memorandum(astana, sabah, title="Public memorandum")
-    service.set_public(session, secretariat, memorandum, True)
-    service.circulate(session, secretariat, memorandum)
+    drafting.set_public(session, secretariat, memorandum, True)
+    circulation.circulate(session, secretariat, memorandum)
     sign_as(session, astana_signatory, memorandum)
     sign_as(session, sabah_signatory, memorandum)
-    service.issue_memorandum(session, secretariat, memorandum, render=False)
+    issuing.issue_memorandum(session, secretariat, memorandum, render=False)
     return memorandum
 
 
@@ -78,7 +84,7 @@ def test_the_sign_page_shows_the_frozen_text_in_each_language(
     assert "Стороны договорились" in page
     assert circulating.current_circulation.sha256 in page
     assert "all texts are equally authentic" in page
-    assert session.scalar(select(func.count()).select_from(service.SigningView)) == 1
+    assert session.scalar(select(func.count()).select_from(SigningView)) == 1
 
 
 def test_signing_through_the_form(client, session, circulating, astana_signatory):
@@ -110,7 +116,7 @@ def test_repeated_wrong_passwords_on_the_form_pause_signing(
 ):
     login(client, astana_signatory)
     wrong = sign_form(circulating, circulating.parties[0], **{"sign-password": "wrong one"})
-    for _ in range(service.MAX_WRONG_PASSWORDS):
+    for _ in range(signing.MAX_WRONG_PASSWORDS):
         client.post(f"/memoranda/{circulating.id}/sign", data=wrong)
     response = client.post(
         f"/memoranda/{circulating.id}/sign", data=sign_form(circulating, circulating.parties[0])
@@ -146,7 +152,7 @@ def test_a_form_loaded_before_a_new_revision_is_refused(
 ):
     login(client, astana_signatory)
     data = sign_form(circulating, circulating.parties[0])
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         circulating,
@@ -164,7 +170,7 @@ def test_an_outside_signatory_signs_through_the_link(
     client, session, secretariat, make_memorandum, astana, sabah, astana_signatory, sabah_signatory
 ):
     memorandum = make_memorandum(astana, sabah, outside=True)
-    service.circulate(session, secretariat, memorandum)
+    circulation.circulate(session, secretariat, memorandum)
     token = outside_token(session)
     page = client.get(f"/memoranda/sign/{token}").get_data(as_text=True)
     assert "Digital Bridge Foundation" in page
@@ -206,7 +212,7 @@ def test_an_unknown_outside_link_is_gone(client):
 
 
 def test_the_comparison_marks_words_and_escapes_the_text(client, session, secretariat, draft):
-    service.save_revision(
+    drafting.save_revision(
         session,
         secretariat,
         draft,
@@ -277,6 +283,29 @@ def test_a_script_in_the_edit_form_is_refused(client, session, secretariat, draf
     )
     assert "cannot hold" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Revision)) == 1
+
+
+def test_an_edit_form_refused_for_a_stale_revision_commits_nothing(
+    client, session, secretariat, draft
+):
+    drafting.save_revision(
+        session, secretariat, draft, title=draft.title, place="Astana", texts={"en": "Two."}
+    )
+    login(client, secretariat)
+    response = client.post(
+        f"/secretariat/memoranda/{draft.id}/edit",
+        data={
+            "title": draft.title,
+            "place": "Astana",
+            "base_number": "1",
+            "public": "y",
+            "text_en": "Three.",
+        },
+    )
+    assert response.status_code == 409
+    session.expire_all()
+    assert draft.public is False
+    assert session.scalar(select(func.count()).select_from(Revision)) == 2
 
 
 def test_issuing_through_the_page_needs_every_signature(client, session, secretariat, circulating):

@@ -176,19 +176,19 @@ def open_initiative(session, secretariat, park, delegate, other_park, other_dele
 @pytest.fixture
 def foreign_memorandum(session, secretariat, other_park, other_delegate, third_park, make_user):
     """A non-public memorandum between two other parks, out for signature (Astana Hub is no party)."""
-    from association.memoranda import service
+    from association.memoranda import circulation, drafting
 
     make_user(park=third_park, signatory=True, full_name="Bakyt Osmonov", title="Director")
-    memorandum = service.create_memorandum(
+    memorandum = drafting.create_memorandum(
         session,
         secretariat,
         title="Sabah and Bishkek",
         place="Baku",
         texts={"en": "## Article 1\n\nThe Parties cooperate."},
     )
-    service.add_member_party(session, secretariat, memorandum, other_park)
-    service.add_member_party(session, secretariat, memorandum, third_park)
-    service.circulate(session, secretariat, memorandum)
+    drafting.add_member_party(session, secretariat, memorandum, other_park)
+    drafting.add_member_party(session, secretariat, memorandum, third_park)
+    circulation.circulate(session, secretariat, memorandum)
     return memorandum
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from association.membership import certificates
 from association.membership.service import Upload
-from association.memoranda import service as memoranda
+from association.memoranda import circulation as memoranda_circulation
+from association.memoranda import drafting as memoranda_drafting
 from association.voting.models import Ballot
 from tests.conftest import PASSWORD, login
 from tests.security.conftest import nothing_changes, pdf_bytes, refused
@@ -61,16 +62,16 @@ def test_signing_for_another_parks_party_is_refused(
     client, session, secretariat, make_user, park, other_park, other_delegate
 ):
     signatory = make_user(park=park, signatory=True, full_name="Yerlan Nurpeisov", title="CEO")
-    memorandum = memoranda.create_memorandum(
+    memorandum = memoranda_drafting.create_memorandum(
         session,
         secretariat,
         title="Astana and Sabah",
         place="Astana",
         texts={"en": "## Article 1\n\nThe Parties cooperate."},
     )
-    memoranda.add_member_party(session, secretariat, memorandum, park)
-    theirs = memoranda.add_member_party(session, secretariat, memorandum, other_park)
-    circulation = memoranda.circulate(session, secretariat, memorandum)
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, park)
+    theirs = memoranda_drafting.add_member_party(session, secretariat, memorandum, other_park)
+    circulation = memoranda_circulation.circulate(session, secretariat, memorandum)
     login(client, signatory)
     with nothing_changes(audited=True):
         response = client.post(

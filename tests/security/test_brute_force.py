@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
 from association.mail.models import OutboxMessage
-from association.memoranda import service as memoranda
+from association.memoranda import circulation as memoranda_circulation
+from association.memoranda import drafting as memoranda_drafting
 from tests.conftest import PASSWORD, login
 from tests.security.conftest import nothing_changes, refused
 
@@ -72,16 +73,16 @@ def test_code_guessing_at_reconfirmation_is_throttled_and_audited(client, sessio
 
 
 def _circulating(session, secretariat, park, other_park):
-    memorandum = memoranda.create_memorandum(
+    memorandum = memoranda_drafting.create_memorandum(
         session,
         secretariat,
         title="Astana and Sabah",
         place="Astana",
         texts={"en": "## Article 1\n\nThe Parties cooperate."},
     )
-    mine = memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_member_party(session, secretariat, memorandum, other_park)
-    memoranda.add_outside_party(
+    mine = memoranda_drafting.add_member_party(session, secretariat, memorandum, park)
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, other_park)
+    memoranda_drafting.add_outside_party(
         session,
         secretariat,
         memorandum,
@@ -91,7 +92,7 @@ def _circulating(session, secretariat, park, other_park):
         signatory_title="Chairman",
         signatory_email="chair@digitalbridge.example",
     )
-    return memorandum, mine, memoranda.circulate(session, secretariat, memorandum)
+    return memorandum, mine, memoranda_circulation.circulate(session, secretariat, memorandum)
 
 
 def test_password_guessing_when_signing_is_throttled_and_audited(

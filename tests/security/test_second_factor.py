@@ -7,7 +7,8 @@ import time
 import pytest
 
 from association.auth.models import Role, User
-from association.memoranda import service as memoranda
+from association.memoranda import circulation as memoranda_circulation
+from association.memoranda import drafting as memoranda_drafting
 from association.memoranda.models import MemorandumStatus
 from association.web import SECOND_FACTOR_EXEMPT
 from tests.conftest import login
@@ -83,16 +84,16 @@ def test_a_stale_second_factor_cannot_issue_or_terminate_a_memorandum(
     client, session, secretariat, make_user, park, other_park, other_delegate
 ):
     ours = make_user(park=park, signatory=True, full_name="Yerlan Nurpeisov", title="CEO")
-    memorandum = memoranda.create_memorandum(
+    memorandum = memoranda_drafting.create_memorandum(
         session,
         secretariat,
         title="Memorandum",
         place="Astana",
         texts={"en": "## Article 1\n\nThe Parties cooperate."},
     )
-    memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_member_party(session, secretariat, memorandum, other_park)
-    memoranda.circulate(session, secretariat, memorandum)
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, park)
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, other_park)
+    memoranda_circulation.circulate(session, secretariat, memorandum)
     sign_as(session, ours, memorandum)
     sign_as(session, other_delegate, memorandum)
     assert (

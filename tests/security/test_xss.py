@@ -15,7 +15,8 @@ from association.domain import Invalid
 from association.meetings import service as meetings
 from association.meetings.models import MeetingKind
 from association.membership import service as membership
-from association.memoranda import service as memoranda
+from association.memoranda import circulation as memoranda_circulation
+from association.memoranda import drafting as memoranda_drafting
 from association.voting import service as voting
 from tests.conftest import login
 from tests.membership.conftest import application_input
@@ -145,7 +146,7 @@ def test_script_in_memorandum_texts_title_and_parties_does_not_run(
 ):
     make_user(park=park, signatory=True, full_name="Yerlan Nurpeisov", title="CEO")
     try:
-        memorandum = memoranda.create_memorandum(
+        memorandum = memoranda_drafting.create_memorandum(
             session,
             secretariat,
             title=f"XSSFIELD Memorandum {payload}",
@@ -153,15 +154,15 @@ def test_script_in_memorandum_texts_title_and_parties_does_not_run(
             texts={"en": f"XSSFIELD ## Article 1\n\n{payload}", "ru": payload},
         )
     except Invalid:  # the memoranda area refuses raw HTML outright: safe as well
-        memorandum = memoranda.create_memorandum(
+        memorandum = memoranda_drafting.create_memorandum(
             session,
             secretariat,
             title=f"XSSFIELD Memorandum {payload}",
             place=f"XSSFIELD Astana {payload}"[:200],
             texts={"en": "## Article 1\n\nXSSFIELD"},
         )
-    memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_outside_party(
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, park)
+    memoranda_drafting.add_outside_party(
         session,
         secretariat,
         memorandum,
@@ -171,7 +172,7 @@ def test_script_in_memorandum_texts_title_and_parties_does_not_run(
         signatory_title=f"XSSFIELD Chair {payload}",
         signatory_email="chair@digitalbridge.example",
     )
-    memoranda.circulate(session, secretariat, memorandum)
+    memoranda_circulation.circulate(session, secretariat, memorandum)
     login(client, secretariat)
     assert_inert(
         client,
@@ -195,15 +196,15 @@ def test_script_in_an_outside_signatorys_page_does_not_run(
     from association.mail.models import OutboxMessage
 
     payload = " ".join(XSS_PAYLOADS)
-    memorandum = memoranda.create_memorandum(
+    memorandum = memoranda_drafting.create_memorandum(
         session,
         secretariat,
         title=f"XSSFIELD Memorandum {payload}"[:300],
         place="Astana",
         texts={"en": "## Article 1\n\nXSSFIELD"},
     )
-    memoranda.add_member_party(session, secretariat, memorandum, park)
-    memoranda.add_outside_party(
+    memoranda_drafting.add_member_party(session, secretariat, memorandum, park)
+    memoranda_drafting.add_outside_party(
         session,
         secretariat,
         memorandum,
@@ -213,7 +214,7 @@ def test_script_in_an_outside_signatorys_page_does_not_run(
         signatory_title="Chair",
         signatory_email="chair@digitalbridge.example",
     )
-    memoranda.circulate(session, secretariat, memorandum)
+    memoranda_circulation.circulate(session, secretariat, memorandum)
     body = (
         session.scalars(
             select(OutboxMessage).where(OutboxMessage.recipient == "chair@digitalbridge.example")

@@ -1,0 +1,113 @@
+"""The issued memorandum as a PDF, and what its verification page says.
+
+Built from templates/pdf/memorandum.html with the memorandum's own context (its parties and
+their signatures, the circulated revision, the audit trail of that circulation), then
+rendered, sealed and stored once by the document engine (association.documents), inside
+the issuing transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from association.documents import service as documents
+from association.documents.models import StoredDocument
+from association.memoranda.circulation import concluded_at
+from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
+from association.memoranda.queries import amended_by, audit_events
+from association.memoranda.texts import authentic_clause
+from association.site import instance_path, settings
+
+KIND = "memorandum"
+TEMPLATE = "pdf/memorandum.html"
+
+
+def memorandum_context(
+    session: Session, memorandum: Memorandum, circulation: Circulation
+) -> dict[str, Any]:
+    """What templates/pdf/memorandum.html prints besides the verification address and QR."""
+    signatures = {s.party_id: s for s in circulation.signatures}
+    return {
+        "memorandum": memorandum,
+        "circulation": circulation,
+        "revision": circulation.revision,
+        "parties": [(party, signatures[party.id]) for party in memorandum.parties],
+        "events": audit_events(session, memorandum, since=circulation),
+        "clause": authentic_clause,
+        "concluded": concluded_at(circulation),
+    }
+
+
+def memorandum_html(
+    session: Session,
+    memorandum: Memorandum,
+    circulation: Circulation,
+    *,
+    verify_url: str | None = None,
+) -> str:
+    """The HTML of the memorandum's PDF, printing verify_url and its QR code when given."""
+    return documents.render_template_pdf(
+        TEMPLATE, verify_url=verify_url, **memorandum_context(session, memorandum, circulation)
+    )
+
+
+def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:
+    """Render, seal and store the PDF; called once, by issue_memorandum."""
+    config = settings()
+    code = documents.new_verification_code()
+    html = memorandum_html(
+        session, memorandum, circulation, verify_url=documents.verification_url(config, code)
+    )
+    number = memorandum.registry_number or ""
+    document = documents.issue_document(
+        session,
+        kind=KIND,
+        title=f"{number} {memorandum.title}"[:300],
+        filename=f"memorandum-{number.replace('/', '-')}.pdf",
+        subject=memorandum,
+        html=html,
+        config=config,
+        instance_path=instance_path(),
+        verification_code=code,
+    )
+    memorandum.document_id = document.id
+    return document
+
+
+def describe_memorandum(session: Session, document: StoredDocument) -> documents.DocumentState:
+    """In force, terminated (when and why) or amended by a later memorandum: what /verify says."""
+    memorandum = session.get(Memorandum, document.subject_id)
+    if memorandum is None:
+        return documents.DocumentState(document.title, _("Unknown memorandum"), False)
+    headline = f"{memorandum.registry_number} {memorandum.title}"
+    details = [
+        (_("Registry number"), memorandum.registry_number or "—"),
+        (_("Parties"), ", ".join(party.name for party in memorandum.parties)),
+    ]
+    if memorandum.amends is not None:
+        details.append(
+            (_("Amends"), f"{memorandum.amends.registry_number} {memorandum.amends.title}")
+        )
+    amendments = amended_by(memorandum)
+    for amendment in amendments:
+        details.append((_("Amended by"), f"{amendment.registry_number} {amendment.title}"))
+    if memorandum.status == MemorandumStatus.TERMINATED:
+        details.append((_("Reason for termination"), memorandum.termination_reason))
+        terminated_on = memorandum.terminated_on.isoformat() if memorandum.terminated_on else "—"
+        return documents.DocumentState(
+            headline, _("Terminated on %(date)s", date=terminated_on), False, details
+        )
+    if amendments:
+        return documents.DocumentState(
+            headline,
+            _(
+                "In force, amended by %(numbers)s",
+                numbers=", ".join(a.registry_number or "" for a in amendments),
+            ),
+            True,
+            details,
+        )
+    return documents.DocumentState(headline, _("In force"), True, details)
