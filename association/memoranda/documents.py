@@ -19,7 +19,6 @@ from association.memoranda.circulation import concluded_at
 from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
-from association.site import instance_path, settings
 
 KIND = "memorandum"
 TEMPLATE = "pdf/memorandum.html"
@@ -41,37 +40,17 @@ def memorandum_context(
     }
 
 
-def memorandum_html(
-    session: Session,
-    memorandum: Memorandum,
-    circulation: Circulation,
-    *,
-    verify_url: str | None = None,
-) -> str:
-    """The HTML of the memorandum's PDF, printing verify_url and its QR code when given."""
-    return documents.render_template_pdf(
-        TEMPLATE, verify_url=verify_url, **memorandum_context(session, memorandum, circulation)
-    )
-
-
 def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:
     """Render, seal and store the PDF; called once, by issue_memorandum."""
-    config = settings()
-    code = documents.new_verification_code()
-    html = memorandum_html(
-        session, memorandum, circulation, verify_url=documents.verification_url(config, code)
-    )
     number = memorandum.registry_number or ""
-    document = documents.issue_document(
+    document = documents.issue_from_template(
         session,
         kind=KIND,
-        title=f"{number} {memorandum.title}"[:300],
+        template=TEMPLATE,
+        title=f"{number} {memorandum.title}",
         filename=f"memorandum-{number.replace('/', '-')}.pdf",
         subject=memorandum,
-        html=html,
-        config=config,
-        instance_path=instance_path(),
-        verification_code=code,
+        **memorandum_context(session, memorandum, circulation),
     )
     memorandum.document_id = document.id
     return document
