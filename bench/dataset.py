@@ -97,7 +97,7 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         MeetingKind,
         MeetingStatus,
     )
-    from association.membership.certificates import issue_certificate
+    from association.membership.documents import issue_certificate
     from association.memoranda.models import (
         Memorandum,
         MemorandumStatus,
