@@ -324,7 +324,8 @@ def put_to_vote(
         ),
         body_markdown=_admission_text(application, category),
     )
-    open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
+    closes_at = utcnow() + timedelta(days=days)
+    open_vote(session, actor, initiative, closes_at=closes_at)
     record(
         session,
         "application.put_to_vote",
@@ -337,7 +338,7 @@ def put_to_vote(
         application,
         _("Your application is put to a vote of the members"),
         "application_put_to_vote.txt",
-        closes_at=initiative.closes_at.strftime("%d %B %Y, %H:%M"),
+        closes_at=closes_at.strftime("%d %B %Y, %H:%M"),
     )
     return initiative
 

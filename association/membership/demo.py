@@ -68,7 +68,7 @@ def _apply(session: Session, demo: DemoPark, category: Category) -> Application:
 def seed_membership(session: Session) -> None:
     secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
     for demo in FOUNDERS:
-        park = session.scalar(select(Park).where(Park.name_latin == demo.name_latin))
+        park = session.scalars(select(Park).where(Park.name_latin == demo.name_latin)).one()
         issue_certificate(session, None, park)
 
     turkmenistan, tajikistan, palestine = CANDIDATES
@@ -87,13 +87,13 @@ def seed_membership(session: Session) -> None:
     # Approved as an observer: the park's existing record is linked, its contact already has an account.
     application = _apply(session, palestine, Category.OBSERVER)
     if application.status == "submitted":
-        park = session.scalar(select(Park).where(Park.name_latin == palestine.name_latin))
+        observer = session.scalar(select(Park).where(Park.name_latin == palestine.name_latin))
         start_review(session, secretariat, application)
         approve_application(
             session,
             secretariat,
             application,
             Category.OBSERVER,
-            park=park,
+            park=observer,
             reason="Welcome to the association as an observer.",
         )

@@ -249,7 +249,7 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
             False,
             details,
         )
-    if document.superseded_by_id is not None:
+    if document.superseded_by is not None:
         return DocumentState(
             headline,
             _("Superseded by certificate %(code)s", code=document.superseded_by.verification_code),

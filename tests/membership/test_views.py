@@ -17,6 +17,7 @@ from association.parks.models import ParkStatus
 from tests.conftest import csrf_token_from, login
 from tests.membership.conftest import FORM, pdf_bytes
 from tests.membership.test_service import png_bytes
+from tests.security.conftest import nothing_changes
 
 S = ApplicationStatus
 
@@ -193,6 +194,51 @@ def test_answer_with_a_bad_document_shows_the_message_and_stores_nothing(
     session.expire_all()
     assert application.status == S.INFORMATION_REQUESTED
     assert not application.messages[-1].kind == "answer"
+
+
+def test_an_answer_whose_second_document_is_refused_commits_nothing(
+    client, session, make_tracked_application
+):
+    # One request, one domain call: the answer and its documents are kept together or not at all.
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    with nothing_changes():
+        response = client.post(
+            f"/apply/{submitted.tracking_code}/answer",
+            content_type="multipart/form-data",
+            data={
+                "answer": "The statute and the report are attached.",
+                "documents": [
+                    (io.BytesIO(pdf_bytes()), "statute.pdf"),
+                    (io.BytesIO(b"MZ executable"), "report.pdf"),
+                ],
+            },
+        )
+        assert response.status_code == 200
+        assert "is not a PDF document" in response.get_data(as_text=True)
+
+
+def test_reading_the_membership_pages_changes_nothing(
+    client, session, secretariat, make_park, make_tracked_application
+):
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    park = make_park(status=ParkStatus.MEMBER)
+    with nothing_changes():
+        for path in (
+            "/apply",
+            f"/apply/{submitted.tracking_code}",
+            "/members",
+            f"/members/{park.slug}",
+        ):
+            assert client.get(path).status_code == 200, path
+    login(client, secretariat)
+    with nothing_changes():
+        for path in (
+            "/secretariat/applications",
+            f"/secretariat/applications/{submitted.application.id}",
+            f"/members/{park.slug}",
+            f"/members/{park.slug}/edit",
+        ):
+            assert client.get(path).status_code == 200, path
 
 
 def test_answer_when_nothing_was_asked_is_409(client, make_tracked_application):
