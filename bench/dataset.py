@@ -96,6 +96,35 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
     from association import create_app
     from association.database import utcnow
     from association.extensions import db
+<<<<<<< HEAD
+=======
+    from association.meetings.models import (
+        AgendaItem,
+        Attendance,
+        Meeting,
+        MeetingKind,
+        MeetingStatus,
+    )
+    from association.membership.documents import issue_certificate
+    from association.memoranda.models import (
+        Memorandum,
+        MemorandumStatus,
+        Party,
+        Revision,
+        RevisionText,
+    )
+    from association.parks.service import create_park
+    from association.voting.models import (
+        Ballot,
+        ElectorateMember,
+        Initiative,
+        InitiativeKind,
+        InitiativeStatus,
+        Outcome,
+        VoteResult,
+    )
+    from association.voting.service import create_initiative, open_vote
+>>>>>>> membership
 
     chance = random.Random(2026)
     stopwatch = _Stopwatch()

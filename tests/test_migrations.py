@@ -12,8 +12,10 @@ from sqlalchemy import func, select, text
 from association import create_app
 from association.audit.log import GENESIS, verify_chain
 from association.audit.models import AuditChainHead, AuditEvent
+from association.database import utcnow
 from association.extensions import db
 from association.parks.service import create_park
+from association.tokens import token_digest
 
 
 @pytest.fixture
@@ -70,3 +72,30 @@ def test_upgrade_from_the_previous_schema_keeps_its_chain_and_moves_the_head(bar
     head, last = head_and_last_event()
     assert head == last
     assert head[0] == 3
+
+
+def test_upgrade_hashes_the_tracking_codes_and_the_applicants_links_keep_working(bare_app):
+    upgrade(revision="0008")
+    code = "Old-tracking-code_from-0008-link"
+    db.session.execute(
+        text(
+            "INSERT INTO applications (tracking_code, status, name_latin, name_native,"
+            " legal_entity, country, city, website, year_founded, resident_companies,"
+            " contact_name, contact_title, contact_email, contact_phone, motivation,"
+            " category_requested, decision_reason, submitted_at, updated_at)"
+            " VALUES (:code, 'submitted', 'Migrated Technopark', '', 'Migrated LLC', 'KZ',"
+            " 'Astana', '', 2020, 3, 'Aliya', '', 'aliya@migrated.kz', '', 'To join.',"
+            " 'member', '', :now, :now)"
+        ),
+        {"code": code, "now": utcnow()},
+    )
+    db.session.commit()
+    db.session.close()
+
+    upgrade()
+    stored = db.session.execute(text("SELECT * FROM applications")).mappings().one()
+    assert code not in {str(value) for value in stored.values()}
+    assert stored["tracking_code_hash"] == token_digest(code)
+    page = bare_app.test_client().get(f"/apply/{code}")
+    assert page.status_code == 200
+    assert "Migrated Technopark" in page.get_data(as_text=True)

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from association.dashboard import register_tasks
 from association.documents.service import register_describer
-from association.membership import certificates
+from association.membership import documents
+from association.membership import secretariat as _secretariat  # noqa: F401  (its routes join bp)
+from association.membership.admission import decide_admission_by_vote
 from association.membership.dashboard import application_tasks
-from association.membership.service import decide_admission_by_vote
 from association.membership.views import bp
 from association.voting.models import InitiativeKind
 from association.voting.service import register_outcome_handler
@@ -19,6 +20,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_tasks(app, application_tasks)
     register_describer(
-        certificates.KIND, certificates.describe_certificate, label=_l("Membership certificate")
+        documents.KIND, documents.describe_certificate, label=_l("Membership certificate")
     )
     register_outcome_handler(InitiativeKind.ADMISSION, decide_admission_by_vote)

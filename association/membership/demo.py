@@ -9,8 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.auth.service import find_user_by_email
-from association.demo_parks import CANDIDATES, FOUNDERS, SECRETARIAT_EMAIL, demo_email
-from association.membership import certificates, service
+from association.demo_parks import CANDIDATES, FOUNDERS, SECRETARIAT_EMAIL, DemoPark, demo_email
+from association.membership.admission import approve_application
+from association.membership.applications import (
+    ApplicationInput,
+    request_information,
+    start_review,
+    submit_application,
+)
+from association.membership.documents import issue_certificate
 from association.membership.models import Application, Category
 from association.parks.models import Park
 
@@ -30,15 +37,15 @@ FACTS = {  # legal entity, year founded, resident companies
 }
 
 
-def _apply(session: Session, demo, category: Category) -> Application:
+def _apply(session: Session, demo: DemoPark, category: Category) -> Application:
     existing = session.scalar(select(Application).where(Application.name_latin == demo.name_latin))
     if existing is not None:
         return existing
     legal_entity, founded, residents = FACTS[demo.login]
     name, title = demo.delegate
-    return service.submit_application(
+    return submit_application(
         session,
-        service.ApplicationInput(
+        ApplicationInput(
             name_latin=demo.name_latin,
             name_native=demo.name_native,
             legal_entity=legal_entity,
@@ -55,14 +62,14 @@ def _apply(session: Session, demo, category: Category) -> Application:
             category_requested=category,
         ),
         [],
-    )
+    ).application
 
 
 def seed_membership(session: Session) -> None:
     secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
     for demo in FOUNDERS:
-        park = session.scalar(select(Park).where(Park.name_latin == demo.name_latin))
-        certificates.issue_certificate(session, None, park)
+        park = session.scalars(select(Park).where(Park.name_latin == demo.name_latin)).one()
+        issue_certificate(session, None, park)
 
     turkmenistan, tajikistan, palestine = CANDIDATES
     # Submitted, waiting for the secretariat.
@@ -70,8 +77,8 @@ def seed_membership(session: Session) -> None:
     # Under review, with a request for information the applicant has not answered yet.
     application = _apply(session, tajikistan, Category.MEMBER)
     if application.status == "submitted":
-        service.start_review(session, secretariat, application)
-        service.request_information(
+        start_review(session, secretariat, application)
+        request_information(
             session,
             secretariat,
             application,
@@ -80,13 +87,13 @@ def seed_membership(session: Session) -> None:
     # Approved as an observer: the park's existing record is linked, its contact already has an account.
     application = _apply(session, palestine, Category.OBSERVER)
     if application.status == "submitted":
-        park = session.scalar(select(Park).where(Park.name_latin == palestine.name_latin))
-        service.start_review(session, secretariat, application)
-        service.approve_application(
+        observer = session.scalar(select(Park).where(Park.name_latin == palestine.name_latin))
+        start_review(session, secretariat, application)
+        approve_application(
             session,
             secretariat,
             application,
             Category.OBSERVER,
-            park=park,
+            park=observer,
             reason="Welcome to the association as an observer.",
         )

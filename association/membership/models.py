@@ -42,8 +42,9 @@ class Application(Model):
     __tablename__ = "applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Whoever holds the code sees the application: long and random (secrets.token_urlsafe).
-    tracking_code: Mapped[str] = mapped_column(String(64), unique=True)
+    # Whoever holds the tracking code sees the application. Only its SHA-256 is kept
+    # (association.tokens): the applicant alone has the code, from the first e-mail.
+    tracking_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         String(32), index=True, default=ApplicationStatus.SUBMITTED
     )

@@ -3,11 +3,13 @@ tests all ask here."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from association.auth.models import User
 from association.parks.models import Park, ParkStatus
 
 
-def _signed_in(user: User | None) -> bool:
+def _signed_in(user: User | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated
 
 

@@ -1,9 +1,10 @@
-"""Membership pages: the public application and its tracking page, the member directory and
-profiles, the certificate download, and the secretariat's review of applications."""
+"""Membership pages for the public and the members: the application and its tracking page,
+the member directory and profiles, the certificate download. The secretariat's review of
+applications is in secretariat.py, on the same blueprint."""
 
 from __future__ import annotations
 
-from itertools import groupby
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -17,36 +18,29 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from werkzeug.datastructures import FileStorage
 
+from association.documents.views import send_stored
 from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db
-from association.membership import certificates, service
-from association.membership.forms import (
-    AnswerForm,
-    ApplicationForm,
-    ApproveForm,
-    ProfileForm,
-    PutToVoteForm,
-    RejectForm,
-    RequestInformationForm,
-    WithdrawForm,
+from association.membership import documents, queries
+from association.membership.applications import (
+    ApplicationInput,
+    answer_request,
+    submit_application,
+    withdraw_application,
 )
-from association.membership.models import (
-    OPEN_STATUSES,
-    Application,
-    ApplicationDocument,
-    ApplicationStatus,
-    Category,
-    ParkProfile,
-)
+from association.membership.forms import AnswerForm, ApplicationForm, ProfileForm, WithdrawForm
+from association.membership.models import Application
 from association.membership.policy import (
     can_download_certificate,
     can_edit_profile,
     can_issue_certificates,
-    can_review_applications,
 )
+from association.membership.presenters import status_label
+from association.membership.profiles import MAX_LOGO_BYTES, update_profile
+from association.membership.uploads import MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, Upload
 from association.parks.models import Park, ParkStatus
 from association.parks.service import country_name
 
@@ -55,25 +49,40 @@ bp = Blueprint("membership", __name__)
 
 # Request size limits per form (the application-wide MAX_CONTENT_LENGTH stays the outer fence).
 FORM_LIMITS = {
-    "membership.apply": service.MAX_DOCUMENTS * service.MAX_DOCUMENT_BYTES + 1024 * 1024,
-    "membership.answer": service.MAX_DOCUMENTS * service.MAX_DOCUMENT_BYTES + 1024 * 1024,
-    "membership.profile_edit": service.MAX_LOGO_BYTES + 256 * 1024,
+    "membership.apply": MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 1024 * 1024,
+    "membership.answer": MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 1024 * 1024,
+    "membership.profile_edit": MAX_LOGO_BYTES + 256 * 1024,
 }
-DIRECTORY_STATUSES = (ParkStatus.MEMBER, ParkStatus.OBSERVER, ParkStatus.SUSPENDED)
+APPLICATION_FIELDS = (
+    "name_latin",
+    "name_native",
+    "legal_entity",
+    "country",
+    "city",
+    "website",
+    "year_founded",
+    "resident_companies",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+    "motivation",
+    "category_requested",
+)
+# The tracking page's address is the secret: no other site sees it, no cache keeps it.
+TRACKING_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 @bp.url_value_preprocessor
-def limit_request_size(endpoint, values):
+def limit_request_size(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # Runs before every before_request function (the CSRF check reads the form), so the
     # smaller limit applies to the first read of the body; beyond it the 413 page answers.
     if endpoint in FORM_LIMITS:
         request.max_content_length = FORM_LIMITS[endpoint]
 
 
-def _uploads(field) -> list[service.Upload]:
-    return [
-        service.Upload(f.filename or "", f.read()) for f in (field.data or []) if f and f.filename
-    ]
+def _uploads(files: list[FileStorage] | None) -> list[Upload]:
+    return [Upload(f.filename or "", f.read()) for f in (files or []) if f and f.filename]
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -83,30 +92,9 @@ def _uploads(field) -> list[service.Upload]:
 def apply():
     form = ApplicationForm()
     if form.validate_on_submit():
-        uploads = _uploads(form.documents)
-        data = service.ApplicationInput(
-            **{
-                name: getattr(form, name).data
-                for name in (
-                    "name_latin",
-                    "name_native",
-                    "legal_entity",
-                    "country",
-                    "city",
-                    "website",
-                    "year_founded",
-                    "resident_companies",
-                    "contact_name",
-                    "contact_title",
-                    "contact_email",
-                    "contact_phone",
-                    "motivation",
-                    "category_requested",
-                )
-            }
-        )
+        data = ApplicationInput(**{name: getattr(form, name).data for name in APPLICATION_FIELDS})
         try:
-            application = service.submit_application(db.session(), data, uploads)
+            submitted = submit_application(db.session(), data, _uploads(form.documents.data))
         except DomainError as refused:
             # The form has checked every field; what remains refused is about the documents.
             form.documents.errors = [*form.documents.errors, refused.message]
@@ -115,16 +103,16 @@ def apply():
                 _(
                     "Your application is submitted. Keep this page's address: it is the only way to follow "
                     "the application, and we have e-mailed it to %(email)s.",
-                    email=application.contact_email,
+                    email=submitted.application.contact_email,
                 ),
                 "success",
             )
-            return redirect(url_for("membership.tracking", code=application.tracking_code))
-    return render_template("membership/apply.html", form=form, max_documents=service.MAX_DOCUMENTS)
+            return redirect(url_for("membership.tracking", code=submitted.tracking_code))
+    return render_template("membership/apply.html", form=form, max_documents=MAX_DOCUMENTS)
 
 
 def _application_by_code(code: str) -> Application:
-    application = service.find_by_tracking_code(db.session(), code)
+    application = queries.find_by_tracking_code(db.session(), code)
     if application is None:
         # Unknown and malformed codes get the same answer: nothing to learn by trying.
         abort(Response(render_template("membership/unknown.html"), 404))
@@ -134,23 +122,29 @@ def _application_by_code(code: str) -> Application:
 @bp.get("/apply/<code>")
 def tracking(code: str):
     application = _application_by_code(code)
-    return _tracking_page(application, AnswerForm(), WithdrawForm())
+    return _tracking_page(code, application, AnswerForm(), WithdrawForm())
 
 
 def _tracking_page(
-    application: Application, answer_form: AnswerForm, withdraw_form: WithdrawForm, status=200
+    code: str,
+    application: Application,
+    answer_form: AnswerForm,
+    withdraw_form: WithdrawForm,
+    status: int = 200,
 ):
+    page = queries.tracking_page(db.session(), application)
     response = render_template(
         "membership/tracking.html",
-        application=application,
+        code=code,
+        application=page.application,
         answer_form=answer_form,
         withdraw_form=withdraw_form,
-        status_label=service.status_label,
+        status_label=status_label,
         country=country_name(application.country),
-        max_documents=service.MAX_DOCUMENTS,
-        vote=service.admission_vote(db.session(), application),
+        max_documents=MAX_DOCUMENTS,
+        vote=page.vote,
     )
-    return response, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    return response, status, TRACKING_HEADERS
 
 
 @bp.post("/apply/<code>/answer")
@@ -159,8 +153,8 @@ def answer(code: str):
     form = AnswerForm()
     if form.validate_on_submit():
         try:
-            service.answer_request(
-                db.session(), application, form.answer.data, _uploads(form.documents)
+            answer_request(
+                db.session(), application, form.answer.data, _uploads(form.documents.data)
             )
         except DomainError as refused:
             if refused.status == 409:
@@ -170,7 +164,7 @@ def answer(code: str):
             flash(_("Your answer is sent to the secretariat."), "success")
             return redirect(url_for("membership.tracking", code=code))
     db.session.refresh(application)
-    return _tracking_page(application, form, WithdrawForm())
+    return _tracking_page(code, application, form, WithdrawForm())
 
 
 @bp.post("/apply/<code>/withdraw")
@@ -180,7 +174,7 @@ def withdraw(code: str):
     if not form.validate_on_submit():
         flash(_("Please tick the box to confirm that you withdraw the application."), "danger")
         return redirect(url_for("membership.tracking", code=code))
-    service.withdraw_application(db.session(), application)
+    withdraw_application(db.session(), application)
     flash(_("The application is withdrawn."), "success")
     return redirect(url_for("membership.tracking", code=code))
 
@@ -191,34 +185,14 @@ def withdraw(code: str):
 @bp.get("/members")
 def directory():
     query = request.args.get("q", "").strip()[:100]
-    statement = (
-        select(Park)
-        .where(Park.status.in_(DIRECTORY_STATUSES))
-        .order_by(Park.country, Park.name_latin)
-    )
-    if query:
-        # Text only: % and _ typed into the box are letters, not wildcards.
-        statement = statement.where(
-            or_(
-                Park.name_latin.icontains(query, autoescape=True),
-                Park.name_native.icontains(query, autoescape=True),
-            )
-        )
-    parks = db.session.scalars(statement).all()
-    by_country = sorted(
-        (
-            (country_name(code), list(group))
-            for code, group in groupby(parks, key=lambda p: p.country)
-        ),
-        key=lambda pair: pair[0],
-    )
+    found = queries.directory(db.session(), query)
     return render_template(
-        "membership/directory.html", by_country=by_country, query=query, count=len(parks)
+        "membership/directory.html", by_country=found.by_country, query=query, count=found.count
     )
 
 
 def _park_by_slug(slug: str) -> Park:
-    park = db.session.scalar(select(Park).where(Park.slug == slug))
+    park = queries.park_by_slug(db.session(), slug)
     if park is None:
         abort(404)
     # A withdrawn park has left the directory; the secretariat still finds it.
@@ -232,18 +206,17 @@ def _park_by_slug(slug: str) -> Park:
 @bp.get("/members/<slug>")
 def profile(slug: str):
     park = _park_by_slug(slug)
-    profile = service.profile_of(db.session(), park)
-    certificate = None
-    if can_download_certificate(current_user, park):
-        certificate = certificates.current_certificate(db.session(), park)
+    page = queries.profile_page(
+        db.session(), park, with_certificate=can_download_certificate(current_user, park)
+    )
     return render_template(
         "membership/profile.html",
         park=park,
-        profile=profile,
+        profile=page.profile,
         country=country_name(park.country),
         may_edit=can_edit_profile(current_user, park),
-        certificate=certificate,
-        may_reissue=can_issue_certificates(current_user) and park.status in certificates.CERTIFIED,
+        certificate=page.certificate,
+        may_reissue=can_issue_certificates(current_user) and park.status in documents.CERTIFIED,
     )
 
 
@@ -252,7 +225,7 @@ def profile(slug: str):
 def profile_edit(slug: str):
     park = _park_by_slug(slug)
     allow(can_edit_profile(current_user, park))
-    profile = service.profile_of(db.session(), park)
+    profile = queries.profile_page(db.session(), park, with_certificate=False).profile
     form = ProfileForm(
         data={"description": profile.description if profile else "", "website": park.website}
         if request.method == "GET"
@@ -261,7 +234,7 @@ def profile_edit(slug: str):
     if form.validate_on_submit():
         logo = form.logo.data.read() if form.logo.data else None
         try:
-            service.update_profile(
+            update_profile(
                 db.session(),
                 current_user,
                 park,
@@ -283,7 +256,7 @@ def profile_edit(slug: str):
 @bp.get("/members/<slug>/logo")
 def logo(slug: str):
     park = _park_by_slug(slug)
-    profile = db.session.scalar(select(ParkProfile).where(ParkProfile.park_id == park.id))
+    profile = queries.profile_page(db.session(), park, with_certificate=False).profile
     if profile is None or not profile.logo_type:
         abort(404)
     if request.if_none_match.contains(profile.logo_sha256):
@@ -301,11 +274,9 @@ def logo(slug: str):
 def certificate(slug: str):
     park = _park_by_slug(slug)
     allow(can_download_certificate(current_user, park))
-    document = certificates.current_certificate(db.session(), park)
+    document = queries.profile_page(db.session(), park, with_certificate=True).certificate
     if document is None:
         abort(404)
-    from association.documents.views import send_stored
-
     return send_stored(document, as_attachment=True)
 
 
@@ -314,7 +285,7 @@ def certificate(slug: str):
 def certificate_reissue(slug: str):
     park = _park_by_slug(slug)
     allow(can_issue_certificates(current_user))
-    document = certificates.reissue_certificate(db.session(), current_user, park)
+    document = documents.reissue_certificate(db.session(), current_user, park)
     flash(
         _(
             "A new certificate is issued (verification code %(code)s); the previous one is superseded.",
@@ -323,220 +294,3 @@ def certificate_reissue(slug: str):
         "success",
     )
     return redirect(url_for("membership.profile", slug=park.slug))
-
-
-# --- the secretariat's review ----------------------------------------------------------------
-
-
-@bp.get("/secretariat/applications")
-@login_required
-def application_list():
-    allow(can_review_applications(current_user))
-    status = request.args.get("status", "open")
-    country = request.args.get("country", "").upper()
-    statement = select(Application).order_by(Application.submitted_at.desc(), Application.id.desc())
-    if status == "open":
-        statement = statement.where(Application.status.in_(OPEN_STATUSES))
-    elif status in {s.value for s in ApplicationStatus}:
-        statement = statement.where(Application.status == status)
-    if country:
-        statement = statement.where(Application.country == country)
-    applications = db.session.scalars(statement).all()
-    countries = db.session.scalars(
-        select(Application.country).group_by(Application.country).order_by(Application.country)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(Application.status, func.count()).group_by(Application.status)
-        ).all()
-    )
-    return render_template(
-        "membership/applications.html",
-        applications=applications,
-        status=status,
-        country=country,
-        countries=[(code, country_name(code)) for code in countries],
-        counts=counts,
-        statuses=service.STATUS_LABELS,
-        status_label=service.status_label,
-    )
-
-
-def _application_or_404(application_id: int) -> Application:
-    return db.get_or_404(Application, application_id)
-
-
-def _approve_form(application: Application) -> ApproveForm:
-    form = (
-        ApproveForm(category=application.category_requested)
-        if request.method == "GET"
-        else ApproveForm()
-    )
-    # Only an observer can be admitted through an application (service.admission_refusal).
-    candidates = db.session.scalars(
-        select(Park)
-        .where(Park.status == ParkStatus.OBSERVER)
-        .order_by(Park.country != application.country, Park.name_latin)
-    ).all()
-    form.park.choices = [(0, _("Create a new park"))] + [
-        (p.id, f"{p.name_latin} ({p.country}, {p.status})") for p in candidates
-    ]
-    if request.method == "GET":
-        same = service.matching_park(db.session(), application)
-        form.park.data = same.id if same in candidates else 0
-    return form
-
-
-@bp.get("/secretariat/applications/<int:application_id>")
-@login_required
-def application_detail(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    return _detail_page(application)
-
-
-def _detail_page(
-    application,
-    *,
-    request_form=None,
-    approve_form=None,
-    reject_form=None,
-    vote_form=None,
-    status=200,
-):
-    vote = service.admission_vote(db.session(), application)
-    may = _possible_actions(application, voting=vote is not None)
-    # Said before anyone tries: the same refusal approving or putting to a vote would give.
-    duplicate = (
-        service.admission_refusal(
-            db.session(),
-            application,
-            Category(application.category_requested),
-            service.matching_park(db.session(), application),
-        )
-        if may["approve"] or may["vote"]
-        else None
-    )
-    return render_template(
-        "membership/application.html",
-        application=application,
-        status_label=service.status_label,
-        duplicate=duplicate,
-        country=country_name(application.country),
-        request_form=request_form or RequestInformationForm(formdata=None),
-        approve_form=approve_form or _approve_form(application),
-        reject_form=reject_form or RejectForm(formdata=None),
-        vote_form=vote_form or PutToVoteForm(formdata=None),
-        vote=vote,
-        may=may,
-    ), status
-
-
-def _possible_actions(application: Application, *, voting: bool) -> dict[str, bool]:
-    # While the members vote, the vote decides: no decision by hand.
-    return {
-        "review": application.status in service.MAY_START_REVIEW,
-        "request": application.status in service.MAY_REQUEST_INFORMATION,
-        "approve": application.status in service.MAY_APPROVE and not voting,
-        "reject": application.status in service.MAY_REJECT and not voting,
-        "vote": application.status in service.MAY_APPROVE and not voting,
-    }
-
-
-@bp.get("/secretariat/applications/<int:application_id>/documents/<int:document_id>")
-@login_required
-def application_document(application_id: int, document_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    document = db.session.get(ApplicationDocument, document_id)
-    if document is None or document.application_id != application.id:
-        abort(404)
-    response = Response(document.content, mimetype="application/pdf")
-    # An attachment, never shown inline: the file comes from outside.
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="application-{application.id}-{document.id}.pdf"'
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(document.sha256)
-    return response
-
-
-@bp.post("/secretariat/applications/<int:application_id>/review")
-@login_required
-def application_review(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    service.start_review(db.session(), current_user, application)
-    flash(_("The application is under review."), "success")
-    return redirect(url_for("membership.application_detail", application_id=application_id))
-
-
-@bp.post("/secretariat/applications/<int:application_id>/request")
-@login_required
-def application_request(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    form = RequestInformationForm()
-    if not form.validate_on_submit():
-        return _detail_page(application, request_form=form, status=400)
-    service.request_information(db.session(), current_user, application, form.question.data)
-    flash(_("The request is sent to %(email)s.", email=application.contact_email), "success")
-    return redirect(url_for("membership.application_detail", application_id=application_id))
-
-
-@bp.post("/secretariat/applications/<int:application_id>/approve")
-@login_required
-def application_approve(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    form = _approve_form(application)
-    if not form.validate_on_submit():
-        return _detail_page(application, approve_form=form, status=400)
-    park = db.session.get(Park, form.park.data) if form.park.data else None
-    park = service.approve_application(
-        db.session(),
-        current_user,
-        application,
-        Category(form.category.data),
-        park=park,
-        reason=form.reason.data or "",
-    )
-    flash(
-        _(
-            "%(park)s is admitted as %(category)s with number %(number)s; its contact person is invited.",
-            park=park.name_latin,
-            category=form.category.data,
-            number=park.membership_number,
-        ),
-        "success",
-    )
-    return redirect(url_for("membership.application_detail", application_id=application_id))
-
-
-@bp.post("/secretariat/applications/<int:application_id>/reject")
-@login_required
-def application_reject(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    form = RejectForm()
-    if not form.validate_on_submit():
-        return _detail_page(application, reject_form=form, status=400)
-    service.reject_application(db.session(), current_user, application, form.reason.data)
-    flash(_("The application is rejected; the applicant is told why."), "success")
-    return redirect(url_for("membership.application_detail", application_id=application_id))
-
-
-@bp.post("/secretariat/applications/<int:application_id>/vote")
-@login_required
-def application_vote(application_id: int):
-    application = _application_or_404(application_id)
-    allow(can_review_applications(current_user))
-    form = PutToVoteForm()
-    if not form.validate_on_submit():
-        return _detail_page(application, vote_form=form, status=400)
-    initiative = service.put_to_vote(db.session(), current_user, application, days=form.days.data)
-    flash(
-        _("The admission is put to a vote of the member parks; their delegates are told."),
-        "success",
-    )
-    return redirect(url_for("voting.initiative_detail", initiative_id=initiative.id))

@@ -220,6 +220,6 @@ def change_park_status(
 def _reissue_certificate_if_needed(session: Session, park: Park) -> None:
     # A certificate that now states a wrong name or category is replaced (imported here:
     # membership builds on parks).
-    from association.membership.certificates import reissue_certificate_if_needed
+    from association.membership.documents import reissue_certificate_if_needed
 
     reissue_certificate_if_needed(session, park)

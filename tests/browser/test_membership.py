@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from association.extensions import db
 from association.mail.models import OutboxMessage
-from association.membership import certificates
+from association.membership import documents
 from association.parks.models import Park
 from tests.conftest import PASSWORD, current_code
 from tests.membership.conftest import pdf_bytes
@@ -112,7 +112,7 @@ def test_apply_review_approve_accept_sign_in_and_download(
     with contact.expect_download() as download_info:
         contact.get_by_role("link", name="Download the certificate (PDF)").click()
     downloaded = Path(download_info.value.path()).read_bytes()
-    stored = certificates.current_certificate(db.session, park)
+    stored = documents.current_certificate(db.session, park)
     assert downloaded == stored.content
     assert downloaded.startswith(b"%PDF-")
     applicant.close()

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfWriter
 
-from association.membership import service
+from association.membership import admission, applications
 from association.membership.models import ApplicationStatus
 
 
@@ -20,7 +20,7 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return buffer.getvalue()
 
 
-def application_input(**overrides) -> service.ApplicationInput:
+def application_input(**overrides) -> applications.ApplicationInput:
     fields = dict(
         name_latin="Technopark of Tajikistan",
         name_native="Технопарки Тоҷикистон",
@@ -37,7 +37,7 @@ def application_input(**overrides) -> service.ApplicationInput:
         motivation="We wish to cooperate with the parks of the Turkic states.",
     )
     fields.update(overrides)
-    return service.ApplicationInput(**fields)
+    return applications.ApplicationInput(**fields)
 
 
 # The form's fields, as a browser posts them.
@@ -59,32 +59,53 @@ FORM = {
 }
 
 
+def _bring_to(session, secretariat, application, status: ApplicationStatus) -> None:
+    if status == ApplicationStatus.SUBMITTED:
+        return
+    if status == ApplicationStatus.WITHDRAWN:
+        applications.withdraw_application(session, application)
+        return
+    if status == ApplicationStatus.REJECTED:
+        admission.reject_application(session, secretariat, application, "Not a technology park.")
+        return
+    applications.start_review(session, secretariat, application)
+    if status == ApplicationStatus.UNDER_REVIEW:
+        return
+    applications.request_information(session, secretariat, application, "Please send the statute.")
+    if status == ApplicationStatus.INFORMATION_REQUESTED:
+        return
+    applications.answer_request(session, application, "Here it is.", [])
+    if status == ApplicationStatus.RESUBMITTED:
+        return
+    admission.approve_application(session, secretariat, application, "member")
+
+
+@pytest.fixture
+def make_tracked_application(session, secretariat):
+    """An application brought to `status` through the domain functions themselves, with the
+    tracking code its applicant was given (applications.Submitted)."""
+
+    def make(
+        status: ApplicationStatus = ApplicationStatus.SUBMITTED, uploads=(), **overrides
+    ) -> applications.Submitted:
+        submitted = applications.submit_application(
+            session, application_input(**overrides), list(uploads)
+        )
+        _bring_to(session, secretariat, submitted.application, status)
+        return submitted
+
+    return make
+
+
 @pytest.fixture
 def make_application(session, secretariat):
     """An application brought to `status` through the domain functions themselves."""
 
     def make(status: ApplicationStatus = ApplicationStatus.SUBMITTED, uploads=(), **overrides):
-        application = service.submit_application(
+        application = applications.submit_application(
             session, application_input(**overrides), list(uploads)
-        )
-        if status == ApplicationStatus.SUBMITTED:
-            return application
-        if status == ApplicationStatus.WITHDRAWN:
-            return service.withdraw_application(session, application)
-        if status == ApplicationStatus.REJECTED:
-            return service.reject_application(
-                session, secretariat, application, "Not a technology park."
-            )
-        service.start_review(session, secretariat, application)
-        if status == ApplicationStatus.UNDER_REVIEW:
-            return application
-        service.request_information(session, secretariat, application, "Please send the statute.")
-        if status == ApplicationStatus.INFORMATION_REQUESTED:
-            return application
-        service.answer_request(session, application, "Here it is.", [])
-        if status == ApplicationStatus.RESUBMITTED:
-            return application
-        service.approve_application(session, secretariat, application, "member")
+        ).application
+        _bring_to(session, secretariat, application, status)
         return application
 
     return make

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from association.audit.models import AuditEvent
 from association.database import utcnow
 from association.domain import Conflict
-from association.membership import service
+from association.membership import admission, applications
 from association.membership.models import ApplicationStatus
 from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status
@@ -31,18 +31,18 @@ def test_putting_to_vote_opens_an_admission_initiative_about_the_application(
     session, secretariat, electorate, make_application
 ):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    initiative = service.put_to_vote(session, secretariat, application, days=10)
+    initiative = admission.put_to_vote(session, secretariat, application, days=10)
     assert initiative.kind == InitiativeKind.ADMISSION
     assert initiative.status == InitiativeStatus.OPEN
     assert (initiative.subject_type, initiative.subject_id) == ("Application", application.id)
     assert "Technopark of Tajikistan" in initiative.title
     assert initiative.closes_at - utcnow() > timedelta(days=9)
-    assert service.admission_vote(session, application).id == initiative.id
+    assert admission.admission_vote(session, application).id == initiative.id
 
 
 def test_a_passed_vote_approves_the_application(session, secretariat, electorate, make_application):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    initiative = service.put_to_vote(session, secretariat, application)
+    initiative = admission.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
     close_vote(session, secretariat, initiative)
@@ -51,7 +51,7 @@ def test_a_passed_vote_approves_the_application(session, secretariat, electorate
     park = session.scalar(select(Park).where(Park.name_latin == "Technopark of Tajikistan"))
     assert park.status == ParkStatus.MEMBER
     assert park.membership_number.startswith("AMT-TJ-")
-    assert service.admission_vote(session, application) is None
+    assert admission.admission_vote(session, application) is None
 
 
 def test_a_passed_vote_links_the_candidates_existing_record(
@@ -59,7 +59,7 @@ def test_a_passed_vote_links_the_candidates_existing_record(
 ):
     candidate = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    initiative = service.put_to_vote(session, secretariat, application)
+    initiative = admission.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
     close_vote(session, secretariat, initiative)
@@ -75,8 +75,8 @@ def test_an_application_in_a_members_name_cannot_be_put_to_vote(
         ApplicationStatus.UNDER_REVIEW, name_latin="Astana Hub", country="KZ"
     )
     with pytest.raises(Conflict, match="Astana Hub \\(KZ\\) is already a member"):
-        service.put_to_vote(session, secretariat, application)
-    assert service.admission_vote(session, application) is None
+        admission.put_to_vote(session, secretariat, application)
+    assert admission.admission_vote(session, application) is None
 
 
 def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(
@@ -86,7 +86,7 @@ def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(
     application = make_application(
         ApplicationStatus.UNDER_REVIEW, contact_email="someone@elsewhere.example"
     )
-    initiative = service.put_to_vote(session, secretariat, application)
+    initiative = admission.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
     change_park_status(
@@ -110,7 +110,7 @@ def test_a_failed_vote_rejects_the_application_with_the_reason(
     session, secretariat, electorate, make_application, choices, why
 ):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    initiative = service.put_to_vote(session, secretariat, application)
+    initiative = admission.put_to_vote(session, secretariat, application)
     for delegate, choice in zip(electorate, choices, strict=False):
         cast_ballot(session, delegate, initiative, choice)
     close_vote(session, secretariat, initiative)
@@ -123,13 +123,13 @@ def test_no_decision_by_hand_while_the_members_vote(
     session, secretariat, electorate, make_application
 ):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    service.put_to_vote(session, secretariat, application)
+    admission.put_to_vote(session, secretariat, application)
     with pytest.raises(Conflict, match="voting"):
-        service.approve_application(session, secretariat, application, "member")
+        admission.approve_application(session, secretariat, application, "member")
     with pytest.raises(Conflict, match="voting"):
-        service.reject_application(session, secretariat, application, "changed our mind")
+        admission.reject_application(session, secretariat, application, "changed our mind")
     with pytest.raises(Conflict, match="already voting"):
-        service.put_to_vote(session, secretariat, application)
+        admission.put_to_vote(session, secretariat, application)
     session.expire_all()
     assert application.status == ApplicationStatus.UNDER_REVIEW
 
@@ -139,24 +139,27 @@ def test_a_submitted_application_cannot_be_put_to_vote_before_review(
 ):
     application = make_application(ApplicationStatus.SUBMITTED)
     with pytest.raises(Conflict):
-        service.put_to_vote(session, secretariat, application)
+        admission.put_to_vote(session, secretariat, application)
 
 
 def test_a_vote_on_a_withdrawn_application_still_closes_and_changes_nothing(
     session, secretariat, electorate, make_application
 ):
     application = make_application(ApplicationStatus.UNDER_REVIEW)
-    initiative = service.put_to_vote(session, secretariat, application)
+    initiative = admission.put_to_vote(session, secretariat, application)
     cast_ballot(session, electorate[0], initiative, "for")
-    service.withdraw_application(session, application)
+    applications.withdraw_application(session, application)
     close_vote(session, secretariat, initiative)
     session.expire_all()
     assert initiative.status == InitiativeStatus.CLOSED
     assert application.status == ApplicationStatus.WITHDRAWN
 
 
-def test_put_to_vote_through_the_page(client, session, secretariat, electorate, make_application):
-    application = make_application(ApplicationStatus.UNDER_REVIEW)
+def test_put_to_vote_through_the_page(
+    client, session, secretariat, electorate, make_tracked_application
+):
+    submitted = make_tracked_application(ApplicationStatus.UNDER_REVIEW)
+    application = submitted.application
     login(client, secretariat)
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
     assert "Put to a vote of the members" in page
@@ -173,7 +176,7 @@ def test_put_to_vote_through_the_page(client, session, secretariat, electorate, 
         ).status_code
         == 409
     )
-    tracking = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
+    tracking = client.get(f"/apply/{submitted.tracking_code}").get_data(as_text=True)
     assert "The member parks are voting on the admission" in tracking
 
 

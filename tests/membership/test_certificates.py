@@ -9,7 +9,7 @@ from association.documents.models import StoredDocument
 from association.documents.seal import load_signer
 from association.documents.verify import check_pdf
 from association.domain import Conflict, NotAllowed
-from association.membership import certificates, service
+from association.membership import admission, applications, documents
 from association.membership.models import Category
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status, update_park
@@ -33,7 +33,7 @@ def association_cert(app):
 @pytest.fixture
 def admitted(session, secretariat):
     """The High Technology Park of Kyrgyzstan, admitted as a member through its application."""
-    application = service.submit_application(
+    application = applications.submit_application(
         session,
         application_input(
             name_latin="High Technology Park of the Kyrgyz Republic",
@@ -44,20 +44,20 @@ def admitted(session, secretariat):
             contact_name="Aida Temirbekova",
         ),
         [],
-    )
-    service.start_review(session, secretariat, application)
-    return service.approve_application(session, secretariat, application, Category.MEMBER)
+    ).application
+    applications.start_review(session, secretariat, application)
+    return admission.approve_application(session, secretariat, application, Category.MEMBER)
 
 
 def test_approval_issues_a_certificate(session, admitted):
-    document = certificates.current_certificate(session, admitted)
+    document = documents.current_certificate(session, admitted)
     assert document.kind == "certificate"
     assert document.subject_id == admitted.id
     assert document.sha256 == hashlib.sha256(document.content).hexdigest()
 
 
 def test_certificate_text_has_both_names_and_the_particulars(session, admitted, tmp_path):
-    document = certificates.current_certificate(session, admitted)
+    document = documents.current_certificate(session, admitted)
     text = pdf_text(document.content, tmp_path)
     assert "Кыргыз Республикасынын Жогорку технологиялар паркы" in text
     assert "High Technology Park of the Kyrgyz Republic" in text
@@ -78,14 +78,14 @@ def test_certificate_is_one_landscape_page(session, admitted):
 
     from pypdf import PdfReader
 
-    reader = PdfReader(BytesIO(certificates.current_certificate(session, admitted).content))
+    reader = PdfReader(BytesIO(documents.current_certificate(session, admitted).content))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert float(box.width) > float(box.height)
 
 
 def test_certificate_seal_validates_and_fails_after_one_changed_byte(app, session, admitted):
-    content = certificates.current_certificate(session, admitted).content
+    content = documents.current_certificate(session, admitted).content
     check = check_pdf(content, association_cert(app))
     assert check.intact
     assert check.signed_by_association
@@ -99,7 +99,7 @@ def test_uzbek_and_arabic_names_reach_the_text(session, secretariat, tmp_path):
         ("IT Park Uzbekistan", "IT Park Oʻzbekiston", "UZ"),
         ("Palestine Technology Park", "حديقة فلسطين التكنولوجية", "PS"),
     ]:
-        application = service.submit_application(
+        application = applications.submit_application(
             session,
             application_input(
                 name_latin=name,
@@ -108,10 +108,10 @@ def test_uzbek_and_arabic_names_reach_the_text(session, secretariat, tmp_path):
                 contact_email=f"contact@{country}.example",
             ),
             [],
-        )
-        service.start_review(session, secretariat, application)
-        park = service.approve_application(session, secretariat, application, Category.OBSERVER)
-        text = pdf_text(certificates.current_certificate(session, park).content, tmp_path)
+        ).application
+        applications.start_review(session, secretariat, application)
+        park = admission.approve_application(session, secretariat, application, Category.OBSERVER)
+        text = pdf_text(documents.current_certificate(session, park).content, tmp_path)
         assert "Observer" in text
         if country == "UZ":
             assert "Oʻzbekiston" in text
@@ -128,7 +128,7 @@ def _delegate_of(make_user, park):
 
 
 def test_a_user_of_the_park_downloads_the_stored_certificate(client, session, make_user, admitted):
-    document = certificates.current_certificate(session, admitted)
+    document = documents.current_certificate(session, admitted)
     login(client, make_user(park=admitted))
     response = client.get(f"/members/{admitted.slug}/certificate.pdf")
     assert response.status_code == 200
@@ -145,17 +145,17 @@ def test_a_second_download_does_not_render_again(client, session, make_user, adm
         raise AssertionError("the certificate was rendered again")
 
     import association.documents.render as render
-    import association.documents.service as documents
+    import association.documents.service as engine
 
     monkeypatch.setattr(render, "render_pdf", no_rendering)
-    monkeypatch.setattr(documents, "render_pdf", no_rendering)
-    monkeypatch.setattr(documents, "issue_document", no_rendering)
+    monkeypatch.setattr(engine, "render_pdf", no_rendering)
+    monkeypatch.setattr(engine, "issue_document", no_rendering)
     second = client.get(f"/members/{admitted.slug}/certificate.pdf")
     assert second.status_code == 200
     assert second.data == first
     assert (
         hashlib.sha256(second.data).hexdigest()
-        == certificates.current_certificate(session, admitted).sha256
+        == documents.current_certificate(session, admitted).sha256
     )
     assert session.scalar(select(func.count()).select_from(StoredDocument)) == 1
 
@@ -203,9 +203,9 @@ def test_profile_offers_the_certificate_to_the_park_only(client, make_user, dele
 
 
 def test_a_name_change_reissues_and_supersedes(client, session, admitted, tmp_path):
-    old = certificates.current_certificate(session, admitted)
+    old = documents.current_certificate(session, admitted)
     update_park(session, None, admitted, name_latin="Kyrgyz High Technology Park")
-    new = certificates.current_certificate(session, admitted)
+    new = documents.current_certificate(session, admitted)
     assert new.id != old.id
     assert old.superseded_by_id == new.id
     assert "Kyrgyz High Technology Park" in pdf_text(new.content, tmp_path)
@@ -215,21 +215,21 @@ def test_a_name_change_reissues_and_supersedes(client, session, admitted, tmp_pa
 
 
 def test_a_change_that_the_certificate_does_not_state_does_not_reissue(session, admitted):
-    old = certificates.current_certificate(session, admitted)
+    old = documents.current_certificate(session, admitted)
     update_park(session, None, admitted, city="Karakol")
-    assert certificates.current_certificate(session, admitted).id == old.id
+    assert documents.current_certificate(session, admitted).id == old.id
 
 
 def test_member_to_observer_reissues_with_the_new_category(session, admitted, tmp_path):
-    old = certificates.current_certificate(session, admitted)
+    old = documents.current_certificate(session, admitted)
     change_park_status(session, None, admitted, ParkStatus.OBSERVER, "Asked to observe only")
-    new = certificates.current_certificate(session, admitted)
+    new = documents.current_certificate(session, admitted)
     assert new.id != old.id
     assert "Observer" in pdf_text(new.content, tmp_path)
 
 
 def test_verification_says_plainly_that_a_member_is_in_good_standing(client, session, admitted):
-    document = certificates.current_certificate(session, admitted)
+    document = documents.current_certificate(session, admitted)
     page = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
     assert "is a member in good standing" in page
     assert "This document is in force." in page
@@ -247,16 +247,16 @@ def test_verification_says_plainly_that_a_member_is_in_good_standing(client, ses
 def test_verification_of_a_suspended_or_withdrawn_park_says_so(
     client, session, admitted, status, words
 ):
-    document = certificates.current_certificate(session, admitted)
+    document = documents.current_certificate(session, admitted)
     change_park_status(session, None, admitted, status, "Fees unpaid")
-    assert certificates.current_certificate(session, admitted).id == document.id  # not re-issued
+    assert documents.current_certificate(session, admitted).id == document.id  # not re-issued
     page = client.get(f"/verify/{document.verification_code}").get_data(as_text=True)
     assert words in page
     assert "no longer in force" in page
 
 
 def test_secretariat_reissues_from_the_profile(client, session, secretariat, admitted):
-    old = certificates.current_certificate(session, admitted)
+    old = documents.current_certificate(session, admitted)
     login(client, secretariat)
     assert "Re-issue the certificate" in client.get(f"/members/{admitted.slug}").get_data(
         as_text=True
@@ -264,31 +264,31 @@ def test_secretariat_reissues_from_the_profile(client, session, secretariat, adm
     response = client.post(f"/members/{admitted.slug}/certificate/reissue")
     assert response.status_code == 302
     session.expire_all()
-    assert old.superseded_by_id == certificates.current_certificate(session, admitted).id
+    assert old.superseded_by_id == documents.current_certificate(session, admitted).id
 
 
 def test_a_member_cannot_reissue(client, session, make_user, admitted):
     login(client, make_user(park=admitted, delegate=True))
     assert client.post(f"/members/{admitted.slug}/certificate/reissue").status_code == 403
     with pytest.raises(NotAllowed):
-        certificates.reissue_certificate(session, make_user(park=admitted), admitted)
+        documents.reissue_certificate(session, make_user(park=admitted), admitted)
 
 
 def test_a_withdrawn_park_gets_no_new_certificate(session, admitted):
     change_park_status(session, None, admitted, ParkStatus.WITHDRAWN, "Left")
     with pytest.raises(Conflict):
-        certificates.reissue_certificate(session, None, admitted)
+        documents.reissue_certificate(session, None, admitted)
 
 
 def test_issuing_twice_without_a_change_keeps_the_certificate(session, admitted):
-    first = certificates.current_certificate(session, admitted)
-    assert certificates.issue_certificate(session, None, admitted).id == first.id
+    first = documents.current_certificate(session, admitted)
+    assert documents.issue_certificate(session, None, admitted).id == first.id
 
 
 def test_uploading_our_certificate_to_verify_says_issued(client, session, admitted):
     import io
 
-    content = certificates.current_certificate(session, admitted).content
+    content = documents.current_certificate(session, admitted).content
     response = client.post(
         "/verify",
         data={"document": (io.BytesIO(content), "certificate.pdf")},

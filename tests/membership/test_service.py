@@ -1,11 +1,11 @@
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from association.audit.models import AuditEvent
 from association.auth.models import User
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
-from association.membership import service
+from association.membership import admission, applications, documents, profiles, queries, uploads
 from association.membership.models import (
     Application,
     ApplicationDocument,
@@ -14,6 +14,7 @@ from association.membership.models import (
     MessageKind,
 )
 from association.parks.models import Park, ParkStatus
+from association.tokens import token_digest
 from tests.membership.conftest import application_input, pdf_bytes
 
 S = ApplicationStatus
@@ -21,16 +22,16 @@ S = ApplicationStatus
 
 def _actions(session, secretariat, application):
     return {
-        "start_review": lambda: service.start_review(session, secretariat, application),
-        "request_information": lambda: service.request_information(
+        "start_review": lambda: applications.start_review(session, secretariat, application),
+        "request_information": lambda: applications.request_information(
             session, secretariat, application, "More?"
         ),
-        "answer": lambda: service.answer_request(session, application, "An answer", []),
-        "approve": lambda: service.approve_application(
+        "answer": lambda: applications.answer_request(session, application, "An answer", []),
+        "approve": lambda: admission.approve_application(
             session, secretariat, application, Category.MEMBER
         ),
-        "reject": lambda: service.reject_application(session, secretariat, application, "No"),
-        "withdraw": lambda: service.withdraw_application(session, application),
+        "reject": lambda: admission.reject_application(session, secretariat, application, "No"),
+        "withdraw": lambda: applications.withdraw_application(session, application),
     }
 
 
@@ -60,34 +61,41 @@ RESULT = {
 
 
 def test_submitting_stores_the_application_with_a_long_random_tracking_code(session):
-    first = service.submit_application(session, application_input(), [])
-    second = service.submit_application(session, application_input(), [])
-    assert first.status == S.SUBMITTED
+    first = applications.submit_application(session, application_input(), [])
+    second = applications.submit_application(session, application_input(), [])
+    assert first.application.status == S.SUBMITTED
     assert len(first.tracking_code) >= 32
     assert first.tracking_code != second.tracking_code
-    assert service.find_by_tracking_code(session, first.tracking_code) == first
+    assert queries.find_by_tracking_code(session, first.tracking_code) == first.application
+
+
+def test_the_database_holds_only_the_tracking_codes_digest(session):
+    submitted = applications.submit_application(session, application_input(), [])
+    columns = session.execute(text("SELECT * FROM applications")).mappings().one()
+    assert submitted.tracking_code not in {str(value) for value in columns.values()}
+    assert columns["tracking_code_hash"] == token_digest(submitted.tracking_code)
 
 
 def test_submitting_e_mails_the_tracking_link_to_the_contact_person(session):
-    application = service.submit_application(session, application_input(), [])
+    submitted = applications.submit_application(session, application_input(), [])
     message = session.scalar(select(OutboxMessage))
     assert message.recipient == "farrukh@technopark.tj"
-    assert f"http://localhost/apply/{application.tracking_code}" in message.body
+    assert f"http://localhost/apply/{submitted.tracking_code}" in message.body
 
 
 def test_submitting_writes_the_audit_event(session):
-    service.submit_application(session, application_input(), [pdf_bytes_upload()])
+    applications.submit_application(session, application_input(), [pdf_bytes_upload()])
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.submitted"))
     assert '"documents":1' in event.details
 
 
 def pdf_bytes_upload(name="statute.pdf", content=None):
-    return service.Upload(name, content if content is not None else pdf_bytes())
+    return uploads.Upload(name, content if content is not None else pdf_bytes())
 
 
 def test_documents_are_stored_with_their_sha256(session):
-    application = service.submit_application(session, application_input(), [pdf_bytes_upload()])
-    document = application.documents[0]
+    submitted = applications.submit_application(session, application_input(), [pdf_bytes_upload()])
+    document = submitted.application.documents[0]
     assert document.filename == "statute.pdf"
     assert document.size == len(document.content)
     assert len(document.sha256) == 64
@@ -95,7 +103,7 @@ def test_documents_are_stored_with_their_sha256(session):
 
 def test_a_file_that_is_not_a_pdf_by_content_is_refused_and_nothing_is_stored(session):
     with pytest.raises(Invalid, match="not a PDF"):
-        service.submit_application(
+        applications.submit_application(
             session, application_input(), [pdf_bytes_upload("fake.pdf", b"GIF89a not a pdf")]
         )
     assert session.scalar(select(func.count()).select_from(Application)) == 0
@@ -104,7 +112,7 @@ def test_a_file_that_is_not_a_pdf_by_content_is_refused_and_nothing_is_stored(se
 
 def test_a_file_with_a_pdf_header_that_cannot_be_opened_is_refused(session):
     with pytest.raises(Invalid, match="can be opened"):
-        service.submit_application(
+        applications.submit_application(
             session, application_input(), [pdf_bytes_upload("broken.pdf", b"%PDF-1.7\ngarbage")]
         )
 
@@ -112,13 +120,15 @@ def test_a_file_with_a_pdf_header_that_cannot_be_opened_is_refused(session):
 def test_a_pdf_over_10_mb_is_refused(session):
     big = pdf_bytes() + b"%" + b"x" * (10 * 1024 * 1024)
     with pytest.raises(Invalid, match="larger than 10 MB"):
-        service.submit_application(session, application_input(), [pdf_bytes_upload("big.pdf", big)])
+        applications.submit_application(
+            session, application_input(), [pdf_bytes_upload("big.pdf", big)]
+        )
     assert session.scalar(select(func.count()).select_from(Application)) == 0
 
 
 def test_a_sixth_document_is_refused_and_nothing_is_stored(session):
     with pytest.raises(Invalid, match="at most 5"):
-        service.submit_application(
+        applications.submit_application(
             session, application_input(), [pdf_bytes_upload(f"{n}.pdf") for n in range(6)]
         )
     assert session.scalar(select(func.count()).select_from(ApplicationDocument)) == 0
@@ -136,14 +146,14 @@ def test_a_sixth_document_is_refused_and_nothing_is_stored(session):
 )
 def test_bad_input_is_refused_by_the_domain_too(session, overrides, message):
     with pytest.raises(Invalid, match=message):
-        service.submit_application(session, application_input(**overrides), [])
+        applications.submit_application(session, application_input(**overrides), [])
 
 
 def test_unknown_or_malformed_tracking_codes_find_nothing(session, make_application):
     make_application()
-    assert service.find_by_tracking_code(session, "x" * 32) is None
-    assert service.find_by_tracking_code(session, "../../etc/passwd") is None
-    assert service.find_by_tracking_code(session, "") is None
+    assert queries.find_by_tracking_code(session, "x" * 32) is None
+    assert queries.find_by_tracking_code(session, "../../etc/passwd") is None
+    assert queries.find_by_tracking_code(session, "") is None
 
 
 # --- every transition, and every refused one -------------------------------------------------
@@ -184,27 +194,27 @@ def test_impossible_transition_is_refused_with_conflict_and_changes_nothing(
 def test_approving_a_rejected_application_says_why(session, secretariat, make_application):
     application = make_application(S.REJECTED)
     with pytest.raises(Conflict, match="cannot be approved: it is rejected"):
-        service.approve_application(session, secretariat, application, Category.MEMBER)
+        admission.approve_application(session, secretariat, application, Category.MEMBER)
 
 
 def test_a_member_representative_cannot_review(session, delegate, make_application):
     application = make_application()
     with pytest.raises(NotAllowed):
-        service.start_review(session, delegate, application)
+        applications.start_review(session, delegate, application)
     with pytest.raises(NotAllowed):
-        service.reject_application(session, delegate, application, "no")
+        admission.reject_application(session, delegate, application, "no")
 
 
 def test_rejection_needs_a_reason(session, secretariat, make_application):
     with pytest.raises(Invalid):
-        service.reject_application(session, secretariat, make_application(), "  ")
+        admission.reject_application(session, secretariat, make_application(), "  ")
 
 
 def test_request_for_information_is_kept_as_a_message_and_e_mailed(
     session, secretariat, make_application
 ):
     application = make_application(S.UNDER_REVIEW)
-    service.request_information(session, secretariat, application, "Please send your statute.")
+    applications.request_information(session, secretariat, application, "Please send your statute.")
     assert application.messages[-1].kind == MessageKind.REQUEST
     assert "Please send your statute." in session.scalars(select(OutboxMessage.body)).all()[-1]
 
@@ -214,13 +224,13 @@ def test_answer_can_add_documents_up_to_five_in_all(session, make_application):
         S.INFORMATION_REQUESTED, uploads=[pdf_bytes_upload(f"{n}.pdf") for n in range(4)]
     )
     with pytest.raises(Invalid, match="at most 5"):
-        service.answer_request(
+        applications.answer_request(
             session, application, "Two more", [pdf_bytes_upload("a.pdf"), pdf_bytes_upload("b.pdf")]
         )
     session.expire_all()
     assert len(application.documents) == 4
     assert application.status == S.INFORMATION_REQUESTED
-    service.answer_request(session, application, "One more", [pdf_bytes_upload("statute.pdf")])
+    applications.answer_request(session, application, "One more", [pdf_bytes_upload("statute.pdf")])
     session.expire_all()
     assert len(application.documents) == 5
     assert application.messages[-1].documents[0].filename == "statute.pdf"
@@ -228,7 +238,7 @@ def test_answer_can_add_documents_up_to_five_in_all(session, make_application):
 
 def test_rejection_by_vote_names_the_initiative_in_the_audit(session, make_application):
     application = make_application(S.UNDER_REVIEW)
-    service.reject_application(
+    admission.reject_application(
         session, None, application, "The admission vote failed.", initiative=17
     )
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.rejected"))
@@ -243,16 +253,14 @@ def test_rejection_by_vote_names_the_initiative_in_the_audit(session, make_appli
 @pytest.fixture(autouse=True)
 def no_certificates(monkeypatch):
     """Domain tests run without the document engine (tests/membership/test_certificates.py covers it)."""
-    from association.membership import certificates
-
-    monkeypatch.setattr(certificates, "ensure_certificate", lambda session, park: None)
+    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park: None)
 
 
 def test_approval_creates_the_park_with_a_membership_number_and_invites_the_contact(
     session, secretariat, make_application, no_certificates
 ):
     application = make_application(S.UNDER_REVIEW)
-    park = service.approve_application(session, secretariat, application, Category.MEMBER)
+    park = admission.approve_application(session, secretariat, application, Category.MEMBER)
     assert park.status == ParkStatus.MEMBER
     assert park.membership_number == "AMT-TJ-0001"
     assert park.member_since is not None
@@ -277,7 +285,7 @@ def test_approval_as_observer_links_an_existing_observer_record(
     existing = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     number = existing.membership_number
     application = make_application(S.UNDER_REVIEW)
-    park = service.approve_application(
+    park = admission.approve_application(
         session, secretariat, application, Category.MEMBER, park=existing
     )
     assert park.id == existing.id
@@ -306,7 +314,7 @@ def test_an_application_never_admits_a_park_already_admitted(
     application = make_application(S.UNDER_REVIEW, contact_email="someone@elsewhere.example")
     users_before = session.scalar(select(func.count()).select_from(User))
     with pytest.raises(Conflict, match=message):
-        service.approve_application(
+        admission.approve_application(
             session, secretariat, application, category, park=existing if linked else None
         )
     session.expire_all()
@@ -322,7 +330,7 @@ def test_a_new_park_is_not_created_beside_an_observer_of_the_same_name(
 ):
     make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     with pytest.raises(Conflict, match="is already an observer: choose its record"):
-        service.approve_application(
+        admission.approve_application(
             session, secretariat, make_application(S.UNDER_REVIEW), Category.MEMBER
         )
     assert session.scalar(select(func.count()).select_from(Park)) == 1
@@ -335,7 +343,7 @@ def test_membership_numbers_are_never_reused(
     from association.parks.service import change_park_status
 
     change_park_status(session, None, gone, ParkStatus.WITHDRAWN, "Left")
-    park = service.approve_application(
+    park = admission.approve_application(
         session, secretariat, make_application(S.UNDER_REVIEW), Category.MEMBER
     )
     assert park.membership_number == "AMT-TJ-0002"
@@ -348,7 +356,7 @@ def test_approval_links_an_existing_account_of_the_contact(
     observer = make_park("Technopark of Tajikistan", country="TJ", status=ParkStatus.OBSERVER)
     reader = make_user(park=observer, email="farrukh@technopark.tj")
     users_before = session.scalar(select(func.count()).select_from(User))
-    service.approve_application(
+    admission.approve_application(
         session, secretariat, make_application(S.UNDER_REVIEW), Category.MEMBER, park=observer
     )
     session.expire_all()
@@ -362,7 +370,7 @@ def test_approval_with_a_secretariat_address_does_not_fail(
     session, secretariat, make_application, no_certificates
 ):
     application = make_application(S.UNDER_REVIEW, contact_email="secretariat@example.org")
-    park = service.approve_application(session, secretariat, application, Category.MEMBER)
+    park = admission.approve_application(session, secretariat, application, Category.MEMBER)
     session.expire_all()
     assert secretariat.park is None
     assert park.status == ParkStatus.MEMBER
@@ -375,14 +383,14 @@ def test_approval_by_vote_has_no_actor_and_names_the_initiative(
     session, make_application, no_certificates
 ):
     application = make_application(S.UNDER_REVIEW)
-    service.approve_application(session, None, application, Category.MEMBER, initiative=5)
+    admission.approve_application(session, None, application, Category.MEMBER, initiative=5)
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.approved"))
     assert event.actor_id is None
     assert '"initiative_id":5' in event.details
 
 
 def test_approval_e_mails_the_applicant(session, secretariat, make_application, no_certificates):
-    service.approve_application(
+    admission.approve_application(
         session, secretariat, make_application(S.UNDER_REVIEW), Category.OBSERVER
     )
     welcome = session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("Welcome")))
@@ -404,7 +412,7 @@ def png_bytes(size=(64, 32), kind="PNG") -> bytes:
 
 
 def test_a_delegate_edits_the_profile(session, delegate, park):
-    profile = service.update_profile(
+    profile = profiles.update_profile(
         session,
         delegate,
         park,
@@ -419,13 +427,13 @@ def test_a_delegate_edits_the_profile(session, delegate, park):
 
 def test_a_reader_cannot_edit_the_profile(session, member, park):
     with pytest.raises(NotAllowed):
-        service.update_profile(session, member, park, description="x", website="")
+        profiles.update_profile(session, member, park, description="x", website="")
 
 
 def test_a_delegate_of_another_park_cannot_edit_the_profile(session, make_park, make_user, park):
     other = make_user(park=make_park("Sabah Lab", country="AZ"), delegate=True)
     with pytest.raises(NotAllowed):
-        service.update_profile(session, other, park, description="x", website="")
+        profiles.update_profile(session, other, park, description="x", website="")
 
 
 @pytest.mark.parametrize(
@@ -440,18 +448,18 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(
     session, delegate, park, content, message
 ):
     with pytest.raises(Invalid, match=message):
-        service.update_profile(session, delegate, park, description="", website="", logo=content)
+        profiles.update_profile(session, delegate, park, description="", website="", logo=content)
 
 
 def test_a_logo_larger_than_2000_pixels_is_refused(session, delegate, park):
     with pytest.raises(Invalid, match="2000 pixels"):
-        service.update_profile(
+        profiles.update_profile(
             session, delegate, park, description="", website="", logo=png_bytes((2400, 10))
         )
 
 
 def test_a_jpeg_logo_is_accepted(session, delegate, park):
-    profile = service.update_profile(
+    profile = profiles.update_profile(
         session, delegate, park, description="", website="", logo=png_bytes(kind="JPEG")
     )
     assert profile.logo_type == "image/jpeg"

@@ -5,17 +5,19 @@ from sqlalchemy import func, select
 
 from association.auth.models import User
 from association.mail.models import OutboxMessage
-from association.membership import service
+from association.membership import documents, uploads
 from association.membership.models import (
     Application,
     ApplicationDocument,
     ApplicationStatus,
     ParkProfile,
 )
+from association.membership.queries import find_by_tracking_code
 from association.parks.models import ParkStatus
 from tests.conftest import csrf_token_from, login
 from tests.membership.conftest import FORM, pdf_bytes
 from tests.membership.test_service import png_bytes
+from tests.security.conftest import nothing_changes
 
 S = ApplicationStatus
 
@@ -23,9 +25,7 @@ S = ApplicationStatus
 @pytest.fixture(autouse=True)
 def no_certificates(monkeypatch):
     """Page tests of admission run without the engine; test_certificates.py covers the certificate."""
-    from association.membership import certificates
-
-    monkeypatch.setattr(certificates, "ensure_certificate", lambda session, park: None)
+    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park: None)
 
 
 def post_application(client, files=(), **changes):
@@ -49,7 +49,8 @@ def test_submitting_redirects_to_the_tracking_page(client, session):
     response = post_application(client, files=[("statute.pdf", pdf_bytes())])
     assert response.status_code == 302
     application = session.scalar(select(Application))
-    assert response.headers["Location"] == f"/apply/{application.tracking_code}"
+    code = response.headers["Location"].removeprefix("/apply/")
+    assert find_by_tracking_code(session, code) == application
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Technopark of Tajikistan" in page
     assert "Технопарки Тоҷикистон" in page
@@ -151,13 +152,14 @@ def test_unknown_and_malformed_tracking_codes_are_404(client, make_application):
 
 
 @pytest.mark.csrf
-def test_tracking_page_answer_adds_documents(client, session, make_application):
-    application = make_application(S.INFORMATION_REQUESTED)
-    page = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
+def test_tracking_page_answer_adds_documents(client, session, make_tracked_application):
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    application = submitted.application
+    page = client.get(f"/apply/{submitted.tracking_code}").get_data(as_text=True)
     assert "Please send the statute." in page
     assert "Answer the secretariat" in page
     response = client.post(
-        f"/apply/{application.tracking_code}/answer",
+        f"/apply/{submitted.tracking_code}/answer",
         content_type="multipart/form-data",
         data={
             "csrf_token": csrf_token_from(page),
@@ -169,17 +171,18 @@ def test_tracking_page_answer_adds_documents(client, session, make_application):
     session.expire_all()
     assert application.status == S.RESUBMITTED
     assert application.documents[0].filename == "statute.pdf"
-    page = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
+    page = client.get(f"/apply/{submitted.tracking_code}").get_data(as_text=True)
     assert "The statute is attached." in page
     assert "Answer the secretariat" not in page
 
 
 def test_answer_with_a_bad_document_shows_the_message_and_stores_nothing(
-    client, session, make_application
+    client, session, make_tracked_application
 ):
-    application = make_application(S.INFORMATION_REQUESTED)
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    application = submitted.application
     response = client.post(
-        f"/apply/{application.tracking_code}/answer",
+        f"/apply/{submitted.tracking_code}/answer",
         content_type="multipart/form-data",
         data={
             "answer": "See attached.",
@@ -193,26 +196,72 @@ def test_answer_with_a_bad_document_shows_the_message_and_stores_nothing(
     assert not application.messages[-1].kind == "answer"
 
 
-def test_answer_when_nothing_was_asked_is_409(client, make_application):
-    application = make_application(S.UNDER_REVIEW)
-    response = client.post(f"/apply/{application.tracking_code}/answer", data={"answer": "Hello"})
+def test_an_answer_whose_second_document_is_refused_commits_nothing(
+    client, session, make_tracked_application
+):
+    # One request, one domain call: the answer and its documents are kept together or not at all.
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    with nothing_changes():
+        response = client.post(
+            f"/apply/{submitted.tracking_code}/answer",
+            content_type="multipart/form-data",
+            data={
+                "answer": "The statute and the report are attached.",
+                "documents": [
+                    (io.BytesIO(pdf_bytes()), "statute.pdf"),
+                    (io.BytesIO(b"MZ executable"), "report.pdf"),
+                ],
+            },
+        )
+        assert response.status_code == 200
+        assert "is not a PDF document" in response.get_data(as_text=True)
+
+
+def test_reading_the_membership_pages_changes_nothing(
+    client, session, secretariat, make_park, make_tracked_application
+):
+    submitted = make_tracked_application(S.INFORMATION_REQUESTED)
+    park = make_park(status=ParkStatus.MEMBER)
+    with nothing_changes():
+        for path in (
+            "/apply",
+            f"/apply/{submitted.tracking_code}",
+            "/members",
+            f"/members/{park.slug}",
+        ):
+            assert client.get(path).status_code == 200, path
+    login(client, secretariat)
+    with nothing_changes():
+        for path in (
+            "/secretariat/applications",
+            f"/secretariat/applications/{submitted.application.id}",
+            f"/members/{park.slug}",
+            f"/members/{park.slug}/edit",
+        ):
+            assert client.get(path).status_code == 200, path
+
+
+def test_answer_when_nothing_was_asked_is_409(client, make_tracked_application):
+    submitted = make_tracked_application(S.UNDER_REVIEW)
+    response = client.post(f"/apply/{submitted.tracking_code}/answer", data={"answer": "Hello"})
     assert response.status_code == 409
 
 
-def test_applicant_withdraws_through_the_tracking_page(client, session, make_application):
-    application = make_application(S.UNDER_REVIEW)
-    response = client.post(f"/apply/{application.tracking_code}/withdraw", data={"confirm": "y"})
+def test_applicant_withdraws_through_the_tracking_page(client, session, make_tracked_application):
+    submitted = make_tracked_application(S.UNDER_REVIEW)
+    application = submitted.application
+    response = client.post(f"/apply/{submitted.tracking_code}/withdraw", data={"confirm": "y"})
     assert response.status_code == 302
     session.expire_all()
     assert application.status == S.WITHDRAWN
     assert "The application was withdrawn." in client.get(
-        f"/apply/{application.tracking_code}"
+        f"/apply/{submitted.tracking_code}"
     ).get_data(as_text=True)
 
 
-def test_withdrawing_a_decided_application_is_409(client, make_application):
-    application = make_application(S.REJECTED)
-    response = client.post(f"/apply/{application.tracking_code}/withdraw", data={"confirm": "y"})
+def test_withdrawing_a_decided_application_is_409(client, make_tracked_application):
+    submitted = make_tracked_application(S.REJECTED)
+    response = client.post(f"/apply/{submitted.tracking_code}/withdraw", data={"confirm": "y"})
     assert response.status_code == 409
     assert "cannot be withdrawn: it is rejected" in response.get_data(as_text=True)
 
@@ -251,7 +300,7 @@ def test_visitors_are_sent_to_sign_in_for_the_review(client, make_application):
 
 def test_application_page_shows_documents_and_every_action(client, secretariat, make_application):
     application = make_application(
-        S.UNDER_REVIEW, uploads=[service.Upload("statute.pdf", pdf_bytes())]
+        S.UNDER_REVIEW, uploads=[uploads.Upload("statute.pdf", pdf_bytes())]
     )
     login(client, secretariat)
     page = client.get(f"/secretariat/applications/{application.id}").get_data(as_text=True)
@@ -264,7 +313,7 @@ def test_application_page_shows_documents_and_every_action(client, secretariat, 
 
 def test_secretariat_downloads_a_document(client, secretariat, make_application):
     content = pdf_bytes()
-    application = make_application(uploads=[service.Upload("statute.pdf", content)])
+    application = make_application(uploads=[uploads.Upload("statute.pdf", content)])
     login(client, secretariat)
     response = client.get(
         f"/secretariat/applications/{application.id}/documents/{application.documents[0].id}"
@@ -276,7 +325,7 @@ def test_secretariat_downloads_a_document(client, secretariat, make_application)
 
 
 def test_a_document_of_another_application_is_404(client, secretariat, make_application):
-    first = make_application(uploads=[service.Upload("a.pdf", pdf_bytes())])
+    first = make_application(uploads=[uploads.Upload("a.pdf", pdf_bytes())])
     second = make_application()
     login(client, secretariat)
     assert (
@@ -288,9 +337,10 @@ def test_a_document_of_another_application_is_404(client, secretariat, make_appl
 
 
 def test_review_request_and_reject_through_the_pages(
-    client, session, secretariat, make_application
+    client, session, secretariat, make_tracked_application
 ):
-    application = make_application()
+    submitted = make_tracked_application()
+    application = submitted.application
     login(client, secretariat)
     base = f"/secretariat/applications/{application.id}"
     assert client.post(f"{base}/review").status_code == 302
@@ -305,7 +355,7 @@ def test_review_request_and_reject_through_the_pages(
     session.expire_all()
     assert application.status == S.REJECTED
     assert application.decision_reason == "Outside the region."
-    tracking = client.get(f"/apply/{application.tracking_code}").get_data(as_text=True)
+    tracking = client.get(f"/apply/{submitted.tracking_code}").get_data(as_text=True)
     assert "Outside the region." in tracking
 
 

@@ -6,17 +6,25 @@ import re
 
 from sqlalchemy import select
 
+<<<<<<< HEAD
 from association.membership import certificates
 from association.membership.service import Upload
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
+=======
+from association.membership import documents
+from association.membership.applications import submit_application
+from association.membership.uploads import Upload
+from association.memoranda import service as memoranda
+>>>>>>> membership
 from association.voting.models import Ballot
 from tests.conftest import PASSWORD, login
+from tests.membership.conftest import application_input
 from tests.security.conftest import nothing_changes, pdf_bytes, refused
 
 
 def test_another_parks_certificate_is_refused(client, session, secretariat, delegate, other_park):
-    certificates.reissue_certificate(session, secretariat, other_park)
+    documents.reissue_certificate(session, secretariat, other_park)
     login(client, delegate)
     with nothing_changes():
         response = client.get(f"/members/{other_park.slug}/certificate.pdf")
@@ -25,7 +33,7 @@ def test_another_parks_certificate_is_refused(client, session, secretariat, dele
 
 
 def test_another_parks_certificate_is_not_for_visitors(client, session, secretariat, other_park):
-    certificates.reissue_certificate(session, secretariat, other_park)
+    documents.reissue_certificate(session, secretariat, other_park)
     with nothing_changes():
         response = client.get(f"/members/{other_park.slug}/certificate.pdf")
     assert response.status_code == 302
@@ -166,10 +174,11 @@ def test_editing_another_parks_profile_is_refused(
     assert "Defaced" not in client.get(f"/members/{other_park.slug}").get_data(as_text=True)
 
 
-def test_applications_cannot_be_read_by_guessing_ids_or_codes(
-    client, session, member, make_application
-):
-    application = make_application(uploads=[Upload("statute.pdf", pdf_bytes())])
+def test_applications_cannot_be_read_by_guessing_ids_or_codes(client, session, member):
+    submitted = submit_application(
+        session, application_input(), [Upload("statute.pdf", pdf_bytes())]
+    )
+    application = submitted.application
 
     login(client, member)
     with nothing_changes():
@@ -178,9 +187,10 @@ def test_applications_cannot_be_read_by_guessing_ids_or_codes(
             refused(client.get(f"/secretariat/applications/{application_id}/documents/1"), 403)
     client.post("/logout")
     with nothing_changes():
-        code = application.tracking_code
+        code = submitted.tracking_code
         for guess in (
             str(application.id),
+            application.tracking_code_hash,  # what a copy of the database holds
             code[:-1] + ("A" if code[-1] != "A" else "B"),
             "1' OR '1'='1",
             "x" * 500,

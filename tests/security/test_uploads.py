@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from association.domain import Invalid
 from association.membership.models import Application
+from association.membership.queries import find_by_tracking_code
 from association.voting import service as voting
 from tests.conftest import login
 from tests.security.conftest import APPLICATION_FORM, nothing_changes, pdf_bytes, refused
@@ -78,7 +79,7 @@ def test_hostile_names_of_application_documents_are_cleaned(app, client, session
         response = _apply(app.test_client(), (pdf_bytes(), name))
         assert response.status_code == 302, (name, response.get_data(as_text=True)[-3000:])
         code = response.headers["Location"].rsplit("/", 1)[-1]
-        application = session.scalar(select(Application).where(Application.tracking_code == code))
+        application = find_by_tracking_code(session, code)
         if (
             not application.documents
         ):  # the browser-side encoding dropped a name it cannot carry (CR/LF)

@@ -14,7 +14,7 @@ from association.database import utcnow
 from association.domain import Invalid
 from association.meetings import service as meetings
 from association.meetings.models import MeetingKind
-from association.membership import service as membership
+from association.membership import applications, profiles
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
 from association.voting import service as voting
@@ -237,7 +237,7 @@ def test_script_in_an_outside_signatorys_page_does_not_run(
 )
 def test_script_in_application_fields_does_not_run(client, session, secretariat, payload):
     text = f"XSSFIELD Park {payload}"
-    application = membership.submit_application(
+    submitted = applications.submit_application(
         session,
         application_input(
             name_latin=text,
@@ -251,12 +251,13 @@ def test_script_in_application_fields_does_not_run(client, session, secretariat,
         ),
         [],
     )
-    membership.start_review(session, secretariat, application)
-    membership.request_information(
+    application = submitted.application
+    applications.start_review(session, secretariat, application)
+    applications.request_information(
         session, secretariat, application, f"XSSFIELD Question {payload}"
     )
-    membership.answer_request(session, application, f"XSSFIELD Answer {payload}", [])
-    assert_inert(client, f"/apply/{application.tracking_code}")
+    applications.answer_request(session, application, f"XSSFIELD Answer {payload}", [])
+    assert_inert(client, f"/apply/{submitted.tracking_code}")
     login(client, secretariat)
     assert_inert(
         client,
@@ -279,7 +280,9 @@ def test_a_script_address_as_application_website_is_refused_or_inert(
     client, session, secretariat, website
 ):
     try:
-        application = membership.submit_application(session, application_input(website=website), [])
+        application = applications.submit_application(
+            session, application_input(website=website), []
+        ).application
     except Invalid:
         return
     login(client, secretariat)
@@ -289,7 +292,7 @@ def test_a_script_address_as_application_website_is_refused_or_inert(
 
 @PAYLOADS
 def test_script_in_a_park_profile_does_not_run(client, session, park, delegate, payload):
-    membership.update_profile(
+    profiles.update_profile(
         session, delegate, park, description=f"XSSFIELD About us {payload}", website=""
     )
     assert_inert(client, f"/members/{park.slug}")

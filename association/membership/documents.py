@@ -1,5 +1,5 @@
-"""Membership certificates: issued through the document engine, re-issued when what they
-state changes, described on the verification page.
+"""The membership area's document, its certificate: issued through the document engine,
+re-issued when what it states changes, described on the verification page.
 
 The park's current certificate is the newest StoredDocument of kind "certificate" for the
 park that nothing has superseded; CertificateParticulars keeps what each one states.
@@ -7,10 +7,9 @@ park that nothing has superseded; CertificateParticulars keeps what each one sta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pycountry
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,14 +17,14 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.auth.models import User
 from association.database import utcnow
+from association.documents import service as engine
 from association.documents.models import StoredDocument
+from association.documents.service import DocumentState
 from association.domain import Conflict, NotAllowed, state_change
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus
-
-if TYPE_CHECKING:
-    from association.documents.service import DocumentState
+from association.site import instance_path, settings
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -44,6 +43,7 @@ def printed_country(code: str) -> str:
 
 
 def current_certificate(session: Session, park: Park) -> StoredDocument | None:
+    """The park's certificate in force: the newest of its certificates that nothing superseded."""
     return session.scalar(
         select(StoredDocument)
         .where(
@@ -56,7 +56,7 @@ def current_certificate(session: Session, park: Park) -> StoredDocument | None:
     )
 
 
-def _particulars_now(park: Park) -> dict:
+def _particulars_now(park: Park) -> dict[str, Any]:
     return {
         "name_latin": park.name_latin,
         "name_native": park.name_native or park.name_latin,
@@ -67,7 +67,7 @@ def _particulars_now(park: Park) -> dict:
     }
 
 
-def _stated(session: Session, document: StoredDocument) -> dict | None:
+def _stated(session: Session, document: StoredDocument) -> dict[str, Any] | None:
     stated = session.get(CertificateParticulars, document.id)
     if stated is None:
         return None
@@ -92,33 +92,23 @@ def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bo
 def _render_and_store(
     session: Session, park: Park, previous: StoredDocument | None
 ) -> StoredDocument:
-    from association.documents import service as documents
-
-    config = current_app.config
-    code = documents.new_verification_code()
     particulars = _particulars_now(park)
-    html = documents.render_template_pdf(
-        "pdf/certificate.html",
-        verify_url=documents.verification_url(config, code),
+    document = _issue_from_template(
+        session,
+        kind=KIND,
+        template="pdf/certificate.html",
+        title=f"Membership certificate of {park.name_latin}",
+        filename=f"certificate-{park.slug}.pdf",
+        subject=park,
+        actor=None,
         park=park,
         particulars=particulars,
         country=printed_country(park.country),
         issued_on=utcnow().date(),
     )
-    document = documents.issue_document(
-        session,
-        kind=KIND,
-        title=f"Membership certificate of {park.name_latin}",
-        filename=f"certificate-{park.slug}.pdf",
-        subject=park,
-        html=html,
-        config=config,
-        instance_path=current_app.instance_path,
-        verification_code=code,
-    )
     session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
     if previous is not None:
-        documents.supersede(session, previous, document)
+        engine.supersede(session, previous, document)
     record(
         session,
         "certificate.issued",
@@ -131,6 +121,38 @@ def _render_and_store(
         },
     )
     return document
+
+
+def _issue_from_template(
+    session: Session,
+    *,
+    kind: str,
+    template: str,
+    title: str,
+    filename: str,
+    subject: Park,
+    actor: User | None,
+    **context: Any,
+) -> StoredDocument:
+    # The call association.documents.service.issue_from_template() is to take, with the
+    # same arguments: a fresh code, its address and QR in the template, then render, seal
+    # and store. That function is not in the engine yet, so the certificate does the steps.
+    code = engine.new_verification_code()
+    html = engine.render_template_pdf(
+        template, verify_url=engine.verification_url(settings(), code), **context
+    )
+    return engine.issue_document(
+        session,
+        kind=kind,
+        title=title,
+        filename=filename,
+        subject=subject,
+        html=html,
+        config=settings(),
+        instance_path=instance_path(),
+        verification_code=code,
+        actor=actor,
+    )
 
 
 def ensure_certificate(session: Session, park: Park) -> StoredDocument | None:
@@ -188,8 +210,6 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
     A suspended or withdrawn park's certificate says so plainly; a superseded one is not in
     force (the verification page names its successor).
     """
-    from association.documents.service import DocumentState
-
     park = session.get(Park, document.subject_id)
     stated = session.get(CertificateParticulars, document.id)
     name = stated.name_latin if stated else (park.name_latin if park else "?")
@@ -229,7 +249,7 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
             False,
             details,
         )
-    if document.superseded_by_id is not None:
+    if document.superseded_by is not None:
         return DocumentState(
             headline,
             _("Superseded by certificate %(code)s", code=document.superseded_by.verification_code),
