@@ -12,7 +12,6 @@ import hashlib
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
@@ -369,12 +368,10 @@ def comment_on_minutes(
     return comment
 
 
-def close_due_votes(session: Session, meeting: Meeting) -> None:
-    """Close the meeting's minutes-approval votes that are past their closing time, now (on
-    first access, as the voting pages do), so that a page never shows a stale "voting"."""
+def _due_votes(session: Session, meeting: Meeting) -> list[Initiative]:
     ids = [minutes.id for minutes in meeting.minutes_versions]
     if not ids:
-        return
+        return []
     running = session.scalars(
         select(Initiative).where(
             Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
@@ -382,33 +379,52 @@ def close_due_votes(session: Session, meeting: Meeting) -> None:
             Initiative.subject_id.in_(ids),
             Initiative.status.in_(VOTING_STATUSES),
         )
-    ).all()
-    for initiative in running:
-        if is_due(initiative):
-            settle(session, None, initiative)
+    )
+    return [initiative for initiative in running if is_due(initiative)]
+
+
+def _unread(session: Session, user: User, minutes: Minutes) -> bool:
+    # Only representatives' first opening of circulated minutes is recorded.
+    if minutes.status != MinutesStatus.CIRCULATED or user.park_id is None:
+        return False
+    return (
+        session.scalar(
+            select(MinutesRead.id).where(
+                MinutesRead.user_id == user.id, MinutesRead.minutes_id == minutes.id
+            )
+        )
+        is None
+    )
+
+
+@state_change
+def _settle(session: Session, due: list[Initiative]) -> None:
+    for initiative in due:
+        settle(session, None, initiative)
+
+
+def close_due_votes(session: Session, meeting: Meeting) -> None:
+    """Close the meeting's minutes-approval votes that are past their closing time, now (on
+    first access, as the voting pages do), so that a page never shows a stale "voting".
+    Takes no lock and writes nothing when no vote is due (the usual case)."""
+    due = _due_votes(session, meeting)
+    if due:
+        _settle(session, due)
+
+
+@state_change
+def _record_opening(session: Session, user: User, minutes: Minutes, due: list[Initiative]) -> None:
+    for initiative in due:
+        settle(session, None, initiative)  # checks the vote's state again, under the lock
+    if _unread(session, user, minutes):  # again, under the lock: recorded exactly once
+        session.add(MinutesRead(user_id=user.id, minutes_id=minutes.id))
 
 
 def open_minutes(session: Session, user: User, minutes: Minutes) -> None:
-    """All that opening a minutes page changes: the user's first opening of circulated minutes
-    is recorded (mark_minutes_read), and the meeting's votes past their time close
-    (close_due_votes)."""
-    mark_minutes_read(session, user, minutes)
-    close_due_votes(session, minutes.meeting)
-
-
-def mark_minutes_read(session: Session, user: User, minutes: Minutes) -> None:
-    """Remember that the user opened circulated minutes (once; a repeat or a race is harmless)."""
-    if minutes.status != MinutesStatus.CIRCULATED or user.park_id is None:
-        return
-    exists = session.scalar(
-        select(MinutesRead.id).where(
-            MinutesRead.user_id == user.id, MinutesRead.minutes_id == minutes.id
-        )
-    )
-    if exists is not None:
-        return
-    session.add(MinutesRead(user_id=user.id, minutes_id=minutes.id))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+    """All that opening a minutes page changes, in one transaction (all of it or nothing): the
+    meeting's minutes votes past their closing time close (as close_due_votes), and a
+    representative's first opening of circulated minutes is recorded, once however often or
+    concurrently they open it. Takes no lock and writes nothing when there is nothing to do."""
+    due = _due_votes(session, minutes.meeting)
+    if due or _unread(session, user, minutes):
+        _record_opening(session, user, minutes, due)

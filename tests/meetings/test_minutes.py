@@ -14,7 +14,7 @@ from association.meetings.minutes import (
     correct_minutes,
     current_published,
     edit_minutes,
-    mark_minutes_read,
+    open_minutes,
     publish_minutes,
     return_minutes_to_draft,
     start_minutes,
@@ -226,9 +226,35 @@ def test_members_comment_while_circulated_only(session, delegate, draft, secreta
 def test_reading_is_recorded_once(session, delegate, circulated):
     from association.meetings.models import MinutesRead
 
-    mark_minutes_read(session, delegate, circulated)
-    mark_minutes_read(session, delegate, circulated)
+    open_minutes(session, delegate, circulated)
+    open_minutes(session, delegate, circulated)
     assert len(session.scalars(select(MinutesRead)).all()) == 1
+
+
+def test_opening_minutes_is_all_or_nothing_when_closing_a_due_vote_is_refused(
+    session, delegate, circulated, secretariat, monkeypatch
+):
+    from datetime import timedelta
+
+    from association.database import utcnow
+    from association.meetings import minutes as minutes_module
+    from association.meetings.models import MinutesRead
+    from association.meetings.votes import put_minutes_to_vote
+    from association.voting.models import Initiative
+
+    vote = put_minutes_to_vote(session, secretariat, circulated, days=1)
+    vote.closes_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+
+    def refuse(*args, **kwargs):
+        raise Conflict("refused")
+
+    monkeypatch.setattr(minutes_module, "settle", refuse)
+    with pytest.raises(Conflict):
+        open_minutes(session, delegate, circulated)
+    session.expire_all()
+    assert session.scalars(select(MinutesRead)).all() == []
+    assert session.get(Initiative, vote.id).status == "open"
 
 
 # --- safe Markdown -----------------------------------------------------------------------

@@ -338,3 +338,37 @@ def test_every_change_is_audited(session, secretariat, make_meeting):
     actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
     assert "meeting.scheduled" in actions
     assert "meeting.agenda_item_added" in actions
+
+
+def test_a_written_representative_who_is_one_of_the_parks_users_is_linked_to_the_account(
+    session, secretariat, make_meeting, founders
+):
+    meeting = make_meeting(held=True)
+    astana, sabah = founders[0], founders[1]
+    record_attendance(
+        session,
+        secretariat,
+        meeting,
+        [
+            # Letter case aside, the name of Astana Hub's delegate.
+            AttendanceEntry(astana.id, AttendanceStatus.PRESENT, "  head of ASTANA HUB "),
+            # Sabah Lab's delegate, but written for another park: kept as written.
+            AttendanceEntry(founders[2].id, AttendanceStatus.PRESENT, "Head of Sabah Lab"),
+            AttendanceEntry(sabah.id, AttendanceStatus.PRESENT, "A guest"),
+        ],
+    )
+    by_park = {a.park_id: a for a in meeting.attendances}
+    assert by_park[astana.id].represented_by_user.full_name == "Head of Astana Hub"
+    assert by_park[founders[2].id].represented_by_user is None
+    assert by_park[founders[2].id].represented_by == "Head of Sabah Lab"
+    assert by_park[sabah.id].represented_by_user is None
+
+
+def test_attendance_for_an_unknown_park_is_refused(session, secretariat, make_meeting, founders):
+    meeting = make_meeting(held=True)
+    with pytest.raises(Invalid, match="There is no park number 9999"):
+        record_attendance(
+            session, secretariat, meeting, [AttendanceEntry(9999, AttendanceStatus.PRESENT)]
+        )
+    session.expire_all()
+    assert meeting.attendances == []
