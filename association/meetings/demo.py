@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from association.auth.models import User
 from association.database import utcnow
+from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL
 from association.meetings.agenda import add_agenda_item, update_agenda_item
 from association.meetings.attendance import AttendanceEntry, record_attendance
 from association.meetings.minutes import (
@@ -85,14 +86,10 @@ ASSEMBLY_AGENDA = [
 
 
 def _secretariat(session: Session) -> User | None:
-    from association.demo_parks import SECRETARIAT_EMAIL
-
     return session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
 
 
 def _founders(session: Session) -> list[Park]:
-    from association.demo_parks import FOUNDERS
-
     names = [demo.name_latin for demo in FOUNDERS]
     parks = session.scalars(select(Park).where(Park.name_latin.in_(names))).all()
     return sorted(parks, key=lambda park: names.index(park.name_latin))

@@ -25,7 +25,7 @@ INITIATIVE_STATUS_LABELS = {
 }
 
 
-def in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:
+def time_in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:
     """A UTC time in a named zone (the meeting's own), with the zone named (template filter in_zone)."""
     if value is None:
         return ""

@@ -17,12 +17,12 @@ from association.meetings.forms import ATTENDANCE_LABELS, KIND_LABELS, LINK_LABE
 from association.meetings.minutes import current_published
 from association.meetings.models import Meeting, Minutes
 from association.meetings.policy import can_comment_on_minutes, can_read_minutes, can_view_meetings
-from association.meetings.presenters import in_zone
+from association.meetings.presenters import time_in_zone
 
 bp = Blueprint("meetings", __name__)
 
 bp.add_app_template_filter(render_markdown, "markdown")
-bp.add_app_template_filter(in_zone, "in_zone")
+bp.add_app_template_filter(time_in_zone, "in_zone")
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
