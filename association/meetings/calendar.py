@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) for one meeting and for a user's feed, through the icalendar package."""
+"""Meetings in people's calendars: iCalendar (RFC 5545) files for one meeting and for a user's
+feed, through the icalendar package, and the secret address of that feed."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ from collections.abc import Iterable
 from datetime import UTC
 from urllib.parse import urlparse
 
-from flask import current_app
 from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from association.audit.log import record
+from association.auth.models import User
+from association.auth.service import may_sign_in
 from association.database import utcnow
-from association.meetings.models import Meeting, MeetingKind, MeetingStatus
-from association.site import site_url
+from association.domain import state_change
+from association.meetings.models import CalendarFeedToken, Meeting, MeetingKind, MeetingStatus
+from association.site import setting, site_url
+from association.tokens import new_token, token_digest
 
 KIND_NAMES = {
     MeetingKind.GENERAL_ASSEMBLY: "General Assembly",
@@ -22,7 +29,7 @@ KIND_NAMES = {
 
 def meeting_uid(meeting: Meeting) -> str:
     """Stable for the meeting's life, so a calendar updates the event instead of adding one."""
-    host = urlparse(current_app.config["BASE_URL"]).hostname or "localhost"
+    host = urlparse(str(setting("BASE_URL"))).hostname or "localhost"
     return f"meeting-{meeting.id}@{host}"
 
 
@@ -72,3 +79,61 @@ def calendar_for(meetings: Iterable[Meeting], name: str) -> bytes:
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
+
+
+# --- calendar feed --------------------------------------------------------------------
+
+
+@state_change
+def issue_calendar_token(session: Session, user: User) -> str:
+    """A new secret for the user's calendar feed; any earlier one stops working. Returns the
+    secret itself, which is shown once: only its SHA-256 is kept."""
+    now = utcnow()
+    for old in session.scalars(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    ):
+        old.revoked_at = now
+    token = new_token()
+    session.add(CalendarFeedToken(user=user, token_hash=token_digest(token)))
+    record(session, "calendar_feed.issued", actor=user, subject=user)
+    return token
+
+
+@state_change
+def revoke_calendar_token(session: Session, user: User) -> int:
+    """Stop the user's calendar feed; returns how many secrets were revoked."""
+    revoked = 0
+    for old in session.scalars(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    ):
+        old.revoked_at = utcnow()
+        revoked += 1
+    if revoked:
+        record(session, "calendar_feed.revoked", actor=user, subject=user)
+    return revoked
+
+
+def active_calendar_token(session: Session, user: User) -> CalendarFeedToken | None:
+    """The user's feed secret that still works (its digest and dates), if any."""
+    return session.scalar(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+        )
+    )
+
+
+def feed_owner(session: Session, token: str) -> User | None:
+    """The user whose unrevoked feed this secret opens, if they may still sign in."""
+    found = session.scalar(
+        select(CalendarFeedToken).where(
+            CalendarFeedToken.token_hash == token_digest(token or ""),
+            CalendarFeedToken.revoked_at.is_(None),
+        )
+    )
+    if found is None or not may_sign_in(found.user):
+        return None
+    return found.user

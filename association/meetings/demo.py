@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 
 from association.auth.models import User
 from association.database import utcnow
-from association.meetings import service
+from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL
+from association.meetings.agenda import add_agenda_item, update_agenda_item
+from association.meetings.attendance import AttendanceEntry, record_attendance
+from association.meetings.minutes import (
+    approve_minutes,
+    circulate_minutes,
+    publish_minutes,
+    start_minutes,
+)
 from association.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
+from association.meetings.scheduling import create_meeting, mark_held
 from association.parks.models import Park
 from association.voting.demo import ACCELERATOR, CHARTER
 from association.voting.models import Initiative
@@ -77,14 +86,10 @@ ASSEMBLY_AGENDA = [
 
 
 def _secretariat(session: Session) -> User | None:
-    from association.demo_parks import SECRETARIAT_EMAIL
-
     return session.scalar(select(User).where(User.email == SECRETARIAT_EMAIL))
 
 
 def _founders(session: Session) -> list[Park]:
-    from association.demo_parks import FOUNDERS
-
     names = [demo.name_latin for demo in FOUNDERS]
     parks = session.scalars(select(Park).where(Park.name_latin.in_(names))).all()
     return sorted(parks, key=lambda park: names.index(park.name_latin))
@@ -105,7 +110,7 @@ def seed_panel(session: Session) -> None:
         return
     secretariat = _secretariat(session)
     astana = ZoneInfo("Asia/Almaty")
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session,
         None,
         kind=MeetingKind.BOARD,
@@ -122,30 +127,29 @@ def seed_panel(session: Session) -> None:
         (GOVERNANCE_ITEM, "Astana Hub"),
         ("Next meeting", ""),
     ]:
-        service.add_agenda_item(
+        add_agenda_item(
             session, None, meeting, title=title, presenter=presenter, **_link(session, title)
         )
-    service.mark_held(session, None, meeting)
+    mark_held(session, None, meeting)
     entries = []
     for park in _founders(session):
         head = next((user for user in park.users if user.is_signatory), None)
         entries.append(
-            service.AttendanceEntry(
-                park=park,
+            AttendanceEntry(
+                park_id=park.id,
                 status=AttendanceStatus.PRESENT,
                 represented_by=head.full_name if head else "",
-                represented_by_user=head,
             )
         )
     if entries:
-        service.record_attendance(session, None, meeting, entries)
-    minutes = service.start_minutes(
+        record_attendance(session, None, meeting, entries)
+    minutes = start_minutes(
         session, secretariat, meeting, body=PANEL_MINUTES, decisions=PANEL_DECISIONS
     )
-    service.circulate_minutes(session, secretariat, minutes)
+    circulate_minutes(session, secretariat, minutes)
     if secretariat is not None:
-        service.approve_minutes(session, secretariat, minutes)
-        service.publish_minutes(session, secretariat, minutes)
+        approve_minutes(session, secretariat, minutes)
+        publish_minutes(session, secretariat, minutes)
 
 
 def seed_assembly(session: Session) -> None:
@@ -160,7 +164,7 @@ def seed_assembly(session: Session) -> None:
     tashkent = ZoneInfo("Asia/Tashkent")
     day = (utcnow().astimezone(tashkent) + timedelta(days=60)).date()
     starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=tashkent)
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session,
         None,
         kind=MeetingKind.GENERAL_ASSEMBLY,
@@ -172,7 +176,7 @@ def seed_assembly(session: Session) -> None:
         online_url="https://meet.technoparks.example/general-assembly",
     )
     for title, presenter, notes in ASSEMBLY_AGENDA:
-        service.add_agenda_item(
+        add_agenda_item(
             session,
             None,
             meeting,
@@ -188,7 +192,7 @@ def _link_existing_agenda(session: Session, meeting: Meeting) -> None:
     for item in list(meeting.agenda):
         link = _link(session, item.title)
         if link and item.linked_type is None:
-            service.update_agenda_item(
+            update_agenda_item(
                 session,
                 None,
                 item,

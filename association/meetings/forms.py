@@ -171,7 +171,3 @@ class MinutesForm(FlaskForm):
 class CommentForm(FlaskForm):
     text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Send the comment"))
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from association.auth.models import User
+from association.domain import NotAllowed
 from association.meetings.models import Minutes, MinutesStatus
 from association.parks.models import ParkStatus
 
@@ -20,12 +23,24 @@ def can_view_meetings(user: User | None) -> bool:
 
 
 def can_manage_meetings(user: User | None) -> bool:
-    return _signed_in(user) and user.is_staff
+    return user is not None and _signed_in(user) and user.is_staff
+
+
+def require_staff(actor: User | None) -> None:
+    """Refuse (NotAllowed) anyone but the secretariat; actor None is the command line, run by
+    the machine's operator."""
+    if actor is not None and not can_manage_meetings(actor):
+        raise NotAllowed(_("Only the secretariat manages meetings."))
 
 
 def takes_part(user: User | None) -> bool:
     """A representative of a member or observer park."""
-    return _signed_in(user) and user.park is not None and user.park.status in TAKING_PART
+    return (
+        user is not None
+        and _signed_in(user)
+        and user.park is not None
+        and user.park.status in TAKING_PART
+    )
 
 
 def can_read_minutes(user: User | None, minutes: Minutes) -> bool:

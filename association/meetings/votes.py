@@ -1,5 +1,4 @@
-"""Where meetings meet votes: minutes approved by a vote of the member parks, and the
-initiatives an agenda links to, with their frozen results.
+"""Where meetings meet votes: minutes approved by a vote of the member parks.
 
 A minutes-approval vote is an initiative of kind minutes_approval about one minutes version
 (subject_type "Minutes", subject_id its id). While it runs, the vote decides: the secretariat
@@ -17,25 +16,29 @@ The secretariat is e-mailed in each case.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import timedelta
 
 from babel.dates import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.auth.models import Role, User
 from association.database import utcnow
 from association.domain import Conflict, DomainError, Invalid, state_change
 from association.mail.outbox import queue_mail
-from association.meetings import service
-from association.meetings.models import AgendaItem, ApprovalRoute, Meeting, Minutes, MinutesStatus
+from association.meetings.links import totals_words
+from association.meetings.minutes import (
+    approve_minutes,
+    minutes_conflict,
+    minutes_vote,
+    return_minutes_to_draft,
+)
+from association.meetings.models import ApprovalRoute, Minutes, MinutesStatus
+from association.meetings.policy import require_staff
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult
-from association.voting.rules import ABSTAIN, AGAINST, FOR
 from association.voting.service import create_initiative, open_vote
 
 MINUTES_VOTE_DAYS = 14
@@ -93,14 +96,14 @@ def put_minutes_to_vote(
     The vote decides (see the module's docstring); until it closes, nobody approves the
     version by hand, returns it to draft or opens a second vote on it.
     """
-    service._require_staff(actor)
+    require_staff(actor)
     if minutes.status != MinutesStatus.CIRCULATED:
         if minutes.status == MinutesStatus.DRAFT:
             raise Conflict(
                 _("Minutes are put to a vote once they have been circulated to the members.")
             )
-        raise service._minutes_conflict(minutes, _("put to a vote"))
-    if service.minutes_vote(session, minutes) is not None:
+        raise minutes_conflict(minutes, _("put to a vote"))
+    if minutes_vote(session, minutes) is not None:
         raise Conflict(_("The member parks are already voting on these minutes."))
     if not isinstance(days, int) or not 1 <= days <= MAX_VOTE_DAYS:
         raise Invalid(_("A vote lasts between 1 and %(max)d days.", max=MAX_VOTE_DAYS))
@@ -197,10 +200,10 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
         without_effect("the minutes are no longer circulated")
         return
     # The result was added by the closing just now: from the session, not a stale relationship.
-    totals = _totals_words(session.get(VoteResult, initiative.id))
+    totals = totals_words(session.get(VoteResult, initiative.id))
     try:
         if outcome == Outcome.PASSED:
-            service.approve_minutes(
+            approve_minutes(
                 session,
                 None,
                 minutes,
@@ -221,9 +224,7 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
                 id=initiative.id,
                 totals=totals,
             )
-            service.return_minutes_to_draft(
-                session, None, minutes, reason=why, initiative=initiative
-            )
+            return_minutes_to_draft(session, None, minutes, reason=why, initiative=initiative)
             _tell_secretariat(
                 session,
                 minutes,
@@ -264,131 +265,3 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
     except DomainError as refused:
         # approve/return check the same state first; should they refuse all the same, the vote still closes.
         without_effect(refused.message)
-
-
-# --- what the meeting pages and the minutes PDF show ------------------------------------------
-
-
-def _totals_words(result: VoteResult | None, labels: dict[str, str] | None = None) -> str:
-    if result is None:
-        return ""
-    tallies = result.tallies
-    labels = labels or {FOR: _("For"), AGAINST: _("Against"), ABSTAIN: _("Abstain")}
-    counts = ", ".join(f"{labels.get(choice, choice)} {n}" for choice, n in tallies.items())
-    return _(
-        "%(counts)s; %(cast)d of %(electorate)d parks voted",
-        counts=counts,
-        cast=result.ballots_cast,
-        electorate=result.electorate_size,
-    )
-
-
-OUTCOME_WORDS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
-
-
-@dataclass(frozen=True)
-class LinkedVote:
-    """An initiative as an agenda item or a minutes page shows it: its title, where it stands,
-    and once closed its frozen outcome and totals."""
-
-    initiative_id: int
-    title: str
-    status: str
-    outcome: str | None = None  # passed / rejected / no_quorum, once closed
-    totals: str = ""  # "For 6, Against 0, Abstain 0; 6 of 6 parks voted"
-    closed_at: object = None
-
-    kind = "initiative"
-
-    @property
-    def public(self) -> bool:
-        """Whether members may see it (drafts are the secretariat's)."""
-        return self.status in ("scheduled", "open", "closed")
-
-    @property
-    def outcome_words(self) -> str:
-        return str(OUTCOME_WORDS.get(self.outcome, self.outcome)) if self.outcome else ""
-
-
-def _linked_vote(initiative: Initiative) -> LinkedVote:
-    result = initiative.result
-    if result is None:
-        return LinkedVote(initiative.id, initiative.title, str(initiative.status))
-    labels = None
-    if initiative.options:
-        labels = {str(option.position): option.label for option in initiative.options}
-        labels[ABSTAIN] = _("Abstain")
-    return LinkedVote(
-        initiative.id,
-        initiative.title,
-        str(initiative.status),
-        str(result.outcome),
-        _totals_words(result, labels),
-        result.closed_at,
-    )
-
-
-def load_initiatives(session: Session, ids) -> dict[int, LinkedVote]:
-    """The initiatives with these ids, with their results and options, in one query."""
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    found = (
-        session.scalars(
-            select(Initiative)
-            .where(Initiative.id.in_(ids))
-            .options(joinedload(Initiative.result), joinedload(Initiative.options))
-        )
-        .unique()
-        .all()
-    )
-    return {initiative.id: _linked_vote(initiative) for initiative in found}
-
-
-def linked_votes(session: Session, items: list[AgendaItem]) -> dict[int, LinkedVote]:
-    """Agenda item id -> the initiative it links to (one query for the whole agenda)."""
-    wanted = {
-        item.id: item.linked_id
-        for item in items
-        if item.linked_type == "initiative" and item.linked_id
-    }
-    found = load_initiatives(session, wanted.values())
-    return {
-        item_id: found[initiative_id]
-        for item_id, initiative_id in wanted.items()
-        if initiative_id in found
-    }
-
-
-def agenda_links(session: Session, items: list[AgendaItem]) -> dict:
-    """Agenda item id -> the initiative (LinkedVote) or memorandum (LinkedMemorandum) it is about."""
-    return {**linked_votes(session, items), **service.linked_memoranda(session, items)}
-
-
-def approval_initiative_id(minutes: Minutes) -> int | None:
-    """The vote that approved these minutes, from the approval reference "initiative:<id>"."""
-    if minutes.approved_by != ApprovalRoute.VOTE:
-        return None
-    prefix, _sep, number = (minutes.approval_reference or "").partition(":")
-    return int(number) if prefix == "initiative" and number.isdigit() else None
-
-
-def minutes_votes(session: Session, meeting: Meeting) -> dict[int, Initiative]:
-    """Minutes id -> the latest minutes-approval vote about that version (open or closed), for
-    the meeting's pages: one query."""
-    ids = [minutes.id for minutes in meeting.minutes_versions]
-    if not ids:
-        return {}
-    latest: dict[int, Initiative] = {}
-    for initiative in session.scalars(
-        select(Initiative)
-        .where(
-            Initiative.kind == InitiativeKind.MINUTES_APPROVAL,
-            Initiative.subject_type == "Minutes",
-            Initiative.subject_id.in_(ids),
-        )
-        .options(joinedload(Initiative.result))
-        .order_by(Initiative.id)
-    ).unique():
-        latest[initiative.subject_id] = initiative
-    return latest

@@ -24,7 +24,6 @@ from association.domain import Conflict, NotAllowed, state_change
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus
-from association.site import instance_path, settings
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -93,14 +92,13 @@ def _render_and_store(
     session: Session, park: Park, previous: StoredDocument | None
 ) -> StoredDocument:
     particulars = _particulars_now(park)
-    document = _issue_from_template(
+    document = engine.issue_from_template(
         session,
         kind=KIND,
         template="pdf/certificate.html",
         title=f"Membership certificate of {park.name_latin}",
         filename=f"certificate-{park.slug}.pdf",
         subject=park,
-        actor=None,
         park=park,
         particulars=particulars,
         country=printed_country(park.country),
@@ -121,38 +119,6 @@ def _render_and_store(
         },
     )
     return document
-
-
-def _issue_from_template(
-    session: Session,
-    *,
-    kind: str,
-    template: str,
-    title: str,
-    filename: str,
-    subject: Park,
-    actor: User | None,
-    **context: Any,
-) -> StoredDocument:
-    # The call association.documents.service.issue_from_template() is to take, with the
-    # same arguments: a fresh code, its address and QR in the template, then render, seal
-    # and store. That function is not in the engine yet, so the certificate does the steps.
-    code = engine.new_verification_code()
-    html = engine.render_template_pdf(
-        template, verify_url=engine.verification_url(settings(), code), **context
-    )
-    return engine.issue_document(
-        session,
-        kind=kind,
-        title=title,
-        filename=filename,
-        subject=subject,
-        html=html,
-        config=settings(),
-        instance_path=instance_path(),
-        verification_code=code,
-        actor=actor,
-    )
 
 
 def ensure_certificate(session: Session, park: Park) -> StoredDocument | None:

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from association.database import utcnow
-from association.meetings import service
+from association.meetings.attendance import AttendanceEntry, record_attendance
 from association.meetings.models import AttendanceStatus, MeetingKind
+from association.meetings.scheduling import create_meeting, mark_held
 from association.parks.models import Park, ParkStatus
 
 
@@ -28,11 +29,11 @@ def make_meeting(session, secretariat):
             "place": "IT Park, Tashkent",
         }
         values.update(kwargs)
-        meeting = service.create_meeting(
+        meeting = create_meeting(
             session, None if (past or held) else secretariat, historical=past or held, **values
         )
         if held:
-            service.mark_held(session, secretariat, meeting)
+            mark_held(session, secretariat, meeting)
         return meeting
 
     return make
@@ -61,21 +62,22 @@ def attend(session, secretariat, meeting, parks, present: int, observer_present:
     """Record attendance: the first `present` member parks present, the others absent."""
     members = [p for p in parks if p.status == ParkStatus.MEMBER]
     entries = [
-        service.AttendanceEntry(
-            park=p,
+        AttendanceEntry(
+            park_id=p.id,
             status=AttendanceStatus.PRESENT if i < present else AttendanceStatus.ABSENT,
             represented_by=f"Head of {p.name_latin}",
         )
         for i, p in enumerate(members)
     ]
     entries += [
-        service.AttendanceEntry(
-            park=p, status=AttendanceStatus.PRESENT if observer_present else AttendanceStatus.ABSENT
+        AttendanceEntry(
+            park_id=p.id,
+            status=AttendanceStatus.PRESENT if observer_present else AttendanceStatus.ABSENT,
         )
         for p in parks
         if p.status == ParkStatus.OBSERVER
     ]
-    return service.record_attendance(session, secretariat, meeting, entries)
+    return record_attendance(session, secretariat, meeting, entries)
 
 
 @pytest.fixture

@@ -6,8 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from association.meetings import service
+from association.meetings.agenda import add_agenda_item
+from association.meetings.calendar import issue_calendar_token, revoke_calendar_token
 from association.meetings.models import MeetingKind
+from association.meetings.scheduling import (
+    cancel_meeting,
+    create_meeting,
+    in_zone,
+    reschedule_meeting,
+)
 from tests.conftest import login
 
 
@@ -17,8 +24,8 @@ def _events(body: bytes):
 
 
 def _schedule(session, secretariat):
-    start = service.in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")  # 06:00 UTC
-    meeting = service.create_meeting(
+    start = in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")  # 06:00 UTC
+    meeting = create_meeting(
         session,
         secretariat,
         kind=MeetingKind.BOARD,
@@ -29,7 +36,7 @@ def _schedule(session, secretariat):
         place="Sabah Lab, Baku",
         online_url="https://meet.example/board",
     )
-    service.add_agenda_item(session, secretariat, meeting, title="Budget", presenter="Treasurer")
+    add_agenda_item(session, secretariat, meeting, title="Budget", presenter="Treasurer")
     return meeting
 
 
@@ -55,7 +62,7 @@ def test_the_meeting_ics_parses_and_holds_utc_times(client, session, secretariat
 def test_a_reschedule_raises_the_sequence_and_keeps_the_uid(client, session, secretariat, delegate):
     meeting = _schedule(session, secretariat)
     uid, sequence = f"meeting-{meeting.id}@localhost", meeting.sequence
-    service.reschedule_meeting(
+    reschedule_meeting(
         session,
         secretariat,
         meeting,
@@ -71,7 +78,7 @@ def test_a_reschedule_raises_the_sequence_and_keeps_the_uid(client, session, sec
 
 def test_a_cancelled_meeting_is_cancelled_in_the_calendar(client, session, secretariat, delegate):
     meeting = _schedule(session, secretariat)
-    service.cancel_meeting(session, secretariat, meeting, "No quorum expected")
+    cancel_meeting(session, secretariat, meeting, "No quorum expected")
     login(client, delegate)
     (event,) = _events(client.get(f"/meetings/{meeting.id}.ics").data)
     assert str(event["status"]) == "CANCELLED"
@@ -81,7 +88,7 @@ def test_the_personal_feed_lists_the_meetings_without_signing_in(
     app, session, secretariat, delegate
 ):
     meeting = _schedule(session, secretariat)
-    token = service.issue_calendar_token(session, delegate)
+    token = issue_calendar_token(session, delegate)
     response = app.test_client().get(f"/calendar/{token}.ics")
     assert response.status_code == 200
     assert [str(e["uid"]) for e in _events(response.data)] == [f"meeting-{meeting.id}@localhost"]
@@ -93,14 +100,14 @@ def test_a_wrong_feed_token_is_not_found(client, session, secretariat):
 
 
 def test_a_revoked_feed_token_is_not_found(client, session, delegate):
-    token = service.issue_calendar_token(session, delegate)
-    service.revoke_calendar_token(session, delegate)
+    token = issue_calendar_token(session, delegate)
+    revoke_calendar_token(session, delegate)
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
 def test_a_new_feed_token_replaces_the_old_one(client, session, delegate):
-    old = service.issue_calendar_token(session, delegate)
-    new = service.issue_calendar_token(session, delegate)
+    old = issue_calendar_token(session, delegate)
+    new = issue_calendar_token(session, delegate)
     assert client.get(f"/calendar/{old}.ics").status_code == 404
     assert client.get(f"/calendar/{new}.ics").status_code == 200
 
@@ -108,7 +115,7 @@ def test_a_new_feed_token_replaces_the_old_one(client, session, delegate):
 def test_a_deactivated_users_feed_stops(client, session, secretariat, delegate):
     from association.auth.service import set_active
 
-    token = service.issue_calendar_token(session, delegate)
+    token = issue_calendar_token(session, delegate)
     set_active(session, secretariat, delegate, False)
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
@@ -116,7 +123,7 @@ def test_a_deactivated_users_feed_stops(client, session, secretariat, delegate):
 def test_only_the_digest_of_the_feed_token_is_kept(session, delegate):
     from association.meetings.models import CalendarFeedToken
 
-    token = service.issue_calendar_token(session, delegate)
+    token = issue_calendar_token(session, delegate)
     stored = session.query(CalendarFeedToken).one()
     assert stored.token_hash != token
     assert len(stored.token_hash) == 64

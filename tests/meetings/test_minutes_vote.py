@@ -14,7 +14,16 @@ from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed
 from association.extensions import db
 from association.mail.models import OutboxMessage
-from association.meetings import service, votes
+from association.meetings import votes
+from association.meetings.agenda import add_agenda_item, update_agenda_item
+from association.meetings.minutes import (
+    approve_minutes,
+    circulate_minutes,
+    minutes_vote,
+    publish_minutes,
+    return_minutes_to_draft,
+    start_minutes,
+)
 from association.meetings.models import AgendaItem, ApprovalRoute, Minutes, MinutesStatus
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.service import cancel_initiative, cast_ballot, close_vote, create_initiative
@@ -26,14 +35,14 @@ from tests.meetings.conftest import attend
 def circulated(session, secretariat, make_meeting, founders):
     meeting = make_meeting("Board meeting of March", held=True)
     attend(session, secretariat, meeting, founders, present=3)
-    minutes = service.start_minutes(
+    minutes = start_minutes(
         session,
         secretariat,
         meeting,
         body="# Record\n\nThe Board met.",
         decisions="1. The Board adopts the work plan.",
     )
-    service.circulate_minutes(session, secretariat, minutes)
+    circulate_minutes(session, secretariat, minutes)
     return minutes
 
 
@@ -66,7 +75,7 @@ def test_putting_minutes_to_vote_opens_a_minutes_approval_initiative_about_them(
     assert "Board meeting of March" in initiative.title
     assert "The Board adopts the work plan." in initiative.body_markdown
     assert timedelta(days=9) < initiative.closes_at - utcnow() <= timedelta(days=10)
-    assert service.minutes_vote(session, circulated).id == initiative.id
+    assert minutes_vote(session, circulated).id == initiative.id
     assert _events(session, "minutes.put_to_vote")[0]["initiative_id"] == initiative.id
 
 
@@ -84,7 +93,7 @@ def test_a_passed_vote_approves_the_minutes_by_vote(session, secretariat, circul
     assert minutes.status == MinutesStatus.APPROVED
     assert minutes.approved_by == ApprovalRoute.VOTE
     assert minutes.approval_reference == f"initiative:{initiative.id}"
-    assert service.minutes_vote(session, minutes) is None
+    assert minutes_vote(session, minutes) is None
     mail = session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.recipient == secretariat.email)
@@ -103,7 +112,7 @@ def test_minutes_approved_by_vote_are_published_with_the_vote_in_the_pdf(
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["for", "for", "for", "against"])
     close_vote(session, secretariat, initiative)
-    service.publish_minutes(session, secretariat, session.get(Minutes, circulated.id))
+    publish_minutes(session, secretariat, session.get(Minutes, circulated.id))
     document = session.get(StoredDocument, session.get(Minutes, circulated.id).document_id)
     text = " ".join(plain_text(document.content, tmp_path).split())
     assert f"by a vote of the member parks (initiative {initiative.id})" in text
@@ -142,7 +151,7 @@ def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat
     assert minutes.status == MinutesStatus.CIRCULATED
     assert _events(session, "minutes.vote_without_quorum")[0]["initiative_id"] == initiative.id
     # The vote is over: the secretariat chooses again (here: it approves after circulation).
-    service.approve_minutes(session, secretariat, minutes)
+    approve_minutes(session, secretariat, minutes)
     assert minutes.status == MinutesStatus.APPROVED
     assert minutes.approved_by == ApprovalRoute.SECRETARIAT
 
@@ -150,9 +159,9 @@ def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat
 def test_nothing_by_hand_while_the_members_vote(session, secretariat, circulated):
     votes.put_minutes_to_vote(session, secretariat, circulated)
     with pytest.raises(Conflict, match="voting on these minutes"):
-        service.approve_minutes(session, secretariat, circulated)
+        approve_minutes(session, secretariat, circulated)
     with pytest.raises(Conflict, match="voting on these minutes"):
-        service.return_minutes_to_draft(session, secretariat, circulated)
+        return_minutes_to_draft(session, secretariat, circulated)
     with pytest.raises(Conflict, match="already voting"):
         votes.put_minutes_to_vote(session, secretariat, circulated)
     session.expire_all()
@@ -164,19 +173,19 @@ def test_nothing_by_hand_while_the_members_vote(session, secretariat, circulated
 def test_a_period_outside_one_to_ninety_days_is_refused(session, secretariat, circulated, days):
     with pytest.raises(Invalid, match="between 1 and 90"):
         votes.put_minutes_to_vote(session, secretariat, circulated, days=days)
-    assert service.minutes_vote(session, circulated) is None
+    assert minutes_vote(session, circulated) is None
 
 
 def test_draft_minutes_cannot_be_put_to_vote(session, secretariat, make_meeting, founders):
     meeting = make_meeting(held=True)
-    minutes = service.start_minutes(session, secretariat, meeting, body="Text")
+    minutes = start_minutes(session, secretariat, meeting, body="Text")
     with pytest.raises(Conflict, match="once they have been circulated"):
         votes.put_minutes_to_vote(session, secretariat, minutes)
 
 
 def test_published_minutes_cannot_be_put_to_vote(session, secretariat, circulated):
-    service.approve_minutes(session, secretariat, circulated)
-    service.publish_minutes(session, secretariat, circulated)
+    approve_minutes(session, secretariat, circulated)
+    publish_minutes(session, secretariat, circulated)
     with pytest.raises(Conflict, match="read-only"):
         votes.put_minutes_to_vote(session, secretariat, circulated)
 
@@ -191,7 +200,7 @@ def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(
 ):
     from association.voting.service import open_vote
 
-    service.approve_minutes(session, secretariat, circulated)
+    approve_minutes(session, secretariat, circulated)
     # A minutes-approval initiative drafted by hand about minutes already approved (or about nothing).
     stale = create_initiative(
         session,
@@ -224,7 +233,7 @@ def test_an_agenda_item_cannot_link_to_an_initiative_that_does_not_exist(
 ):
     meeting = make_meeting()
     with pytest.raises(Invalid, match="no initiative number 999"):
-        service.add_agenda_item(
+        add_agenda_item(
             session, secretariat, meeting, title="X", linked_type="initiative", linked_id=999
         )
     assert session.scalar(select(AgendaItem.id)) is None
@@ -235,7 +244,7 @@ def test_an_agenda_item_cannot_link_to_a_cancelled_initiative(session, secretari
     draft = create_initiative(session, secretariat, title="Dropped idea")
     cancel_initiative(session, secretariat, draft)
     with pytest.raises(Invalid, match="cancelled"):
-        service.add_agenda_item(
+        add_agenda_item(
             session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id
         )
 
@@ -243,7 +252,7 @@ def test_an_agenda_item_cannot_link_to_a_cancelled_initiative(session, secretari
 def test_a_link_to_a_memorandum_that_does_not_exist_is_refused(session, secretariat, make_meeting):
     meeting = make_meeting()
     with pytest.raises(Invalid, match="no memorandum number 99"):
-        service.add_agenda_item(
+        add_agenda_item(
             session, secretariat, meeting, title="X", linked_type="memorandum", linked_id=99
         )
     assert meeting.agenda == []
@@ -261,7 +270,7 @@ def test_an_agenda_item_links_to_a_memorandum_on_the_page(
         title="Memorandum on resident exchange",
         texts={"en": "The parties exchange residents."},
     )
-    service.add_agenda_item(
+    add_agenda_item(
         session,
         secretariat,
         meeting,
@@ -285,11 +294,11 @@ def test_an_items_unchanged_link_survives_the_initiative_being_cancelled(
 ):
     meeting = make_meeting()
     draft = create_initiative(session, secretariat, title="Idea")
-    item = service.add_agenda_item(
+    item = add_agenda_item(
         session, secretariat, meeting, title="X", linked_type="initiative", linked_id=draft.id
     )
     cancel_initiative(session, secretariat, draft)
-    service.update_agenda_item(
+    update_agenda_item(
         session, secretariat, item, title="X renamed", linked_type="initiative", linked_id=draft.id
     )
     assert (item.title, item.linked_id) == ("X renamed", draft.id)
@@ -336,7 +345,7 @@ def test_put_to_vote_with_a_bad_period_shows_the_error(client, session, secretar
     response = client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "400"})
     assert response.status_code == 400
     assert b"between 1 and 90" in response.data
-    assert service.minutes_vote(session, circulated) is None
+    assert minutes_vote(session, circulated) is None
 
 
 def test_a_member_cannot_put_minutes_to_vote_through_the_page(
@@ -347,7 +356,7 @@ def test_a_member_cannot_put_minutes_to_vote_through_the_page(
         client.post(f"/secretariat/minutes/{circulated.id}/vote", data={"days": "7"}).status_code
         == 403
     )
-    assert service.minutes_vote(session, circulated) is None
+    assert minutes_vote(session, circulated) is None
 
 
 def test_a_vote_past_its_closing_time_closes_when_the_meeting_page_is_opened(
@@ -409,10 +418,10 @@ def test_the_meeting_page_shows_a_linked_vote_with_its_outcome_and_totals(
     budget = make_vote("Budget of the association for 2031", ["for", "for", "against", "abstain"])
     accelerator = make_vote("Joint accelerator programme")
     meeting = make_meeting()
-    service.add_agenda_item(
+    add_agenda_item(
         session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=budget.id
     )
-    service.add_agenda_item(
+    add_agenda_item(
         session,
         secretariat,
         meeting,
@@ -434,7 +443,7 @@ def test_members_do_not_see_the_title_of_a_draft_initiative_on_the_agenda(
 ):
     draft = create_initiative(session, secretariat, title="Secret budget draft")
     meeting = make_meeting()
-    service.add_agenda_item(
+    add_agenda_item(
         session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=draft.id
     )
     login(client, delegate)
@@ -463,13 +472,13 @@ def test_the_meeting_page_loads_the_linked_initiatives_in_one_query(
         return len(statements)
 
     first = make_vote("Question 1", ["for"] * 4)
-    service.add_agenda_item(
+    add_agenda_item(
         session, secretariat, meeting, title="Item 1", linked_type="initiative", linked_id=first.id
     )
     with_one = queries()
     for n in range(2, 7):
         initiative = make_vote(f"Question {n}", ["for", "against"] if n % 2 else None)
-        service.add_agenda_item(
+        add_agenda_item(
             session,
             secretariat,
             meeting,

@@ -13,8 +13,17 @@ from association.audit.models import AuditEvent
 from association.documents.models import StoredDocument
 from association.documents.seal import load_signer
 from association.documents.verify import check_pdf
-from association.meetings import service
+from association.meetings.agenda import add_agenda_item
+from association.meetings.minutes import (
+    approve_minutes,
+    circulate_minutes,
+    correct_minutes,
+    edit_minutes,
+    publish_minutes,
+    start_minutes,
+)
 from association.meetings.models import Minutes
+from association.meetings.scheduling import mark_held
 from tests.conftest import login
 from tests.documents.pdf_helpers import plain_text
 from tests.meetings.conftest import attend
@@ -27,7 +36,7 @@ DECISIONS = "1. The budget for the coming year is adopted.\n2. Bilişim Vadisi h
 def published(session, secretariat, make_meeting, founders, make_vote):
     budget = make_vote("Budget for the coming year", ["for", "for", "against", "abstain"])
     meeting = make_meeting("General Assembly 2031", past=True)
-    service.add_agenda_item(
+    add_agenda_item(
         session,
         None,
         meeting,
@@ -36,10 +45,10 @@ def published(session, secretariat, make_meeting, founders, make_vote):
         linked_type="initiative",
         linked_id=budget.id,
     )
-    service.mark_held(session, secretariat, meeting)
+    mark_held(session, secretariat, meeting)
     attend(session, secretariat, meeting, founders, present=3)
-    minutes = service.start_minutes(session, secretariat, meeting, body=BODY, decisions=DECISIONS)
-    for step in (service.circulate_minutes, service.approve_minutes, service.publish_minutes):
+    minutes = start_minutes(session, secretariat, meeting, body=BODY, decisions=DECISIONS)
+    for step in (circulate_minutes, approve_minutes, publish_minutes):
         step(session, secretariat, minutes)
     return minutes
 
@@ -130,11 +139,11 @@ def test_after_a_correction_the_old_version_is_superseded_and_stays_readable(
     client, session, secretariat, delegate, published
 ):
     old_document = _document(session, published)
-    correction = service.correct_minutes(session, secretariat, published)
-    service.edit_minutes(
+    correction = correct_minutes(session, secretariat, published)
+    edit_minutes(
         session, secretariat, correction, body=BODY + "\n\nFees corrected.", decisions=DECISIONS
     )
-    for step in (service.circulate_minutes, service.approve_minutes, service.publish_minutes):
+    for step in (circulate_minutes, approve_minutes, publish_minutes):
         step(session, secretariat, correction)
     new_document = _document(session, correction)
     assert new_document.id != old_document.id

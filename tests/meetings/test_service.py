@@ -12,8 +12,21 @@ from association.audit.models import AuditEvent
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
-from association.meetings import service
-from association.meetings.models import AttendanceStatus, MeetingKind, MeetingStatus
+from association.meetings.agenda import (
+    add_agenda_item,
+    move_agenda_item,
+    remove_agenda_item,
+    update_agenda_item,
+)
+from association.meetings.attendance import AttendanceEntry, quorum, record_attendance
+from association.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
+from association.meetings.scheduling import (
+    cancel_meeting,
+    create_meeting,
+    in_zone,
+    mark_held,
+    reschedule_meeting,
+)
 from association.parks.models import ParkStatus
 from tests.meetings.conftest import attend
 
@@ -28,14 +41,14 @@ def test_scheduling_a_meeting_stores_utc_and_tells_the_members_in_their_zone(
     delegate.timezone = "Europe/Istanbul"
     session.commit()
     start = datetime(2031, 3, 10, 10, 0)  # wall clock in Tashkent (UTC+5)
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session,
         secretariat,
         kind=MeetingKind.BOARD,
         title="Board",
         timezone="Asia/Tashkent",
-        starts_at=service.in_zone(start, "Asia/Tashkent"),
-        ends_at=service.in_zone(start + timedelta(hours=2), "Asia/Tashkent"),
+        starts_at=in_zone(start, "Asia/Tashkent"),
+        ends_at=in_zone(start + timedelta(hours=2), "Asia/Tashkent"),
         place="Tashkent",
     )
     assert meeting.starts_at == datetime(2031, 3, 10, 5, 0, tzinfo=UTC)
@@ -48,7 +61,7 @@ def test_scheduling_a_meeting_stores_utc_and_tells_the_members_in_their_zone(
 
 def test_the_meeting_zone_defaults_to_the_organisers(session, secretariat):
     start = utcnow() + timedelta(days=3)
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session,
         secretariat,
         kind=MeetingKind.BOARD,
@@ -63,7 +76,7 @@ def test_the_meeting_zone_defaults_to_the_organisers(session, secretariat):
 def test_an_end_before_the_start_is_refused(session, secretariat):
     start = utcnow() + timedelta(days=3)
     with pytest.raises(Invalid, match="must end after it starts"):
-        service.create_meeting(
+        create_meeting(
             session,
             secretariat,
             kind=MeetingKind.BOARD,
@@ -72,13 +85,13 @@ def test_an_end_before_the_start_is_refused(session, secretariat):
             ends_at=start - timedelta(hours=1),
             place="Baku",
         )
-    assert session.scalar(select(func.count()).select_from(service.Meeting)) == 0
+    assert session.scalar(select(func.count()).select_from(Meeting)) == 0
 
 
 def test_a_new_meeting_in_the_past_is_refused(session, secretariat):
     start = utcnow() - timedelta(hours=1)
     with pytest.raises(Invalid, match="cannot start in the past"):
-        service.create_meeting(
+        create_meeting(
             session,
             secretariat,
             kind=MeetingKind.BOARD,
@@ -87,13 +100,13 @@ def test_a_new_meeting_in_the_past_is_refused(session, secretariat):
             ends_at=start + timedelta(hours=2),
             place="Baku",
         )
-    assert session.scalar(select(func.count()).select_from(service.Meeting)) == 0
+    assert session.scalar(select(func.count()).select_from(Meeting)) == 0
 
 
 def test_a_past_meeting_is_recorded_from_the_command_line_only(session, secretariat):
     start = utcnow() - timedelta(days=400)
     with pytest.raises(NotAllowed):
-        service.create_meeting(
+        create_meeting(
             session,
             secretariat,
             kind=MeetingKind.BOARD,
@@ -103,7 +116,7 @@ def test_a_past_meeting_is_recorded_from_the_command_line_only(session, secretar
             place="Baku",
             historical=True,
         )
-    meeting = service.create_meeting(
+    meeting = create_meeting(
         session,
         None,
         kind=MeetingKind.BOARD,
@@ -121,7 +134,7 @@ def test_a_past_meeting_is_recorded_from_the_command_line_only(session, secretar
 def test_an_online_link_must_be_http(session, secretariat):
     start = utcnow() + timedelta(days=3)
     with pytest.raises(Invalid, match="http"):
-        service.create_meeting(
+        create_meeting(
             session,
             secretariat,
             kind=MeetingKind.BOARD,
@@ -135,7 +148,7 @@ def test_an_online_link_must_be_http(session, secretariat):
 def test_a_member_cannot_schedule(session, delegate):
     start = utcnow() + timedelta(days=3)
     with pytest.raises(NotAllowed):
-        service.create_meeting(
+        create_meeting(
             session,
             delegate,
             kind=MeetingKind.BOARD,
@@ -152,7 +165,7 @@ def test_rescheduling_raises_the_sequence_and_emails_every_participant(
     meeting = make_meeting()
     before = len(_outbox(session))
     new_start = meeting.starts_at + timedelta(days=1)
-    service.reschedule_meeting(
+    reschedule_meeting(
         session,
         secretariat,
         meeting,
@@ -171,7 +184,7 @@ def test_rescheduling_into_the_past_is_refused(session, secretariat, make_meetin
     meeting = make_meeting()
     past = utcnow() - timedelta(days=1)
     with pytest.raises(Invalid, match="past"):
-        service.reschedule_meeting(
+        reschedule_meeting(
             session, secretariat, meeting, starts_at=past, ends_at=past + timedelta(hours=1)
         )
     assert meeting.sequence == 0
@@ -182,21 +195,21 @@ def test_cancelling_needs_a_reason_and_emails_the_members(
 ):
     meeting = make_meeting()
     with pytest.raises(Invalid):
-        service.cancel_meeting(session, secretariat, meeting, "  ")
-    service.cancel_meeting(session, secretariat, meeting, "The host cannot receive us")
+        cancel_meeting(session, secretariat, meeting, "  ")
+    cancel_meeting(session, secretariat, meeting, "The host cannot receive us")
     assert meeting.status == MeetingStatus.CANCELLED
     assert meeting.sequence == 1
     assert _outbox(session)[-1].subject.startswith("Meeting cancelled")
     with pytest.raises(Conflict):
-        service.cancel_meeting(session, secretariat, meeting, "again")
+        cancel_meeting(session, secretariat, meeting, "again")
 
 
 def test_a_meeting_cannot_be_held_before_it_starts(session, secretariat, make_meeting):
     meeting = make_meeting()
     with pytest.raises(Conflict, match="not started"):
-        service.mark_held(session, secretariat, meeting)
+        mark_held(session, secretariat, meeting)
     with time_machine.travel(meeting.starts_at + timedelta(minutes=5)):
-        service.mark_held(session, secretariat, meeting)
+        mark_held(session, secretariat, meeting)
     assert meeting.status == MeetingStatus.HELD
 
 
@@ -206,34 +219,34 @@ def test_a_meeting_cannot_be_held_before_it_starts(session, secretariat, make_me
 def test_agenda_items_are_added_moved_and_removed_in_order(session, secretariat, make_meeting):
     meeting = make_meeting()
     first, second, third = (
-        service.add_agenda_item(session, secretariat, meeting, title=t) for t in ("A", "B", "C")
+        add_agenda_item(session, secretariat, meeting, title=t) for t in ("A", "B", "C")
     )
-    service.move_agenda_item(session, secretariat, third, -1)
+    move_agenda_item(session, secretariat, third, -1)
     assert [i.title for i in meeting.agenda] == ["A", "C", "B"]
-    service.remove_agenda_item(session, secretariat, first)
+    remove_agenda_item(session, secretariat, first)
     session.expire_all()
     assert [(i.position, i.title) for i in meeting.agenda] == [(1, "C"), (2, "B")]
 
 
 def test_moving_the_first_item_up_is_refused(session, secretariat, make_meeting):
     meeting = make_meeting()
-    item = service.add_agenda_item(session, secretariat, meeting, title="A")
+    item = add_agenda_item(session, secretariat, meeting, title="A")
     with pytest.raises(Conflict, match="top"):
-        service.move_agenda_item(session, secretariat, item, -1)
+        move_agenda_item(session, secretariat, item, -1)
 
 
 def test_an_agenda_item_moved_after_the_meeting_is_held_is_refused(
     session, secretariat, make_meeting
 ):
     meeting = make_meeting(past=True)
-    first = service.add_agenda_item(session, None, meeting, title="A")
-    service.add_agenda_item(session, None, meeting, title="B")
-    service.mark_held(session, secretariat, meeting)
+    first = add_agenda_item(session, None, meeting, title="A")
+    add_agenda_item(session, None, meeting, title="B")
+    mark_held(session, secretariat, meeting)
     for change in (
-        lambda: service.move_agenda_item(session, secretariat, first, 1),
-        lambda: service.remove_agenda_item(session, secretariat, first),
-        lambda: service.add_agenda_item(session, secretariat, meeting, title="C"),
-        lambda: service.update_agenda_item(session, secretariat, first, title="A2"),
+        lambda: move_agenda_item(session, secretariat, first, 1),
+        lambda: remove_agenda_item(session, secretariat, first),
+        lambda: add_agenda_item(session, secretariat, meeting, title="C"),
+        lambda: update_agenda_item(session, secretariat, first, title="A2"),
     ):
         with pytest.raises(Conflict, match="held"):
             change()
@@ -246,14 +259,12 @@ def test_an_agenda_link_names_an_initiative_or_a_memorandum(
 ):
     meeting = make_meeting()
     budget = make_vote("Budget")
-    item = service.add_agenda_item(
+    item = add_agenda_item(
         session, secretariat, meeting, title="Budget", linked_type="initiative", linked_id=budget.id
     )
     assert (item.linked_type, item.linked_id) == ("initiative", budget.id)
     with pytest.raises(Invalid):
-        service.add_agenda_item(
-            session, secretariat, meeting, title="X", linked_type="park", linked_id=1
-        )
+        add_agenda_item(session, secretariat, meeting, title="X", linked_type="park", linked_id=1)
 
 
 # --- attendance and quorum ---------------------------------------------------------------
@@ -262,18 +273,18 @@ def test_an_agenda_link_names_an_initiative_or_a_memorandum(
 def test_quorum_needs_more_than_half_of_the_members(session, secretariat, make_meeting, founders):
     meeting = make_meeting(held=True)
     attend(session, secretariat, meeting, founders, present=2)
-    result = service.quorum(meeting)
+    result = quorum(meeting)
     assert (result.members, result.members_present, result.observers_present) == (4, 2, 1)
     assert not result.quorate
     assert result.needed == 3
     attend(session, secretariat, meeting, founders, present=3)
-    assert service.quorum(meeting).quorate
+    assert quorum(meeting).quorate
 
 
 def test_observers_do_not_count_for_the_quorum(session, secretariat, make_meeting, founders):
     meeting = make_meeting(held=True)
     attend(session, secretariat, meeting, founders, present=2, observer_present=True)
-    assert not service.quorum(meeting).quorate
+    assert not quorum(meeting).quorate
 
 
 def test_the_quorum_rule_comes_from_the_configuration(
@@ -282,7 +293,7 @@ def test_the_quorum_rule_comes_from_the_configuration(
     meeting = make_meeting(held=True)
     attend(session, secretariat, meeting, founders, present=3)
     app.config["MEETING_QUORUM_FRACTION"] = 0.75
-    assert not service.quorum(meeting).quorate  # 3 of 4 is not more than three quarters
+    assert not quorum(meeting).quorate  # 3 of 4 is not more than three quarters
 
 
 def test_attendance_for_a_park_that_is_not_a_member_is_refused(
@@ -291,11 +302,11 @@ def test_attendance_for_a_park_that_is_not_a_member_is_refused(
     meeting = make_meeting(held=True)
     suspended = make_park("Suspended Park", status=ParkStatus.SUSPENDED)
     entries = [
-        service.AttendanceEntry(park=founders[0], status=AttendanceStatus.PRESENT),
-        service.AttendanceEntry(park=suspended, status=AttendanceStatus.PRESENT),
+        AttendanceEntry(park_id=founders[0].id, status=AttendanceStatus.PRESENT),
+        AttendanceEntry(park_id=suspended.id, status=AttendanceStatus.PRESENT),
     ]
     with pytest.raises(Invalid, match="Suspended Park is suspended"):
-        service.record_attendance(session, secretariat, meeting, entries)
+        record_attendance(session, secretariat, meeting, entries)
     session.expire_all()
     assert meeting.attendances == []
 
@@ -307,7 +318,7 @@ def test_recording_attendance_again_replaces_each_parks_entry(
     attend(session, secretariat, meeting, founders, present=1)
     attend(session, secretariat, meeting, founders, present=4)
     assert len(meeting.attendances) == 5
-    assert service.quorum(meeting).members_present == 4
+    assert quorum(meeting).members_present == 4
 
 
 def test_a_later_status_change_leaves_the_quorum_as_recorded(
@@ -318,12 +329,46 @@ def test_a_later_status_change_leaves_the_quorum_as_recorded(
     meeting = make_meeting(held=True)
     attend(session, secretariat, meeting, founders, present=3)
     change_park_status(session, secretariat, founders[0], ParkStatus.SUSPENDED, "fees unpaid")
-    assert service.quorum(meeting).quorate
+    assert quorum(meeting).quorate
 
 
 def test_every_change_is_audited(session, secretariat, make_meeting):
     meeting = make_meeting()
-    service.add_agenda_item(session, secretariat, meeting, title="A")
+    add_agenda_item(session, secretariat, meeting, title="A")
     actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
     assert "meeting.scheduled" in actions
     assert "meeting.agenda_item_added" in actions
+
+
+def test_a_written_representative_who_is_one_of_the_parks_users_is_linked_to_the_account(
+    session, secretariat, make_meeting, founders
+):
+    meeting = make_meeting(held=True)
+    astana, sabah = founders[0], founders[1]
+    record_attendance(
+        session,
+        secretariat,
+        meeting,
+        [
+            # Letter case aside, the name of Astana Hub's delegate.
+            AttendanceEntry(astana.id, AttendanceStatus.PRESENT, "  head of ASTANA HUB "),
+            # Sabah Lab's delegate, but written for another park: kept as written.
+            AttendanceEntry(founders[2].id, AttendanceStatus.PRESENT, "Head of Sabah Lab"),
+            AttendanceEntry(sabah.id, AttendanceStatus.PRESENT, "A guest"),
+        ],
+    )
+    by_park = {a.park_id: a for a in meeting.attendances}
+    assert by_park[astana.id].represented_by_user.full_name == "Head of Astana Hub"
+    assert by_park[founders[2].id].represented_by_user is None
+    assert by_park[founders[2].id].represented_by == "Head of Sabah Lab"
+    assert by_park[sabah.id].represented_by_user is None
+
+
+def test_attendance_for_an_unknown_park_is_refused(session, secretariat, make_meeting, founders):
+    meeting = make_meeting(held=True)
+    with pytest.raises(Invalid, match="There is no park number 9999"):
+        record_attendance(
+            session, secretariat, meeting, [AttendanceEntry(9999, AttendanceStatus.PRESENT)]
+        )
+    session.expire_all()
+    assert meeting.attendances == []

@@ -8,8 +8,15 @@ import pytest
 from sqlalchemy import func, select
 
 from association.database import utcnow
-from association.meetings import service
+from association.meetings.agenda import add_agenda_item
+from association.meetings.minutes import (
+    approve_minutes,
+    circulate_minutes,
+    publish_minutes,
+    start_minutes,
+)
 from association.meetings.models import Meeting, Minutes, MinutesRead
+from association.meetings.scheduling import cancel_meeting, create_meeting, in_zone, mark_held
 from tests.conftest import login
 from tests.meetings.conftest import attend
 
@@ -41,9 +48,7 @@ def test_the_secretariat_schedules_a_meeting_through_the_form(client, session, s
     assert response.status_code == 302
     meeting = session.scalar(select(Meeting))
     assert meeting.timezone == "Asia/Tashkent"
-    assert meeting.starts_at == service.in_zone(
-        start.replace(second=0, microsecond=0), "Asia/Tashkent"
-    )
+    assert meeting.starts_at == in_zone(start.replace(second=0, microsecond=0), "Asia/Tashkent")
 
 
 def test_an_end_before_the_start_shows_the_message_and_creates_nothing(
@@ -90,7 +95,7 @@ def test_cancelled_meetings_are_marked_in_the_list(
     client, session, secretariat, make_meeting, delegate
 ):
     meeting = make_meeting("Board")
-    service.cancel_meeting(session, secretariat, meeting, "No venue")
+    cancel_meeting(session, secretariat, meeting, "No venue")
     login(client, delegate)
     assert "cancelled" in client.get("/meetings").get_data(as_text=True)
     assert "No venue" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
@@ -121,9 +126,9 @@ def test_moving_an_agenda_item_after_the_meeting_is_held_is_refused_with_a_messa
     client, session, secretariat, make_meeting
 ):
     meeting = make_meeting(past=True)
-    first = service.add_agenda_item(session, None, meeting, title="Opening")
-    service.add_agenda_item(session, None, meeting, title="Budget")
-    service.mark_held(session, secretariat, meeting)
+    first = add_agenda_item(session, None, meeting, title="Opening")
+    add_agenda_item(session, None, meeting, title="Budget")
+    mark_held(session, secretariat, meeting)
     login(client, secretariat)
     page = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
     assert "/down" not in page  # no button that would only be refused
@@ -191,15 +196,15 @@ def test_attendance_for_a_park_that_is_not_a_member_is_refused_through_the_form(
 def minutes_circulated(session, secretariat, make_meeting, founders):
     meeting = make_meeting(held=True)
     attend(session, secretariat, meeting, founders, present=3)
-    minutes = service.start_minutes(
+    minutes = start_minutes(
         session, secretariat, meeting, body="# Minutes\n\nDiscussed.", decisions="1. Adopted."
     )
-    return service.circulate_minutes(session, secretariat, minutes)
+    return circulate_minutes(session, secretariat, minutes)
 
 
 def test_members_do_not_see_drafts(client, session, secretariat, make_meeting, delegate):
     meeting = make_meeting(held=True)
-    service.start_minutes(session, secretariat, meeting, body="Secret draft")
+    start_minutes(session, secretariat, meeting, body="Secret draft")
     login(client, delegate)
     assert client.get(f"/meetings/{meeting.id}/minutes/1").status_code == 403
     assert "Secret draft" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
@@ -224,8 +229,8 @@ def test_a_member_reads_circulated_minutes_comments_and_the_dashboard_stops_aski
 def test_editing_published_minutes_is_refused_through_the_form(
     client, session, secretariat, minutes_circulated
 ):
-    service.approve_minutes(session, secretariat, minutes_circulated)
-    service.publish_minutes(session, secretariat, minutes_circulated)
+    approve_minutes(session, secretariat, minutes_circulated)
+    publish_minutes(session, secretariat, minutes_circulated)
     login(client, secretariat)
     response = client.post(
         f"/secretariat/minutes/{minutes_circulated.id}/edit",
@@ -242,7 +247,7 @@ def test_unsafe_markdown_is_removed_and_the_secretariat_is_told(
     client, session, secretariat, make_meeting
 ):
     meeting = make_meeting(held=True)
-    minutes = service.start_minutes(session, secretariat, meeting)
+    minutes = start_minutes(session, secretariat, meeting)
     login(client, secretariat)
     body = "Text <script>alert(1)</script><iframe src=x></iframe><img src=x onerror=alert(1)> [x](javascript:alert(1))"
     client.post(f"/secretariat/minutes/{minutes.id}/edit", data={"body": body, "decisions": ""})
@@ -286,8 +291,8 @@ def test_the_meetings_own_local_time_is_shown_beside_the_viewers(
 
     from association.meetings.models import MeetingKind
 
-    start = service.in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")
-    meeting = service.create_meeting(
+    start = in_zone(datetime(2031, 5, 20, 10, 0), "Asia/Baku")
+    meeting = create_meeting(
         session,
         secretariat,
         kind=MeetingKind.BOARD,
@@ -326,8 +331,8 @@ def test_the_secretariats_dashboard_asks_for_the_next_step_of_the_minutes(
     meeting = make_meeting("Board", held=True)
     login(client, secretariat)
     assert "Minutes to write: Board" in client.get("/dashboard").get_data(as_text=True)
-    minutes = service.start_minutes(session, secretariat, meeting, body="Text")
-    service.circulate_minutes(session, secretariat, minutes)
+    minutes = start_minutes(session, secretariat, meeting, body="Text")
+    circulate_minutes(session, secretariat, minutes)
     assert "Minutes to approve: Board" in client.get("/dashboard").get_data(as_text=True)
 
 

@@ -203,9 +203,9 @@ def test_applications_cannot_be_read_by_guessing_ids_or_codes(client, session, m
 def test_another_users_calendar_feed_cannot_be_read_or_revoked(
     client, session, app, delegate, other_delegate
 ):
-    from association.meetings import service as meetings
+    from association.meetings.calendar import issue_calendar_token
 
-    theirs = meetings.issue_calendar_token(session, other_delegate)
+    theirs = issue_calendar_token(session, other_delegate)
     login(client, delegate)
     with nothing_changes():
         for guess in (
@@ -223,10 +223,10 @@ def test_another_users_calendar_feed_cannot_be_read_or_revoked(
 
 
 def test_a_replaced_calendar_feed_secret_stops_working(client, session, other_delegate):
-    from association.meetings import service as meetings
+    from association.meetings.calendar import issue_calendar_token
 
-    old = meetings.issue_calendar_token(session, other_delegate)
-    meetings.issue_calendar_token(session, other_delegate)
+    old = issue_calendar_token(session, other_delegate)
+    issue_calendar_token(session, other_delegate)
     with nothing_changes():
         refused(client.get(f"/calendar/{old}.ics"), 404)
     assert not re.search(r"BEGIN:VEVENT", client.get(f"/calendar/{old}.ics").get_data(as_text=True))

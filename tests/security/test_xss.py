@@ -12,8 +12,10 @@ import pytest
 
 from association.database import utcnow
 from association.domain import Invalid
-from association.meetings import service as meetings
+from association.meetings.agenda import add_agenda_item
+from association.meetings.minutes import circulate_minutes, comment_on_minutes, start_minutes
 from association.meetings.models import MeetingKind
+from association.meetings.scheduling import create_meeting, mark_held
 from association.membership import applications, profiles
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
@@ -42,7 +44,7 @@ def switch(client, user) -> None:
 
 def _held_meeting(session, secretariat, title="General Assembly", place="IT Park, Tashkent"):
     start = utcnow().replace(microsecond=0) - timedelta(days=7)
-    meeting = meetings.create_meeting(
+    meeting = create_meeting(
         session,
         None,
         historical=True,
@@ -53,7 +55,7 @@ def _held_meeting(session, secretariat, title="General Assembly", place="IT Park
         timezone="Asia/Tashkent",
         place=place,
     )
-    meetings.mark_held(session, secretariat, meeting)
+    mark_held(session, secretariat, meeting)
     return meeting
 
 
@@ -81,7 +83,7 @@ def test_script_in_minutes_body_and_decisions_does_not_run(
     client, session, secretariat, delegate, payload
 ):
     meeting = _held_meeting(session, secretariat)
-    minutes = meetings.start_minutes(
+    minutes = start_minutes(
         session,
         secretariat,
         meeting,
@@ -92,7 +94,7 @@ def test_script_in_minutes_body_and_decisions_does_not_run(
     assert_inert(
         client, f"/secretariat/minutes/{minutes.id}/edit", f"/meetings/{meeting.id}/minutes/1"
     )
-    meetings.circulate_minutes(session, secretariat, minutes)
+    circulate_minutes(session, secretariat, minutes)
     switch(client, delegate)
     assert_inert(client, f"/meetings/{meeting.id}/minutes/1")
 
@@ -102,11 +104,9 @@ def test_script_in_a_comment_on_minutes_does_not_run(
     client, session, secretariat, delegate, payload
 ):
     meeting = _held_meeting(session, secretariat)
-    minutes = meetings.start_minutes(
-        session, secretariat, meeting, body="The minutes.", decisions=""
-    )
-    meetings.circulate_minutes(session, secretariat, minutes)
-    meetings.comment_on_minutes(session, delegate, minutes, f"XSSFIELD A comment {payload}")
+    minutes = start_minutes(session, secretariat, meeting, body="The minutes.", decisions="")
+    circulate_minutes(session, secretariat, minutes)
+    comment_on_minutes(session, delegate, minutes, f"XSSFIELD A comment {payload}")
     login(client, secretariat)
     assert_inert(client, f"/meetings/{meeting.id}/minutes/1")
 
@@ -116,7 +116,7 @@ def test_script_in_agenda_notes_and_meeting_title_and_place_does_not_run(
     client, session, secretariat, delegate, payload
 ):
     start = utcnow().replace(microsecond=0) + timedelta(days=7)
-    meeting = meetings.create_meeting(
+    meeting = create_meeting(
         session,
         secretariat,
         kind=MeetingKind.GENERAL_ASSEMBLY,
@@ -126,7 +126,7 @@ def test_script_in_agenda_notes_and_meeting_title_and_place_does_not_run(
         timezone="Asia/Tashkent",
         place=f"XSSFIELD Tashkent {payload}",
     )
-    meetings.add_agenda_item(
+    add_agenda_item(
         session,
         secretariat,
         meeting,

@@ -1,5 +1,5 @@
 """The minutes' PDF through the document engine: rendered, sealed and stored once, on
-publication; served from storage; and described on /verify/<code>.
+publication, and described on /verify/<code> (the views serve it from storage).
 
 A minutes document's subject is the meeting, so that a correction's document supersedes
 the previous version's (the engine supersedes only within one kind and subject).
@@ -7,15 +7,15 @@ the previous version's (the engine supersedes only within one kind and subject).
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask import abort, current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from association.documents.models import StoredDocument
 from association.documents.service import (
@@ -26,16 +26,25 @@ from association.documents.service import (
     supersede,
     verification_url,
 )
-from association.extensions import db
 from association.markdown import render_markdown
+from association.meetings.attendance import quorum
 from association.meetings.calendar import KIND_NAMES
+from association.meetings.links import LinkedVote, linked_memoranda, load_initiatives
 from association.meetings.models import ApprovalRoute, Minutes
-from association.meetings.votes import LinkedVote, approval_initiative_id, load_initiatives
+from association.site import instance_path, settings
 
 KIND = "minutes"
 
 
-def _day(moment) -> str:
+def approval_initiative_id(minutes: Minutes) -> int | None:
+    """The vote that approved these minutes, from the approval reference "initiative:<id>"."""
+    if minutes.approved_by != ApprovalRoute.VOTE:
+        return None
+    prefix, _sep, number = (minutes.approval_reference or "").partition(":")
+    return int(number) if prefix == "initiative" and number.isdigit() else None
+
+
+def _day(moment: datetime | None) -> str:
     return format_date(moment, "d MMMM y", locale="en") if moment else "—"
 
 
@@ -50,7 +59,7 @@ def _approved_how(minutes: Minutes) -> str:
     return "by the secretariat after circulation"
 
 
-def linked_results(minutes: Minutes) -> dict[int, LinkedVote]:
+def linked_results(session: Session, minutes: Minutes) -> dict[int, LinkedVote]:
     """Agenda item id -> the initiative it links to, with its frozen result (VoteResult) once
     closed; key 0 holds the vote that approved these minutes, if a vote did. One query, in the
     working language (the PDF is in English whoever publishes it)."""
@@ -64,84 +73,103 @@ def linked_results(minutes: Minutes) -> dict[int, LinkedVote]:
     if approval is not None:
         wanted[0] = approval
     with force_locale("en"):
-        found = load_initiatives(object_session(minutes) or db.session(), wanted.values())
+        found = load_initiatives(session, wanted.values())
     return {
         key: found[initiative_id] for key, initiative_id in wanted.items() if initiative_id in found
     }
 
 
-def minutes_html(minutes: Minutes, verify_url: str | None) -> str:
-    from association.meetings.service import linked_memoranda, quorum
-
+def minutes_context(session: Session, minutes: Minutes) -> dict[str, Any]:
+    """What pdf/minutes.html prints of a published version, in the working language."""
     meeting = minutes.meeting
     zone = ZoneInfo(meeting.timezone)
     attendances = sorted(
         meeting.attendances, key=lambda a: (a.park_status != "member", a.park.name_latin)
     )
-    return render_template_pdf(
-        "pdf/minutes.html",
-        verify_url=verify_url,
-        minutes=minutes,
-        meeting=meeting,
-        kind_name=KIND_NAMES.get(meeting.kind, str(meeting.kind)),
-        attendances=attendances,
-        quorum=quorum(meeting),
-        starts_local=format_datetime(
+    return {
+        "minutes": minutes,
+        "meeting": meeting,
+        "kind_name": KIND_NAMES.get(meeting.kind, str(meeting.kind)),
+        "attendances": attendances,
+        "quorum": quorum(meeting),
+        "starts_local": format_datetime(
             meeting.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en"
         ),
-        ends_local=format_datetime(meeting.ends_at, "HH:mm", tzinfo=zone, locale="en"),
-        starts_utc=format_datetime(meeting.starts_at, "d MMMM y, HH:mm", tzinfo=UTC, locale="en"),
-        ends_utc=format_datetime(meeting.ends_at, "HH:mm 'UTC'", tzinfo=UTC, locale="en"),
-        circulated_on=_day(minutes.circulated_at),
-        approved_on=_day(minutes.approved_at),
-        published_on=_day(minutes.published_at),
-        approved_how=_approved_how(minutes),
-        supersedes_published_on=_day(minutes.supersedes.published_at) if minutes.supersedes else "",
-        body_html=render_markdown(minutes.body_markdown),
-        decisions_html=render_markdown(minutes.decisions_markdown)
+        "ends_local": format_datetime(meeting.ends_at, "HH:mm", tzinfo=zone, locale="en"),
+        "starts_utc": format_datetime(
+            meeting.starts_at, "d MMMM y, HH:mm", tzinfo=UTC, locale="en"
+        ),
+        "ends_utc": format_datetime(meeting.ends_at, "HH:mm 'UTC'", tzinfo=UTC, locale="en"),
+        "circulated_on": _day(minutes.circulated_at),
+        "approved_on": _day(minutes.approved_at),
+        "published_on": _day(minutes.published_at),
+        "approved_how": _approved_how(minutes),
+        "supersedes_published_on": _day(minutes.supersedes.published_at)
+        if minutes.supersedes
+        else "",
+        "body_html": render_markdown(minutes.body_markdown),
+        "decisions_html": render_markdown(minutes.decisions_markdown)
         if minutes.decisions_markdown.strip()
         else None,
-        linked_results=linked_results(minutes),
-        linked_memoranda=linked_memoranda(object_session(minutes) or db.session(), meeting.agenda),
-    )
+        "linked_results": linked_results(session, minutes),
+        "linked_memoranda": linked_memoranda(session, meeting.agenda),
+    }
 
 
 def issue_minutes_document(session: Session, minutes: Minutes) -> StoredDocument:
     """Render, seal and store the published version's PDF (inside publish_minutes' transaction)."""
-    config = current_app.config
-    code = new_verification_code()
     meeting = minutes.meeting
     suffix = f", version {minutes.version}" if minutes.version > 1 else ""
-    return issue_document(
+    return _issue_from_template(
         session,
         kind=KIND,
+        template="pdf/minutes.html",
         title=f"Minutes of {meeting.title}{suffix}",
         filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
         subject=meeting,
-        html=minutes_html(minutes, verification_url(config, code)),
-        config=config,
-        instance_path=current_app.instance_path,
-        verification_code=code,
         actor=None,
+        **minutes_context(session, minutes),
+    )
+
+
+def _issue_from_template(
+    session: Session,
+    *,
+    kind: str,
+    template: str,
+    title: str,
+    filename: str,
+    subject: Any,
+    actor: Any,
+    **context: Any,
+) -> StoredDocument:
+    # Issuing a PDF template: make the code, print its address and QR code, render, seal and
+    # store. The engine (association.documents.service) offers issue_document, which takes the
+    # HTML ready-made, so the template and the code are put together here.
+    config = settings()
+    code = new_verification_code()
+    return issue_document(
+        session,
+        kind=kind,
+        title=title,
+        filename=filename,
+        subject=subject,
+        html=render_template_pdf(template, verify_url=verification_url(config, code), **context),
+        config=config,
+        instance_path=instance_path(),
+        verification_code=code,
+        actor=actor,
     )
 
 
 def supersede_minutes_document(
     session: Session, previous: Minutes, document: StoredDocument
 ) -> None:
+    """Mark the previous version's document as replaced by the correction's."""
     if previous.document_id is not None:
         old = session.get(StoredDocument, previous.document_id)
         if old is not None and old.superseded_by_id is None:
             supersede(session, old, document)
-
-
-def send_minutes_document(minutes: Minutes):
-    from association.documents.views import send_stored
-
-    document = db.session.get(StoredDocument, minutes.document_id) if minutes.document_id else None
-    if document is None:
-        abort(404)
-    return send_stored(document)
 
 
 def describe_minutes(session: Session, document: StoredDocument) -> DocumentState:
