@@ -20,18 +20,14 @@ from sqlalchemy.orm import Session
 from association.documents.models import StoredDocument
 from association.documents.service import (
     DocumentState,
-    issue_document,
-    new_verification_code,
-    render_template_pdf,
+    issue_from_template,
     supersede,
-    verification_url,
 )
 from association.markdown import render_markdown
 from association.meetings.attendance import quorum
 from association.meetings.calendar import KIND_NAMES
 from association.meetings.links import LinkedVote, linked_memoranda, load_initiatives
 from association.meetings.models import ApprovalRoute, Minutes
-from association.site import instance_path, settings
 
 KIND = "minutes"
 
@@ -120,45 +116,14 @@ def issue_minutes_document(session: Session, minutes: Minutes) -> StoredDocument
     """Render, seal and store the published version's PDF (inside publish_minutes' transaction)."""
     meeting = minutes.meeting
     suffix = f", version {minutes.version}" if minutes.version > 1 else ""
-    return _issue_from_template(
+    return issue_from_template(
         session,
         kind=KIND,
         template="pdf/minutes.html",
         title=f"Minutes of {meeting.title}{suffix}",
         filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
         subject=meeting,
-        actor=None,
         **minutes_context(session, minutes),
-    )
-
-
-def _issue_from_template(
-    session: Session,
-    *,
-    kind: str,
-    template: str,
-    title: str,
-    filename: str,
-    subject: Any,
-    actor: Any,
-    **context: Any,
-) -> StoredDocument:
-    # Issuing a PDF template: make the code, print its address and QR code, render, seal and
-    # store. The engine (association.documents.service) offers issue_document, which takes the
-    # HTML ready-made, so the template and the code are put together here.
-    config = settings()
-    code = new_verification_code()
-    return issue_document(
-        session,
-        kind=kind,
-        title=title,
-        filename=filename,
-        subject=subject,
-        html=render_template_pdf(template, verify_url=verification_url(config, code), **context),
-        config=config,
-        instance_path=instance_path(),
-        verification_code=code,
-        actor=actor,
     )
 
 
