@@ -106,6 +106,7 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         RevisionText,
     )
     from association.parks.service import create_park
+    from association.voting.initiatives import create_initiative
     from association.voting.models import (
         Ballot,
         ElectorateMember,
@@ -115,7 +116,7 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         Outcome,
         VoteResult,
     )
-    from association.voting.service import create_initiative, open_vote
+    from association.voting.votes import open_vote
 
     chance = random.Random(2026)
     phases: list[tuple[str, float]] = []

@@ -60,7 +60,7 @@ from association.meetings.policy import (
 from association.memoranda.models import Memorandum
 from association.parks.models import Park
 from association.voting.models import Initiative, InitiativeStatus
-from association.voting.service import is_due, settle
+from association.voting.votes import is_due, settle
 
 bp = Blueprint("meetings", __name__)
 

@@ -34,9 +34,10 @@ from association.mail.outbox import queue_mail
 from association.meetings import service
 from association.meetings.models import AgendaItem, ApprovalRoute, Meeting, Minutes, MinutesStatus
 from association.site import site_url
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult
 from association.voting.rules import ABSTAIN, AGAINST, FOR
-from association.voting.service import create_initiative, open_vote
+from association.voting.votes import open_vote
 
 MINUTES_VOTE_DAYS = 14
 MAX_VOTE_DAYS = 90

@@ -40,8 +40,9 @@ from association.membership.policy import can_edit_profile, can_review_applicati
 from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status, check_country, check_website, create_park
 from association.site import site_url
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
-from association.voting.service import create_initiative, open_vote
+from association.voting.votes import open_vote
 
 MAX_DOCUMENTS = 5
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024

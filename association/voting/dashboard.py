@@ -12,7 +12,7 @@ from association.auth.models import User
 from association.dashboard import Task
 from association.database import utcnow
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
-from association.voting.service import when
+from association.voting.presenters import when
 
 
 def voting_tasks(session: Session, user: User) -> list[Task]:

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from association.auth.service import find_user_by_email
 from association.database import utcnow
+from association.voting.ballots import cast_ballot
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Majority
-from association.voting.service import cast_ballot, close_vote, create_initiative, open_vote
+from association.voting.votes import close_vote, open_vote
 
 CHARTER = "Adoption of the association's charter"
 ACCELERATOR = "Joint accelerator programme 2027"

@@ -16,7 +16,8 @@ from association.meetings import service as meetings
 from association.meetings.models import MeetingKind
 from association.membership import service as membership
 from association.memoranda import service as memoranda
-from association.voting import service as voting
+from association.voting import initiatives as voting
+from association.voting import votes
 from tests.conftest import login
 from tests.membership.conftest import application_input
 from tests.security.conftest import XSS_PAYLOADS, executable_markup
@@ -68,7 +69,7 @@ def test_script_in_an_initiative_body_does_not_run(client, session, secretariat,
         summary=f"XSSFIELD Summary {payload}",
         body_markdown=f"XSSFIELD # Body\n\n{payload}\n",
     )
-    voting.open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
+    votes.open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
     login(client, delegate)
     assert_inert(client, f"/initiatives/{initiative.id}", "/initiatives")
     client.post("/logout")

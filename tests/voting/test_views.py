@@ -10,8 +10,9 @@ from association.database import utcnow
 from association.extensions import db
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status
+from association.voting.ballots import cast_ballot
 from association.voting.models import Ballot, BallotKind, Initiative, InitiativeStatus, VoteResult
-from association.voting.service import cast_ballot, close_vote
+from association.voting.votes import close_vote
 from tests.conftest import csrf_token_from, login
 from tests.voting.conftest import ballot_count, result_count
 
@@ -57,7 +58,7 @@ def _refused(client, session, initiative, user, choice, status, message):
 def test_a_ballot_before_opens_at_is_refused(
     client, session, secretariat, make_initiative, delegate
 ):
-    from association.voting.service import schedule_initiative
+    from association.voting.initiatives import schedule_initiative
 
     initiative = schedule_initiative(
         session,
