@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask_babel import gettext as _
 
 from association.auth.models import User
@@ -13,7 +15,7 @@ from association.voting.models import Initiative, InitiativeStatus
 PUBLIC_STATUSES = (InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN, InitiativeStatus.CLOSED)
 
 
-def _signed_in(user: User | None) -> bool:
+def _signed_in(user: User | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated
 
 

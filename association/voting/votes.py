@@ -101,6 +101,8 @@ def begin_vote(
     """Freeze the rules and take the electorate: the parks that are members at this moment.
     Inside a state change (open_vote, settle, or a ballot on a scheduled vote whose time has
     come); returns the electorate."""
+    closes_at = initiative.closes_at
+    assert closes_at is not None  # open_vote and schedule_initiative set it first
     electorate = list(
         session.scalars(select(Park.id).where(Park.status == ParkStatus.MEMBER).order_by(Park.id))
     )
@@ -124,7 +126,7 @@ def begin_vote(
             "options": [option.label for option in initiative.options],
             "secret": initiative.secret,
             "changes_allowed": initiative.changes_allowed,
-            "closes_at": initiative.closes_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
         },
     )
     _mail_delegates(
@@ -133,7 +135,7 @@ def begin_vote(
         _("Voting is open: %(title)s", title=initiative.title),
         "vote_opened.txt",
         initiative,
-        closes=when(initiative.closes_at),
+        closes=when(closes_at),
     )
     return electorate
 

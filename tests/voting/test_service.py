@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from association.audit.log import verify_chain
 from association.audit.models import AuditEvent
@@ -22,6 +22,7 @@ from association.voting.models import (
     BallotKind,
     ElectorateMember,
     FrozenResultError,
+    Initiative,
     InitiativeKind,
     InitiativeStatus,
     Majority,
@@ -366,6 +367,47 @@ def test_cancelling_a_draft(session, secretariat, make_initiative, open_initiati
     )
     with pytest.raises(Conflict):
         initiatives.cancel_initiative(session, secretariat, open_initiative)
+
+
+def test_a_refused_attachment_leaves_no_initiative(session, secretariat):
+    from tests.membership.conftest import pdf_bytes
+
+    with pytest.raises(Invalid, match="not really a PDF"):
+        initiatives.create_initiative(
+            session,
+            secretariat,
+            title="Joint accelerator programme 2027",
+            attachments=[("charter.pdf", pdf_bytes()), ("fake.pdf", b"<html>")],
+        )
+    assert session.scalar(select(func.count()).select_from(Initiative)) == 0
+    assert not _actions(session, "initiative.created")
+
+
+def test_a_refused_attachment_leaves_the_edit_unsaved(session, secretariat, make_initiative):
+    initiative = make_initiative()
+    with pytest.raises(Invalid, match="PDF or office"):
+        initiatives.update_initiative(
+            session,
+            secretariat,
+            initiative,
+            title="A better title",
+            attachments=[("run.exe", b"MZ")],
+        )
+    session.expire_all()
+    assert initiative.title == "Joint accelerator programme 2027"
+    assert not _actions(session, "initiative.updated")
+
+
+def test_a_new_initiative_keeps_its_attachments(session, secretariat):
+    from tests.membership.conftest import pdf_bytes
+
+    initiative = initiatives.create_initiative(
+        session,
+        secretariat,
+        title="Joint accelerator programme 2027",
+        attachments=[("charter.pdf", pdf_bytes()), ("annex.docx", b"PK\x03\x04 docx")],
+    )
+    assert [a.filename for a in initiative.attachments] == ["charter.pdf", "annex.docx"]
 
 
 def test_attachments_are_checked_by_type_size_and_count(session, secretariat, make_initiative):
