@@ -65,7 +65,8 @@ def prepare(database_url: str, instance: Path, parks: int, secret_key: str) -> i
     from association.database import utcnow
     from association.extensions import db
     from association.parks.service import create_park
-    from association.voting.service import create_initiative, open_vote
+    from association.voting.initiatives import create_initiative
+    from association.voting.votes import open_vote
 
     app = create_app(
         {

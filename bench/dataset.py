@@ -96,35 +96,6 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
     from association import create_app
     from association.database import utcnow
     from association.extensions import db
-<<<<<<< HEAD
-=======
-    from association.meetings.models import (
-        AgendaItem,
-        Attendance,
-        Meeting,
-        MeetingKind,
-        MeetingStatus,
-    )
-    from association.membership.documents import issue_certificate
-    from association.memoranda.models import (
-        Memorandum,
-        MemorandumStatus,
-        Party,
-        Revision,
-        RevisionText,
-    )
-    from association.parks.service import create_park
-    from association.voting.models import (
-        Ballot,
-        ElectorateMember,
-        Initiative,
-        InitiativeKind,
-        InitiativeStatus,
-        Outcome,
-        VoteResult,
-    )
-    from association.voting.service import create_initiative, open_vote
->>>>>>> membership
 
     chance = random.Random(2026)
     stopwatch = _Stopwatch()
@@ -252,7 +223,7 @@ def _bulk_members(session, parks: list, now) -> None:
 
 
 def _issue_certificates(session, parks: list) -> list[int]:
-    from association.membership.certificates import issue_certificate
+    from association.membership.documents import issue_certificate
 
     certified = list(range(CERTIFIED_PARKS))
     for n in certified:
@@ -262,7 +233,8 @@ def _issue_certificates(session, parks: list) -> list[int]:
 
 def _open_votes(session, now) -> list[int]:
     """Open votes through the application: their electorate is every member park."""
-    from association.voting.service import create_initiative, open_vote
+    from association.voting.initiatives import create_initiative
+    from association.voting.votes import open_vote
 
     closes = now + timedelta(days=7)
     opened = []

@@ -47,7 +47,8 @@ def test_home_shows_what_is_open(client, session, secretariat, park, delegate):
     from datetime import timedelta
 
     from association.database import utcnow
-    from association.voting.service import create_initiative, open_vote
+    from association.voting.initiatives import create_initiative
+    from association.voting.votes import open_vote
 
     initiative = create_initiative(session, secretariat, title="Joint accelerator programme 2027")
     open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=3))

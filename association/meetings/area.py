@@ -12,7 +12,7 @@ from association.meetings.dashboard import meeting_tasks
 from association.meetings.views import bp
 from association.meetings.votes import decide_minutes_by_vote
 from association.voting.models import InitiativeKind
-from association.voting.service import register_outcome_handler
+from association.voting.votes import register_outcome_handler
 
 # The secretariat's pages are routes on bp in these modules: importing them registers them.
 ROUTES = (secretariat, secretariat_minutes)

@@ -33,7 +33,7 @@ from association.meetings.policy import can_comment_on_minutes, can_manage_meeti
 from association.meetings.scheduling import mail_participants
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus
-from association.voting.service import is_due, settle
+from association.voting.votes import is_due, settle
 
 
 def latest_minutes(meeting: Meeting) -> Minutes | None:

@@ -38,8 +38,9 @@ from association.meetings.minutes import (
 from association.meetings.models import ApprovalRoute, Minutes, MinutesStatus
 from association.meetings.policy import require_staff
 from association.site import site_url
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult
-from association.voting.service import create_initiative, open_vote
+from association.voting.votes import open_vote
 
 MINUTES_VOTE_DAYS = 14
 MAX_VOTE_DAYS = 90

@@ -33,8 +33,9 @@ from association.membership.lifecycle import (
 from association.membership.models import Application, ApplicationStatus, Category
 from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status, create_park
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
-from association.voting.service import create_initiative, open_vote
+from association.voting.votes import open_vote
 
 ADMISSION_VOTE_DAYS = 14
 

@@ -13,7 +13,7 @@ from association.membership.admission import decide_admission_by_vote
 from association.membership.dashboard import application_tasks
 from association.membership.views import bp
 from association.voting.models import InitiativeKind
-from association.voting.service import register_outcome_handler
+from association.voting.votes import register_outcome_handler
 
 
 def init_app(app: Flask) -> None:

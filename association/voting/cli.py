@@ -6,13 +6,12 @@ import click
 
 from association.audit.log import current_origin
 from association.extensions import db
+from association.voting.votes import close_due_votes
 
 
 @click.command("close-due-votes")
 def close_due_votes_command():
     """Open scheduled votes whose time has come, close votes past closes_at, send 24-hour reminders."""
-    from association.voting.service import close_due_votes
-
     current_origin.set("cli")
     report = close_due_votes(db.session())
     click.echo(

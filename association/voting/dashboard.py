@@ -12,7 +12,7 @@ from association.auth.models import User
 from association.dashboard import Task
 from association.database import utcnow
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
-from association.voting.service import when
+from association.voting.presenters import when
 
 
 def voting_tasks(session: Session, user: User) -> list[Task]:
@@ -34,13 +34,15 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             .order_by(Initiative.closes_at)
         ).all()
         for initiative in waiting:
+            closes_at = initiative.closes_at
+            assert closes_at is not None  # the query asks for a closing time after now
             tasks.append(
                 Task(
                     title=_("Your park has not voted yet: %(title)s", title=initiative.title),
-                    detail=_("Voting closes %(when)s.", when=when(initiative.closes_at)),
+                    detail=_("Voting closes %(when)s.", when=when(closes_at)),
                     url=url_for("voting.initiative_detail", initiative_id=initiative.id),
                     action=_("Vote"),
-                    urgent=initiative.closes_at - now <= timedelta(hours=24),
+                    urgent=closes_at - now <= timedelta(hours=24),
                 )
             )
     if user.is_staff:
@@ -53,6 +55,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             .order_by(Initiative.closes_at)
         ).all()
         for initiative in soon:
+            assert initiative.closes_at is not None  # the query asks for a closing time
             tasks.append(
                 Task(
                     title=_("Voting closes soon: %(title)s", title=initiative.title),
@@ -70,6 +73,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             .order_by(Initiative.opens_at)
         ).all()
         for initiative in scheduled:
+            assert initiative.opens_at is not None  # scheduling sets it
             tasks.append(
                 Task(
                     title=_("Voting scheduled: %(title)s", title=initiative.title),

@@ -10,10 +10,14 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from association.auth.models import User
 from association.auth.service import find_user_by_email
 from association.database import utcnow
+from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL, demo_email
+from association.voting.ballots import cast_ballot
+from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Majority
-from association.voting.service import cast_ballot, close_vote, create_initiative, open_vote
+from association.voting.votes import close_vote, open_vote
 
 CHARTER = "Adoption of the association's charter"
 ACCELERATOR = "Joint accelerator programme 2027"
@@ -47,17 +51,20 @@ number of start-ups each park sends. See the [Digital Bridge forum](https://digi
 """
 
 
+def _user(session: Session, email: str) -> User:
+    user = find_user_by_email(session, email)
+    if user is None:
+        raise LookupError(f"{email} is not seeded: the demo parks' accounts come first.")
+    return user
+
+
 def _exists(session: Session, title: str) -> bool:
     return session.scalar(select(Initiative.id).where(Initiative.title == title)) is not None
 
 
 def seed_voting(session: Session) -> None:
-    from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL, demo_email
-
     secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
-    delegates = {
-        demo.login: find_user_by_email(session, demo_email("delegate", demo)) for demo in FOUNDERS
-    }
+    delegates = {demo.login: _user(session, demo_email("delegate", demo)) for demo in FOUNDERS}
 
     if not _exists(session, CHARTER):
         opened = datetime(2022, 9, 29, 6, 0, tzinfo=UTC)

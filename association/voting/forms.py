@@ -108,7 +108,3 @@ class OpenNowForm(FlaskForm):
         _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
     )
     submit = SubmitField(_l("Open voting now"))
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
+from flask_babel import gettext as _
+
 from association.auth.models import User
+from association.domain import NotAllowed
 from association.voting.models import Initiative, InitiativeStatus
 
 # Visitors see which questions are open, upcoming and decided (title, summary, outcome);
@@ -10,12 +15,19 @@ from association.voting.models import Initiative, InitiativeStatus
 PUBLIC_STATUSES = (InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN, InitiativeStatus.CLOSED)
 
 
-def _signed_in(user: User | None) -> bool:
+def _signed_in(user: User | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated
 
 
 def can_manage_initiatives(user: User | None) -> bool:
     return _signed_in(user) and user.is_staff
+
+
+def require_staff(actor: User | None) -> None:
+    """Refuse anyone but the secretariat. Actor None is the command line or the clock
+    (close-due-votes, a page closing a vote that is due)."""
+    if actor is not None and not can_manage_initiatives(actor):
+        raise NotAllowed(_("Only the secretariat prepares and runs votes."))
 
 
 def can_see_initiative(user: User | None, initiative: Initiative) -> bool:

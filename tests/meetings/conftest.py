@@ -85,7 +85,9 @@ def make_vote(session, secretariat):
     """An initiative put to the member parks' vote; with `choices` (one per park, in order of
     the member parks' delegates) it is cast and closed, so its result is frozen."""
     from association.auth.models import User
-    from association.voting.service import cast_ballot, close_vote, create_initiative, open_vote
+    from association.voting.ballots import cast_ballot
+    from association.voting.initiatives import create_initiative
+    from association.voting.votes import close_vote, open_vote
 
     def make(title: str = "Budget for the coming year", choices: list[str] | None = None, **fields):
         initiative = create_initiative(session, secretariat, title=title, **fields)

@@ -25,8 +25,10 @@ from association.meetings.minutes import (
     start_minutes,
 )
 from association.meetings.models import AgendaItem, ApprovalRoute, Minutes, MinutesStatus
+from association.voting.ballots import cast_ballot
+from association.voting.initiatives import cancel_initiative, create_initiative
 from association.voting.models import InitiativeKind, InitiativeStatus
-from association.voting.service import cancel_initiative, cast_ballot, close_vote, create_initiative
+from association.voting.votes import close_vote
 from tests.conftest import login
 from tests.meetings.conftest import attend
 
@@ -198,7 +200,7 @@ def test_a_member_cannot_put_minutes_to_vote(session, circulated, founders):
 def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(
     session, secretariat, circulated, founders
 ):
-    from association.voting.service import open_vote
+    from association.voting.votes import open_vote
 
     approve_minutes(session, secretariat, circulated)
     # A minutes-approval initiative drafted by hand about minutes already approved (or about nothing).

@@ -12,8 +12,9 @@ from association.membership import admission, applications
 from association.membership.models import ApplicationStatus
 from association.parks.models import Park, ParkStatus
 from association.parks.service import change_park_status
+from association.voting.ballots import cast_ballot
 from association.voting.models import InitiativeKind, InitiativeStatus
-from association.voting.service import cast_ballot, close_vote
+from association.voting.votes import close_vote
 from tests.conftest import login
 
 

@@ -167,7 +167,8 @@ def populated(secretariat, park, delegate, member):
 
 @pytest.fixture
 def open_initiative(session, secretariat, park, delegate, other_park, other_delegate):
-    from association.voting.service import create_initiative, open_vote
+    from association.voting.initiatives import create_initiative
+    from association.voting.votes import open_vote
 
     initiative = create_initiative(session, secretariat, title="Joint accelerator programme 2027")
     return open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))

@@ -6,17 +6,11 @@ import re
 
 from sqlalchemy import select
 
-<<<<<<< HEAD
-from association.membership import certificates
-from association.membership.service import Upload
-from association.memoranda import circulation as memoranda_circulation
-from association.memoranda import drafting as memoranda_drafting
-=======
 from association.membership import documents
 from association.membership.applications import submit_application
 from association.membership.uploads import Upload
-from association.memoranda import service as memoranda
->>>>>>> membership
+from association.memoranda import circulation as memoranda_circulation
+from association.memoranda import drafting as memoranda_drafting
 from association.voting.models import Ballot
 from tests.conftest import PASSWORD, login
 from tests.membership.conftest import application_input

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from association.domain import Invalid
 from association.membership.models import Application
 from association.membership.queries import find_by_tracking_code
-from association.voting import service as voting
+from association.voting import initiatives as voting
 from tests.conftest import login
 from tests.security.conftest import APPLICATION_FORM, nothing_changes, pdf_bytes, refused
 

@@ -19,7 +19,8 @@ from association.meetings.scheduling import create_meeting, mark_held
 from association.membership import applications, profiles
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
-from association.voting import service as voting
+from association.voting import initiatives as voting
+from association.voting import votes
 from tests.conftest import login
 from tests.membership.conftest import application_input
 from tests.security.conftest import XSS_PAYLOADS, executable_markup
@@ -71,7 +72,7 @@ def test_script_in_an_initiative_body_does_not_run(client, session, secretariat,
         summary=f"XSSFIELD Summary {payload}",
         body_markdown=f"XSSFIELD # Body\n\n{payload}\n",
     )
-    voting.open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
+    votes.open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=7))
     login(client, delegate)
     assert_inert(client, f"/initiatives/{initiative.id}", "/initiatives")
     client.post("/logout")

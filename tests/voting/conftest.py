@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from association.database import utcnow
+from association.voting.initiatives import create_initiative
 from association.voting.models import Ballot, VoteResult
-from association.voting.service import create_initiative, open_vote
+from association.voting.votes import open_vote
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from association.audit.log import verify_chain
 from association.auth.models import User
 from association.domain import DomainError
 from association.extensions import db
+from association.voting.ballots import cast_ballot
 from association.voting.models import Initiative
-from association.voting.service import cast_ballot
 from tests.conftest import login
 from tests.voting.conftest import ballot_count
 

@@ -6,8 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from association.database import utcnow
+from association.voting.ballots import cast_ballot
+from association.voting.initiatives import create_initiative
 from association.voting.rules import YES_NO_CHOICES, ballots_digest, count
-from association.voting.service import cast_ballot, close_vote, create_initiative, open_vote
+from association.voting.votes import close_vote, open_vote
 
 choices = st.sampled_from(YES_NO_CHOICES)
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from association.audit.log import verify_chain
 from association.audit.models import AuditEvent
@@ -15,12 +15,14 @@ from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status
-from association.voting import service
+from association.voting import initiatives, votes
+from association.voting.ballots import cast_ballot
 from association.voting.models import (
     Ballot,
     BallotKind,
     ElectorateMember,
     FrozenResultError,
+    Initiative,
     InitiativeKind,
     InitiativeStatus,
     Majority,
@@ -28,7 +30,7 @@ from association.voting.models import (
     ReminderSent,
 )
 from association.voting.rules import YES_NO_CHOICES, ballots_digest
-from association.voting.service import cast_ballot, close_vote
+from association.voting.votes import close_vote
 from tests.voting.conftest import ballot_count, result_count
 
 
@@ -47,7 +49,7 @@ def test_a_new_initiative_is_a_draft_with_the_default_rules(make_initiative):
 
 def test_only_the_secretariat_drafts(session, delegate):
     with pytest.raises(NotAllowed):
-        service.create_initiative(session, delegate, title="A park's own idea")
+        initiatives.create_initiative(session, delegate, title="A park's own idea")
 
 
 def test_option_ballot_needs_two_distinct_options(make_initiative):
@@ -61,7 +63,7 @@ def test_editing_options_keeps_their_positions(session, secretariat, make_initia
     initiative = make_initiative(
         ballot_kind=BallotKind.OPTIONS, options=["Astana", "Baku", "Tashkent"]
     )
-    service.update_initiative(session, secretariat, initiative, options=["Astana", "Bishkek"])
+    initiatives.update_initiative(session, secretariat, initiative, options=["Astana", "Bishkek"])
     assert [(o.position, o.label) for o in initiative.options] == [(1, "Astana"), (2, "Bishkek")]
 
 
@@ -70,7 +72,7 @@ def test_opening_takes_the_member_parks_as_electorate_and_mails_their_delegates(
 ):
     observer = make_park("Technopark of Tajikistan", status=ParkStatus.OBSERVER)
     make_user(park=observer, delegate=True)
-    initiative = service.open_vote(
+    initiative = votes.open_vote(
         session, secretariat, make_initiative(), closes_at=utcnow() + timedelta(days=3)
     )
     electorate = session.scalars(select(ElectorateMember.park_id)).all()
@@ -84,7 +86,7 @@ def test_opening_takes_the_member_parks_as_electorate_and_mails_their_delegates(
 
 def test_rules_cannot_change_once_open(session, secretariat, open_initiative):
     with pytest.raises(Conflict, match="can no longer be changed"):
-        service.update_initiative(
+        initiatives.update_initiative(
             session, secretariat, open_initiative, majority=Majority.CONSENSUS
         )
 
@@ -286,8 +288,8 @@ def test_an_outcome_handler_runs_in_the_closing_transaction(
     session, secretariat, delegate, make_open_vote, monkeypatch
 ):
     seen = []
-    monkeypatch.setattr(service, "_outcome_handlers", {})
-    service.register_outcome_handler(
+    monkeypatch.setattr(votes, "_outcome_handlers", {})
+    votes.register_outcome_handler(
         InitiativeKind.ADMISSION,
         lambda s, initiative, outcome: seen.append((initiative.subject_id, outcome)),
     )
@@ -305,7 +307,7 @@ def test_a_failing_outcome_handler_leaves_the_vote_open(
     def refuse(s, initiative, outcome):
         raise Conflict("The application was withdrawn.")
 
-    monkeypatch.setattr(service, "_outcome_handlers", {InitiativeKind.ADMISSION: refuse})
+    monkeypatch.setattr(votes, "_outcome_handlers", {InitiativeKind.ADMISSION: refuse})
     initiative = make_open_vote(kind=InitiativeKind.ADMISSION)
     with pytest.raises(Conflict):
         close_vote(session, secretariat, initiative)
@@ -319,28 +321,28 @@ def test_close_due_votes_opens_closes_and_reminds_once(
 ):
     other = make_user(park=make_park("Sabah Lab", country="AZ"), delegate=True)
     now = utcnow()
-    scheduled = service.schedule_initiative(
+    scheduled = initiatives.schedule_initiative(
         session,
         secretariat,
         make_initiative("Scheduled"),
         now + timedelta(hours=1),
         now + timedelta(days=2),
     )
-    closing = service.open_vote(
+    closing = votes.open_vote(
         session, secretariat, make_initiative("Closing"), closes_at=now + timedelta(hours=5)
     )
     cast_ballot(session, other, closing, "for")
-    report = service.close_due_votes(session, now + timedelta(hours=2))
+    report = votes.close_due_votes(session, now + timedelta(hours=2))
     assert (report.opened, report.closed, report.reminded) == (1, 0, 1)
     assert scheduled.status == InitiativeStatus.OPEN
     reminders = session.scalars(
         select(OutboxMessage).where(OutboxMessage.subject.like("Reminder%"))
     ).all()
     assert [m.recipient for m in reminders] == [delegate.email]
-    again = service.close_due_votes(session, now + timedelta(hours=3))
+    again = votes.close_due_votes(session, now + timedelta(hours=3))
     assert again.reminded == 0
     assert len(session.scalars(select(ReminderSent)).all()) == 1
-    final = service.close_due_votes(session, now + timedelta(hours=6))
+    final = votes.close_due_votes(session, now + timedelta(hours=6))
     assert final.closed == 1
     assert closing.status == InitiativeStatus.CLOSED
     assert closing.result.outcome == Outcome.PASSED
@@ -348,7 +350,7 @@ def test_close_due_votes_opens_closes_and_reminds_once(
 
 def test_scheduling_in_the_past_is_refused(session, secretariat, make_initiative):
     with pytest.raises(Invalid, match="opening time has passed"):
-        service.schedule_initiative(
+        initiatives.schedule_initiative(
             session,
             secretariat,
             make_initiative(),
@@ -360,29 +362,71 @@ def test_scheduling_in_the_past_is_refused(session, secretariat, make_initiative
 def test_cancelling_a_draft(session, secretariat, make_initiative, open_initiative):
     draft = make_initiative("Draft")
     assert (
-        service.cancel_initiative(session, secretariat, draft).status == InitiativeStatus.CANCELLED
+        initiatives.cancel_initiative(session, secretariat, draft).status
+        == InitiativeStatus.CANCELLED
     )
     with pytest.raises(Conflict):
-        service.cancel_initiative(session, secretariat, open_initiative)
+        initiatives.cancel_initiative(session, secretariat, open_initiative)
+
+
+def test_a_refused_attachment_leaves_no_initiative(session, secretariat):
+    from tests.membership.conftest import pdf_bytes
+
+    with pytest.raises(Invalid, match="not really a PDF"):
+        initiatives.create_initiative(
+            session,
+            secretariat,
+            title="Joint accelerator programme 2027",
+            attachments=[("charter.pdf", pdf_bytes()), ("fake.pdf", b"<html>")],
+        )
+    assert session.scalar(select(func.count()).select_from(Initiative)) == 0
+    assert not _actions(session, "initiative.created")
+
+
+def test_a_refused_attachment_leaves_the_edit_unsaved(session, secretariat, make_initiative):
+    initiative = make_initiative()
+    with pytest.raises(Invalid, match="PDF or office"):
+        initiatives.update_initiative(
+            session,
+            secretariat,
+            initiative,
+            title="A better title",
+            attachments=[("run.exe", b"MZ")],
+        )
+    session.expire_all()
+    assert initiative.title == "Joint accelerator programme 2027"
+    assert not _actions(session, "initiative.updated")
+
+
+def test_a_new_initiative_keeps_its_attachments(session, secretariat):
+    from tests.membership.conftest import pdf_bytes
+
+    initiative = initiatives.create_initiative(
+        session,
+        secretariat,
+        title="Joint accelerator programme 2027",
+        attachments=[("charter.pdf", pdf_bytes()), ("annex.docx", b"PK\x03\x04 docx")],
+    )
+    assert [a.filename for a in initiative.attachments] == ["charter.pdf", "annex.docx"]
 
 
 def test_attachments_are_checked_by_type_size_and_count(session, secretariat, make_initiative):
     from tests.membership.conftest import pdf_bytes
 
     initiative = make_initiative()
-    service.add_attachment(session, secretariat, initiative, "charter.pdf", pdf_bytes())
+    initiatives.add_attachment(session, secretariat, initiative, "charter.pdf", pdf_bytes())
     with pytest.raises(Invalid, match="not really a PDF"):
-        service.add_attachment(session, secretariat, initiative, "fake.pdf", b"<html>")
+        initiatives.add_attachment(session, secretariat, initiative, "fake.pdf", b"<html>")
     with pytest.raises(Invalid, match="PDF or office"):
-        service.add_attachment(session, secretariat, initiative, "run.exe", b"MZ")
+        initiatives.add_attachment(session, secretariat, initiative, "run.exe", b"MZ")
     with pytest.raises(Invalid, match="larger than 10 MB"):
-        service.add_attachment(
+        initiatives.add_attachment(
             session, secretariat, initiative, "big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)
         )
     for n in range(4):
-        service.add_attachment(
+        initiatives.add_attachment(
             session, secretariat, initiative, f"annex-{n}.docx", b"PK\x03\x04 docx"
         )
     with pytest.raises(Invalid, match="at most 5"):
-        service.add_attachment(session, secretariat, initiative, "sixth.pdf", pdf_bytes())
+        initiatives.add_attachment(session, secretariat, initiative, "sixth.pdf", pdf_bytes())
     assert len(initiative.attachments) == 5

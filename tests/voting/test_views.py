@@ -1,17 +1,19 @@
 """The pages: list, initiative, ballot (every bad input), results, the secretariat's actions."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select
 
 from association.database import utcnow
 from association.extensions import db
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status
+from association.voting.ballots import cast_ballot
 from association.voting.models import Ballot, BallotKind, Initiative, InitiativeStatus, VoteResult
-from association.voting.service import cast_ballot, close_vote
+from association.voting.votes import close_vote
 from tests.conftest import csrf_token_from, login
 from tests.voting.conftest import ballot_count, result_count
 
@@ -57,7 +59,7 @@ def _refused(client, session, initiative, user, choice, status, message):
 def test_a_ballot_before_opens_at_is_refused(
     client, session, secretariat, make_initiative, delegate
 ):
-    from association.voting.service import schedule_initiative
+    from association.voting.initiatives import schedule_initiative
 
     initiative = schedule_initiative(
         session,
@@ -442,3 +444,24 @@ def test_the_close_due_votes_command(runner, session, open_initiative):
         result = runner.invoke(args=["close-due-votes"])
     assert "closed 1" in result.output
     assert result_count(session) == 1
+
+
+def test_a_new_initiative_with_a_refused_attachment_is_not_saved(client, session, secretariat):
+    login(client, secretariat)
+    response = client.post(
+        "/secretariat/initiatives/new",
+        data={
+            "title": "Joint accelerator programme 2027",
+            "kind": "general",
+            "proposer": "0",
+            "ballot_kind": "yes_no",
+            "quorum": "1/2",
+            "majority": "simple",
+            "changes_allowed": "y",
+            "attachments": [(io.BytesIO(b"<html>"), "charter.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "not really a PDF" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Initiative)) == 0
