@@ -116,8 +116,8 @@ def _init_login(app: Flask) -> None:
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
-    from association.auth.models import User
     from association.auth.service import may_sign_in
+    from association.parks.models import User
 
     # The park comes in the same query: every request asks whether it has withdrawn. Built
     # once, as every request runs it.

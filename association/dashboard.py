@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
+from association.parks.models import User
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import Role, User
 from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user, find_user_by_email
 from association.demo_parks import (
@@ -23,7 +22,7 @@ from association.demo_parks import (
 from association.meetings.demo import seed_meetings
 from association.membership.demo import seed_membership
 from association.memoranda.demo import seed_memoranda
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
 from association.voting.demo import seed_voting
 

@@ -66,8 +66,8 @@ class IssueTiming:
 
 def make_signatories(session, password: str, parks: list | None = None):
     """A secretariat user and six signatories, one per party park (six new parks unless given)."""
-    from association.auth.models import Role
     from association.auth.service import create_user
+    from association.parks.models import Role
     from association.parks.service import create_park
 
     secretariat, _ = create_user(

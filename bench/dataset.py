@@ -199,7 +199,7 @@ def _bulk_members(session, parks: list, now) -> None:
     """The other members: staff of the parks without a role in the benchmark."""
     from werkzeug.security import generate_password_hash
 
-    from association.auth.models import Role, User
+    from association.parks.models import Role, User
 
     password_hash = generate_password_hash(PASSWORD, method=CHEAP_HASH)
     _bulk(
@@ -475,10 +475,10 @@ def _bulk_draft_memoranda(session, parks: list, now, count: int) -> int:
 def _check_counts(session) -> None:
     from sqlalchemy import select
 
-    from association.auth.models import User
     from association.extensions import db
     from association.meetings.models import Meeting
     from association.memoranda.models import Memorandum
+    from association.parks.models import User
     from association.voting.models import Initiative
 
     counts = {

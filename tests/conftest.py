@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, text
 from association import create_app
 from association.audit.log import GENESIS
 from association.audit.models import AuditChainHead
-from association.auth.models import Role
 from association.extensions import db, limiter
+from association.parks.models import Role
 from tests import factories
 
 # PASSWORD, login, csrf_token_from and current_code are still imported from here by the voting,

@@ -14,11 +14,10 @@ import pyotp
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from association.auth.models import Role, User
 from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user
 from association.extensions import db
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
 
 PASSWORD = "correct horse battery staple"

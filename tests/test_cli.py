@@ -1,8 +1,7 @@
 from sqlalchemy import func, select, update
 
 from association.audit.models import AuditEvent
-from association.auth.models import User
-from association.parks.models import Park
+from association.parks.models import Park, User
 from tests.factories import login
 
 

@@ -1,4 +1,4 @@
-from association.auth.models import User
+from association.parks.models import User
 
 
 def can_read_audit_log(user: User | None) -> bool:

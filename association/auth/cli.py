@@ -8,11 +8,10 @@ import click
 from sqlalchemy import select
 
 from association.audit.log import current_origin
-from association.auth.models import Role
 from association.auth.service import create_user
 from association.domain import DomainError
 from association.extensions import db
-from association.parks.models import Park
+from association.parks.models import Park, Role
 
 
 @click.command("create-user")

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from association.auth.models import LANGUAGES
 from association.auth.passwords import MIN_PASSWORD_LENGTH
+from association.parks.models import LANGUAGES
 
 # The members' own zones first (UTC+3 to UTC+6), then every other zone.
 MEMBER_TIMEZONES = [

@@ -1,6 +1,6 @@
 """Who may manage accounts. Views, the command line and tests all ask here."""
 
-from association.auth.models import Role, User
+from association.parks.models import Role, User
 
 
 def can_manage_users(user: User | None) -> bool:

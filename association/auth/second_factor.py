@@ -17,10 +17,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import RecoveryCode, User
+from association.auth.models import RecoveryCode
 from association.auth.policy import can_change_roles
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
+from association.parks.models import User
 from association.tokens import token_digest
 
 ISSUER = "Association of Modern Technoparks"

@@ -16,20 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import (
-    LANGUAGES,
-    AccountToken,
-    Role,
-    TokenPurpose,
-    User,
-    normalise_email,
-)
+from association.auth.models import AccountToken, TokenPurpose
 from association.auth.passwords import check_new_password, hash_password, password_matches
 from association.auth.policy import can_change_roles, can_manage_users
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
 from association.mail.outbox import queue_mail
-from association.parks.models import Park, ParkStatus
+from association.parks.models import LANGUAGES, Park, ParkStatus, Role, User, normalise_email
 from association.site import setting, site_url
 from association.tokens import looks_like_token, new_token, token_digest
 

@@ -29,10 +29,11 @@ from association.auth.forms import (
     ResetRequestForm,
     SecondFactorForm,
 )
-from association.auth.models import TokenPurpose, User
+from association.auth.models import TokenPurpose
 from association.domain import DomainError
 from association.extensions import db, limiter
 from association.forms import ConfirmForm
+from association.parks.models import User
 
 # How long a second-factor check counts as fresh for sensitive actions (roles, issuing).
 FRESH_SECONDS = 10 * 60

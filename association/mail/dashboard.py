@@ -6,9 +6,9 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.dashboard import Task
 from association.mail.models import OutboxMessage
+from association.parks.models import User
 from association.site import setting
 
 

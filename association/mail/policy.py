@@ -1,4 +1,4 @@
-from association.auth.models import User
+from association.parks.models import User
 
 
 def can_read_outbox(user: User | None) -> bool:

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from association.auth.models import User
 from association.dashboard import tasks_for
 from association.extensions import db
 from association.mail.models import OutboxMessage
 from association.memoranda.models import Memorandum, MemorandumStatus
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.parks.policy import can_manage_parks
 from association.voting.models import Initiative, InitiativeStatus
 

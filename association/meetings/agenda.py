@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.domain import Conflict, Invalid, state_change
 from association.markdown import clean_markdown_source
 from association.meetings.models import AgendaItem, Meeting, MeetingStatus
 from association.meetings.policy import require_staff
 from association.meetings.scheduling import touch
 from association.memoranda.models import Memorandum
+from association.parks.models import User
 from association.voting.models import Initiative, InitiativeStatus
 
 # How each link type finds what it links to.

@@ -11,12 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
 from association.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from association.meetings.policy import TAKING_PART, require_staff
-from association.parks.models import Park
+from association.parks.models import Park, User
 from association.site import setting
 
 

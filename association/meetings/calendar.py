@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.auth.service import may_sign_in
 from association.database import utcnow
 from association.domain import state_change
 from association.meetings.models import CalendarFeedToken, Meeting, MeetingKind, MeetingStatus
+from association.parks.models import User
 from association.site import setting, site_url
 from association.tokens import new_token, token_digest
 

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.dashboard import Task
 from association.database import utcnow
 from association.meetings.models import Meeting, MeetingStatus, Minutes, MinutesRead, MinutesStatus
 from association.meetings.policy import takes_part
+from association.parks.models import User
 
 UPCOMING_DAYS = 30
 

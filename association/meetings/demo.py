@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.database import utcnow
 from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL
 from association.meetings.agenda import add_agenda_item, update_agenda_item
@@ -22,7 +21,7 @@ from association.meetings.minutes import (
 )
 from association.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingStatus
 from association.meetings.scheduling import create_meeting, mark_held
-from association.parks.models import Park
+from association.parks.models import Park, User
 from association.voting.demo import ACCELERATOR, CHARTER
 from association.voting.models import Initiative
 

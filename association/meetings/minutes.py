@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.markdown import clean_markdown_source
@@ -31,6 +30,7 @@ from association.meetings.models import (
 )
 from association.meetings.policy import can_comment_on_minutes, can_manage_meetings, require_staff
 from association.meetings.scheduling import mail_participants
+from association.parks.models import User
 from association.site import site_url
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus
 from association.voting.votes import is_due, settle

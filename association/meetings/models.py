@@ -6,10 +6,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from association.auth.models import User
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
-from association.parks.models import Park
+from association.parks.models import Park, User
 
 
 class MeetingKind(enum.StrEnum):

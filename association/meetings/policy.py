@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from association.auth.models import User
 from association.domain import NotAllowed
 from association.meetings.models import Minutes, MinutesStatus
-from association.parks.models import ParkStatus
+from association.parks.models import ParkStatus, User
 
 # Minutes members may read: from circulation on (drafts are the secretariat's).
 READABLE_BY_MEMBERS = (MinutesStatus.CIRCULATED, MinutesStatus.APPROVED, MinutesStatus.PUBLISHED)

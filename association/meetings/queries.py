@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from association.auth.models import User
 from association.database import utcnow
 from association.documents.models import StoredDocument
 from association.meetings.attendance import quorum
@@ -25,7 +24,7 @@ from association.meetings.models import (
 )
 from association.meetings.policy import TAKING_PART, can_read_minutes
 from association.memoranda.models import Memorandum
-from association.parks.models import Park
+from association.parks.models import Park, User
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus
 
 

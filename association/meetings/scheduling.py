@@ -19,13 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.mail.outbox import queue_mail
 from association.meetings.models import Meeting, MeetingKind, MeetingStatus
 from association.meetings.policy import TAKING_PART, require_staff
-from association.parks.models import Park
+from association.parks.models import Park, User
 from association.site import setting, site_url
 
 # --- checks ---------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import Role, User
 from association.database import utcnow
 from association.domain import Conflict, DomainError, Invalid, state_change
 from association.mail.outbox import queue_mail
@@ -37,6 +36,7 @@ from association.meetings.minutes import (
 )
 from association.meetings.models import ApprovalRoute, Minutes, MinutesStatus
 from association.meetings.policy import require_staff
+from association.parks.models import Role, User
 from association.site import site_url
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Outcome, VoteResult

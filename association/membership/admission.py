@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import Role, User
 from association.auth.service import create_user, find_user_by_email
 from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
@@ -31,7 +30,7 @@ from association.membership.lifecycle import (
     tell_applicant,
 )
 from association.membership.models import Application, ApplicationStatus, Category
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import change_park_status, create_park
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome

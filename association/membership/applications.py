@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Invalid, state_change
 from association.membership.lifecycle import (
@@ -38,6 +37,7 @@ from association.membership.models import (
     MessageKind,
 )
 from association.membership.uploads import MAX_DOCUMENTS, Upload, attach_documents
+from association.parks.models import User
 from association.parks.service import check_country, check_website
 from association.tokens import new_token, token_digest
 

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.dashboard import Task
 from association.membership.models import Application, ApplicationStatus
 from association.membership.policy import can_review_applications
+from association.parks.models import User
 
 WAITING = (ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
 

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.documents import service as engine
 from association.documents.models import StoredDocument
@@ -23,7 +22,7 @@ from association.documents.service import DocumentState
 from association.domain import Conflict, NotAllowed, state_change
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)

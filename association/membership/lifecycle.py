@@ -12,7 +12,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.outbox import queue_mail
@@ -24,6 +23,7 @@ from association.membership.models import (
 )
 from association.membership.policy import can_review_applications
 from association.membership.presenters import status_label
+from association.parks.models import User
 from association.site import site_url
 
 # Which states each step starts from; anything else is refused with 409.

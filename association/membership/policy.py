@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from association.auth.models import User
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 
 
 def _signed_in(user: User | None) -> TypeGuard[User]:

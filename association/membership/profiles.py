@@ -11,12 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Invalid, NotAllowed, state_change
 from association.membership.models import ParkProfile
 from association.membership.policy import can_edit_profile
-from association.parks.models import Park
+from association.parks.models import Park, User
 from association.parks.service import check_website
 
 MAX_LOGO_BYTES = 1024 * 1024

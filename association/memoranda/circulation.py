@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
 from association.mail.outbox import queue_mail
@@ -30,6 +29,7 @@ from association.memoranda.models import (
 from association.memoranda.outside import send_outside_link
 from association.memoranda.policy import party_recipients, require_secretariat, signatories
 from association.memoranda.texts import text_sha256
+from association.parks.models import User
 from association.site import site_url
 
 

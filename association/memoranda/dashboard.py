@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.dashboard import Task
 from association.memoranda import policy
 from association.memoranda.models import Memorandum, MemorandumStatus, Party
+from association.parks.models import User
 
 
 def memorandum_tasks(session: Session, user: User) -> list[Task]:

@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.demo_parks import DEMO_PASSWORD, FOUNDERS
 from association.memoranda import circulation, drafting, issuing, signing
 from association.memoranda.models import Memorandum
-from association.parks.models import Park
+from association.parks.models import Park, User
 
 COOPERATION_TITLE = "Memorandum for cooperation"
 EXCHANGE_TITLE = "Memorandum on the exchange of resident companies"

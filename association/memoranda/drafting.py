@@ -15,7 +15,6 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.domain import Conflict, Invalid, Refusal, state_change
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
@@ -32,7 +31,7 @@ from association.memoranda.models import (
 )
 from association.memoranda.policy import party_recipients, require_secretariat
 from association.memoranda.texts import check_texts
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.parks.service import check_country
 from association.site import site_url
 

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
 from association.mail.outbox import queue_mail
@@ -29,6 +28,7 @@ from association.memoranda.models import (
     Party,
 )
 from association.memoranda.policy import party_recipients, require_secretariat
+from association.parks.models import User
 from association.site import site_url
 
 

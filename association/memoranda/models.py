@@ -14,9 +14,8 @@ from association.database import UTCDateTime, utcnow
 from association.extensions import Model
 
 if TYPE_CHECKING:
-    from association.auth.models import User
     from association.documents.models import StoredDocument
-    from association.parks.models import Park
+    from association.parks.models import Park, User
 
 # The languages a text may be written in, in the fixed order of every listing, hash and PDF.
 TEXT_LANGUAGES = {

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.audit.models import AuditEvent
-from association.auth.models import User
 from association.auth.passwords import hash_password, password_matches
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
@@ -28,6 +27,7 @@ from association.memoranda.models import (
     Party,
 )
 from association.memoranda.policy import require_secretariat
+from association.parks.models import User
 from association.site import site_url
 from association.tokens import new_token, token_digest
 

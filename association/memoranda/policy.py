@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import Role, User
 from association.domain import NotAllowed
 from association.memoranda.models import Memorandum, MemorandumStatus, Party
+from association.parks.models import Role, User
 
 # States in which an issued memorandum is shown to everyone when marked public.
 ISSUED_STATES = (MemorandumStatus.IN_FORCE, MemorandumStatus.TERMINATED)

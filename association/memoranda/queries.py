@@ -10,7 +10,6 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from association.audit.models import AuditEvent
-from association.auth.models import User
 from association.memoranda import policy
 from association.memoranda.diff import compare
 from association.memoranda.models import (
@@ -22,7 +21,7 @@ from association.memoranda.models import (
     Party,
     Revision,
 )
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 
 
 def load_memorandum(session: Session, memorandum_id: int) -> Memorandum | None:

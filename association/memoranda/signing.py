@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.audit.models import AuditEvent
-from association.auth.models import User
 from association.auth.passwords import password_matches
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, NotFound, state_change
@@ -38,6 +37,7 @@ from association.memoranda.models import (
 )
 from association.memoranda.outside import check_code, usable_link
 from association.memoranda.policy import party_recipients, staff
+from association.parks.models import User
 from association.site import site_url
 
 MAX_WRONG_PASSWORDS = 5

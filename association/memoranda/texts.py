@@ -14,7 +14,6 @@ from markdown_it import MarkdownIt
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.domain import Conflict, Invalid, Refusal
 from association.memoranda.models import (
     LANGUAGE_ORDER,
@@ -25,6 +24,7 @@ from association.memoranda.models import (
     Revision,
     RevisionText,
 )
+from association.parks.models import User
 
 MAX_TEXT_CHARS = 400_000
 

@@ -6,9 +6,8 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from association.auth.models import User
 from association.dashboard import Task
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 
 
 def park_tasks(session: Session, user: User) -> list[Task]:

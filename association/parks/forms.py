@@ -14,8 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from association.auth.models import Role
-from association.parks.models import ParkStatus
+from association.parks.models import ParkStatus, Role
 
 STATUS_LABELS = {
     ParkStatus.MEMBER: _l("Member (votes)"),

@@ -1,6 +1,6 @@
 """Who may manage parks. Views, the command line and tests all ask here."""
 
-from association.auth.models import User
+from association.parks.models import User
 
 
 def can_manage_parks(user: User | None) -> bool:

@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
-from association.parks.models import Park, ParkStatus, ParkStatusChange
+from association.parks.models import Park, ParkStatus, ParkStatusChange, User
 from association.parks.policy import can_manage_parks
 
 # The statuses an admitted park has; each of them has a membership number.

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from association.auth import second_factor
 from association.auth import service as accounts
-from association.auth.models import Role, User
 from association.auth.policy import can_change_roles, can_manage_users
 from association.auth.views import fresh_second_factor
 from association.domain import DomainError
@@ -27,7 +26,7 @@ from association.parks.forms import (
     ParkStatusForm,
     RoleForm,
 )
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.policy import can_manage_parks
 
 bp = Blueprint("parks", __name__, url_prefix="/secretariat")

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import (
     Conflict,
@@ -28,7 +27,7 @@ from association.domain import (
     primary_key,
     state_change,
 )
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
 from association.voting.presenters import when
 from association.voting.results import allowed_choices

@@ -8,9 +8,9 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.dashboard import Task
 from association.database import utcnow
+from association.parks.models import User
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
 from association.voting.presenters import when
 

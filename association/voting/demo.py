@@ -10,10 +10,10 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from association.auth.models import User
 from association.auth.service import find_user_by_email
 from association.database import utcnow
 from association.demo_parks import FOUNDERS, SECRETARIAT_EMAIL, demo_email
+from association.parks.models import User
 from association.voting.ballots import cast_ballot
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, Majority

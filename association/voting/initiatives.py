@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.documents.verify import readable_pdf
 from association.domain import Conflict, Invalid, state_change
+from association.parks.models import User
 from association.voting.models import (
     Attachment,
     BallotKind,

@@ -6,8 +6,8 @@ from typing import TypeGuard
 
 from flask_babel import gettext as _
 
-from association.auth.models import User
 from association.domain import NotAllowed
+from association.parks.models import User
 from association.voting.models import Initiative, InitiativeStatus
 
 # Visitors see which questions are open, upcoming and decided (title, summary, outcome);

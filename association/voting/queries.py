@@ -11,8 +11,7 @@ from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from association.auth.models import User
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.voting import policy
 from association.voting.models import (
     Attachment,

@@ -16,11 +16,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
-from association.auth.models import User
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
 from association.mail.outbox import queue_mail
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.site import site_url
 from association.voting.initiatives import check_dates
 from association.voting.models import (

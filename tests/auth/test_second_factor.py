@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
 from association.auth import second_factor
-from association.auth.models import RecoveryCode, Role
+from association.auth.models import RecoveryCode
 from association.domain import Conflict, Invalid, NotAllowed
+from association.parks.models import Role
 from tests.factories import PASSWORD, current_code, enrol_second_factor, login
 
 

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
 from association.auth import service
-from association.auth.models import Role, User
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
+from association.parks.models import Role, User
 from tests.factories import PASSWORD
 
 

@@ -3,9 +3,8 @@ from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
 from association.auth import service
-from association.auth.models import User
 from association.mail.models import OutboxMessage
-from association.parks.models import Park
+from association.parks.models import Park, User
 from tests.factories import PASSWORD, csrf_token_from, login
 
 

@@ -84,7 +84,7 @@ def attend(session, secretariat, meeting, parks, present: int, observer_present:
 def make_vote(session, secretariat):
     """An initiative put to the member parks' vote; with `choices` (one per park, in order of
     the member parks' delegates) it is cast and closed, so its result is frozen."""
-    from association.auth.models import User
+    from association.parks.models import User
     from association.voting.ballots import cast_ballot
     from association.voting.initiatives import create_initiative
     from association.voting.votes import close_vote, open_vote

@@ -2,7 +2,6 @@ import pytest
 from sqlalchemy import func, select, text
 
 from association.audit.models import AuditEvent
-from association.auth.models import User
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
 from association.membership import admission, applications, documents, profiles, queries, uploads
@@ -13,7 +12,7 @@ from association.membership.models import (
     Category,
     MessageKind,
 )
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.tokens import token_digest
 from tests.membership.conftest import application_input, pdf_bytes
 

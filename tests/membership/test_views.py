@@ -3,7 +3,6 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from association.auth.models import User
 from association.mail.models import OutboxMessage
 from association.membership import documents, uploads
 from association.membership.models import (
@@ -13,7 +12,7 @@ from association.membership.models import (
     ParkProfile,
 )
 from association.membership.queries import find_by_tracking_code
-from association.parks.models import ParkStatus
+from association.parks.models import ParkStatus, User
 from tests.conftest import csrf_token_from, login
 from tests.membership.conftest import FORM, pdf_bytes
 from tests.membership.test_service import png_bytes

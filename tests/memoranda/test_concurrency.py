@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from association.audit.log import verify_chain
-from association.auth.models import User
 from association.domain import Conflict
 from association.extensions import db
 from association.memoranda import circulation, issuing, signing
 from association.memoranda.models import Memorandum, Signature
+from association.parks.models import User
 from tests.conftest import PASSWORD
 from tests.memoranda.conftest import sign_as
 

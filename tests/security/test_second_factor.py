@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from association.auth.models import Role, User
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
 from association.memoranda.models import MemorandumStatus
+from association.parks.models import Role, User
 from association.web import SECOND_FACTOR_EXEMPT
 from tests.conftest import login
 from tests.memoranda.conftest import sign_as

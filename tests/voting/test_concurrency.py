@@ -5,9 +5,9 @@ Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
 from concurrent.futures import ThreadPoolExecutor
 
 from association.audit.log import verify_chain
-from association.auth.models import User
 from association.domain import DomainError
 from association.extensions import db
+from association.parks.models import User
 from association.voting.ballots import cast_ballot
 from association.voting.models import Initiative
 from tests.conftest import login
