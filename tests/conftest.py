@@ -22,17 +22,7 @@ from association.audit.models import AuditChainHead
 from association.extensions import db, limiter
 from association.parks.models import Role
 from tests import factories
-
-# PASSWORD, login, csrf_token_from and current_code are still imported from here by the voting,
-# membership, meetings, memoranda, security and browser tests; tests/factories.py is their home.
-from tests.factories import (  # noqa: F401
-    PASSWORD,
-    POSTGRES_URL,
-    csrf_token_from,
-    current_code,
-    enrol_second_factor,
-    login,
-)
+from tests.factories import POSTGRES_URL, enrol_second_factor
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from association.extensions import db
-from tests.conftest import PASSWORD, current_code
+from tests.factories import PASSWORD, current_code
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -11,7 +11,7 @@ from association.extensions import db
 from association.mail.models import OutboxMessage
 from association.membership import documents
 from association.parks.models import Park
-from tests.conftest import PASSWORD, current_code
+from tests.factories import PASSWORD, current_code
 from tests.membership.conftest import pdf_bytes
 
 pytestmark = pytest.mark.browser

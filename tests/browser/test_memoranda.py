@@ -11,7 +11,7 @@ from sqlalchemy import select
 from association.extensions import db
 from association.memoranda.models import Memorandum
 from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.memoranda.conftest import TEXT_EN, TEXT_RU, outside_code, outside_token
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from association.meetings.scheduling import (
     in_zone,
     reschedule_meeting,
 )
-from tests.conftest import login
+from tests.factories import login
 
 
 def _events(body: bytes):

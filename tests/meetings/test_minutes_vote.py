@@ -29,7 +29,7 @@ from association.voting.ballots import cast_ballot
 from association.voting.initiatives import cancel_initiative, create_initiative
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.votes import close_vote
-from tests.conftest import login
+from tests.factories import login
 from tests.meetings.conftest import attend
 
 

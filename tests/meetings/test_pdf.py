@@ -24,8 +24,8 @@ from association.meetings.minutes import (
 )
 from association.meetings.models import Minutes
 from association.meetings.scheduling import mark_held
-from tests.conftest import login
 from tests.documents.pdf_helpers import plain_text
+from tests.factories import login
 from tests.meetings.conftest import attend
 
 BODY = "# Record\n\nThe Assembly discussed the budget for the coming year.\n\n| Item | Amount |\n|---|---|\n| Fees | 60 000 |"

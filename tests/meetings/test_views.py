@@ -17,7 +17,7 @@ from association.meetings.minutes import (
 )
 from association.meetings.models import Meeting, Minutes, MinutesRead
 from association.meetings.scheduling import cancel_meeting, create_meeting, in_zone, mark_held
-from tests.conftest import login
+from tests.factories import login
 from tests.meetings.conftest import attend
 
 

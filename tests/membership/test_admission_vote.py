@@ -15,7 +15,7 @@ from association.parks.service import change_park_status
 from association.voting.ballots import cast_ballot
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.votes import close_vote
-from tests.conftest import login
+from tests.factories import login
 
 
 @pytest.fixture

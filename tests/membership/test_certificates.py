@@ -13,7 +13,7 @@ from association.membership import admission, applications, documents
 from association.membership.models import Category
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status, update_park
-from tests.conftest import login
+from tests.factories import login
 from tests.membership.conftest import application_input
 
 

@@ -13,7 +13,7 @@ from association.membership.models import (
 )
 from association.membership.queries import find_by_tracking_code
 from association.parks.models import ParkStatus, User
-from tests.conftest import csrf_token_from, login
+from tests.factories import csrf_token_from, login
 from tests.membership.conftest import FORM, pdf_bytes
 from tests.membership.test_service import png_bytes
 from tests.security.conftest import nothing_changes

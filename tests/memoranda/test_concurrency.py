@@ -13,7 +13,7 @@ from association.extensions import db
 from association.memoranda import circulation, issuing, signing
 from association.memoranda.models import Memorandum, Signature
 from association.parks.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.memoranda.conftest import sign_as
 
 

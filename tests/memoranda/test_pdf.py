@@ -12,7 +12,7 @@ from association.documents.seal import load_signer
 from association.documents.verify import check_pdf
 from association.memoranda import circulation, drafting, issuing, outside, queries, signing
 from association.memoranda.models import MemorandumStatus
-from tests.conftest import login
+from tests.factories import login
 from tests.memoranda.conftest import TEXT_EN, TEXT_RU, TEXT_TR, outside_code, outside_token, sign_as
 
 KAZAKH = "## 1-бап. Мақсаты\n\nТараптар технологиялық парктерді дамытуда ынтымақтасуға келісті: ә ғ қ ң ө ұ ү һ і."

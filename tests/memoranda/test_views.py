@@ -15,7 +15,7 @@ from association.memoranda.models import (
     Signature,
     SigningView,
 )
-from tests.conftest import PASSWORD, login
+from tests.factories import PASSWORD, login
 from tests.memoranda.conftest import TEXT_EN, TEXT_RU, outside_code, outside_token, sign_as
 
 

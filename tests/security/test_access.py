@@ -12,7 +12,7 @@ from association.membership.uploads import Upload
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
 from association.voting.models import Ballot
-from tests.conftest import PASSWORD, login
+from tests.factories import PASSWORD, login
 from tests.membership.conftest import application_input
 from tests.security.conftest import nothing_changes, pdf_bytes, refused
 

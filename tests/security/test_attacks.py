@@ -4,7 +4,7 @@ import pytest
 from flask import Flask
 
 from association.auth import service
-from tests.conftest import PASSWORD, login
+from tests.factories import PASSWORD, login
 from tests.security.conftest import database_fingerprint
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -12,7 +12,7 @@ from association.audit.models import AuditEvent
 from association.mail.models import OutboxMessage
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
-from tests.conftest import PASSWORD, login
+from tests.factories import PASSWORD, login
 from tests.security.conftest import nothing_changes, refused
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import login
+from tests.factories import login
 
 PAGES = ["/", "/login", "/healthz", "/no/such/page", "/reset"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
+from tests.factories import login
 from tests.security.conftest import nothing_changes, refused
 
 INJECTIONS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from tests.conftest import PASSWORD, current_code, login
+from tests.factories import PASSWORD, current_code, login
 
 OUTSIDE = [
     "https://evil.example/",

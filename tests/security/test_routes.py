@@ -3,7 +3,7 @@
 import pytest
 
 from association.audit.log import verify_chain
-from tests.conftest import login
+from tests.factories import login
 from tests.security.conftest import STATE_CHANGING, database_fingerprint, routes
 
 

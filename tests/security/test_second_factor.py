@@ -11,7 +11,7 @@ from association.memoranda import drafting as memoranda_drafting
 from association.memoranda.models import MemorandumStatus
 from association.parks.models import Role, User
 from association.web import SECOND_FACTOR_EXEMPT
-from tests.conftest import login
+from tests.factories import login
 from tests.memoranda.conftest import sign_as
 from tests.security.conftest import STATE_CHANGING, nothing_changes, routes
 

@@ -14,7 +14,7 @@ from association.domain import Invalid
 from association.membership.models import Application
 from association.membership.queries import find_by_tracking_code
 from association.voting import initiatives as voting
-from tests.conftest import login
+from tests.factories import login
 from tests.security.conftest import APPLICATION_FORM, nothing_changes, pdf_bytes, refused
 
 HOSTILE_NAMES = [

@@ -21,7 +21,7 @@ from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
 from association.voting import initiatives as voting
 from association.voting import votes
-from tests.conftest import login
+from tests.factories import login
 from tests.membership.conftest import application_input
 from tests.security.conftest import XSS_PAYLOADS, executable_markup
 

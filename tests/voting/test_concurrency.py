@@ -10,7 +10,7 @@ from association.extensions import db
 from association.parks.models import User
 from association.voting.ballots import cast_ballot
 from association.voting.models import Initiative
-from tests.conftest import login
+from tests.factories import login
 from tests.voting.conftest import ballot_count
 
 THREADS = 50

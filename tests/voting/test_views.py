@@ -14,7 +14,7 @@ from association.parks.service import change_park_status
 from association.voting.ballots import cast_ballot
 from association.voting.models import Ballot, BallotKind, Initiative, InitiativeStatus, VoteResult
 from association.voting.votes import close_vote
-from tests.conftest import csrf_token_from, login
+from tests.factories import csrf_token_from, login
 from tests.voting.conftest import ballot_count, result_count
 
 
