@@ -121,7 +121,7 @@ def circulating(session, secretariat, draft):
 
 
 def sign_as(session, user, memorandum, *, password=None, **overrides):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     party = next(p for p in memorandum.parties if p.park_id == user.park_id)
     current = memorandum.current_circulation
