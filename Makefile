@@ -1,7 +1,9 @@
 # The commands of the README: `make run`, `make test` and `make bench`.
 # The newest Python from 3.13 down to 3.11 on the PATH (scripts/find-python); another with
 # e.g. make test PYTHON=python3.13 VENV=.venv-3.13.
-PYTHON ?= $(shell bash scripts/find-python 2>/dev/null)
+ifeq ($(strip $(PYTHON)),)
+PYTHON := $(shell bash scripts/find-python 2>/dev/null)
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app association
