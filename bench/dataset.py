@@ -18,7 +18,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.bench_memoranda import IssueTiming, make_signatories, time_issue
-from bench.harness import PASSWORD, create_minimal_table, engine_options
+from bench.comparison_apps import create_minimal_table
+from bench.databases import engine_options
+from bench.http_client import PASSWORD
 
 PARKS = 200
 USERS = 2_000

@@ -34,25 +34,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.comparison_apps import MINIMAL_APP  # noqa: E402
+from bench.databases import POSTGRES_URL, postgres_schema, postgres_unavailable  # noqa: E402
 from bench.dataset import DataSet, app_config, generate  # noqa: E402
-from bench.harness import (  # noqa: E402
-    HOST,
-    MINIMAL_APP,
-    POSTGRES_URL,
-    ROOT,
-    LoadResult,
-    Req,
-    Server,
-    burst,
-    handle_termination,
-    load,
-    postgres_schema,
-    postgres_unavailable,
-    request,
-    sign_in,
-    workspace,
-    wrk_path,
-)
+from bench.http_client import HOST, request, sign_in  # noqa: E402
+from bench.load import LoadResult, Req, burst, load, wrk_path  # noqa: E402
+from bench.servers import ROOT, Server, handle_termination, workspace  # noqa: E402
 
 # Our endpoint, its minimal counterpart (see MINIMAL_APP).
 PAIRS = [
