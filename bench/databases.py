@@ -1,5 +1,5 @@
 """The benchmarks' databases: a throw-away PostgreSQL schema, the engine options of SQLite and
-PostgreSQL connections.
+PostgreSQL connections, and counting what a run stored.
 """
 
 from __future__ import annotations
@@ -53,3 +53,30 @@ def engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
     return {"pool_pre_ping": True}
+
+
+def count(database_url: str, sql: str, **params) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def count_ballots(database_url: str, initiative_id: int) -> int:
+    return count(
+        database_url, "SELECT count(*) FROM ballots WHERE initiative_id = :id", id=initiative_id
+    )
+
+
+def count_ballot_events(database_url: str, initiative_id: int) -> int:
+    """Ballots cast or changed on the initiative, as the audit log records them."""
+    return count(
+        database_url,
+        "SELECT count(*) FROM audit_events WHERE action IN ('ballot.cast', 'ballot.changed') "
+        "AND subject_id = :id",
+        id=str(initiative_id),
+    )

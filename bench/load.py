@@ -256,31 +256,3 @@ def load(
     return load_threads(
         port, requests, expected, duration=duration, threads=threads, connections=connections
     )
-
-
-def burst(port: int, requests: list[Req], timeout: float = 60) -> tuple[Counter, float]:
-    """Every request at once, one thread each, released together; returns the statuses and the
-    seconds from release until the last answer."""
-    barrier = threading.Barrier(len(requests) + 1)
-    statuses: Counter = Counter()
-    lock = threading.Lock()
-
-    def send(r: Req):
-        try:
-            barrier.wait(timeout)
-            status, _text, _response = request(
-                port, r.method, r.path, r.form, r.cookie, timeout=timeout
-            )
-        except (OSError, threading.BrokenBarrierError):
-            status = 0
-        with lock:
-            statuses[status] += 1
-
-    pool = [threading.Thread(target=send, args=(r,), daemon=True) for r in requests]
-    for thread in pool:
-        thread.start()
-    barrier.wait(timeout)
-    started = time.perf_counter()
-    for thread in pool:
-        thread.join(timeout + 5)
-    return statuses, time.perf_counter() - started
