@@ -18,7 +18,7 @@ the member from its session cookie, with "strong" protection) and Flask-WTF's CS
 alike: the part of the gap that the sign-in stack itself costs. A third line bounds what any vote
 endpoint on this stack could reach: the same sign-in and CSRF check, then only what a ballot must do
 (the change lock, one read of the rules' facts, the ballot, a hashed audit event) in plain SQL on
-one connection (LEAN_VOTE_APP in bench/harness.py). The target's ratio is the first line's.
+one connection (LEAN_VOTE_APP in bench/comparison_apps.py). The target's ratio is the first line's.
 """
 
 from __future__ import annotations
@@ -33,26 +33,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.comparison_apps import (  # noqa: E402
     LEAN_VOTE_APP,
     MINIMAL_APP,
     MINIMAL_SIGNED_IN_APP,
-    PASSWORD,
-    ROOT,
     SIGN_IN_STACK,
-    Req,
-    Server,
     create_minimal_members,
     create_minimal_table,
-    engine_options,
-    handle_termination,
-    load,
-    postgres_schema,
-    postgres_unavailable,
-    sign_in,
-    workspace,
-    wrk_path,
 )
+from bench.databases import engine_options, postgres_schema, postgres_unavailable  # noqa: E402
+from bench.http_client import PASSWORD, sign_in  # noqa: E402
+from bench.load import Req, load, wrk_path  # noqa: E402
+from bench.servers import ROOT, Server, handle_termination, workspace  # noqa: E402
 
 
 def prepare(database_url: str, instance: Path, parks: int, secret_key: str) -> int:
