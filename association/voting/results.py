@@ -7,7 +7,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.voting import rules
@@ -72,13 +72,3 @@ def freeze_result(
     )
     session.add(result)
     return result, decision
-
-
-def count_ballots(session: Session, initiative: Initiative) -> int:
-    """How many parks have cast a ballot on this initiative."""
-    return (
-        session.scalar(
-            select(func.count()).select_from(Ballot).where(Ballot.initiative_id == initiative.id)
-        )
-        or 0
-    )
