@@ -123,6 +123,7 @@ def update_agenda_item(
     linked_type: str | None = None,
     linked_id: int | None = None,
 ) -> AgendaItem:
+    """Change an item of the agenda of a meeting not yet held; its place stays."""
     require_staff(actor)
     _require_agenda_open(item.meeting)
     if not (title or "").strip():
@@ -186,6 +187,7 @@ def move_agenda_item(
 
 @state_change
 def remove_agenda_item(session: Session, actor: User | None, item: AgendaItem) -> None:
+    """Take an item off the agenda of a meeting not yet held; the items after it move up."""
     require_staff(actor)
     meeting = item.meeting
     _require_agenda_open(meeting)
