@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_babel(app)
     _init_login(app)
 
+    web.bound_path_ids(app)  # before any route is added: they parse <int:...> when added
     app.register_blueprint(main_bp)
     for area in AREAS:
         area.init_app(app)

@@ -10,6 +10,7 @@ from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from association.audit.log import current_origin
 from association.extensions import login_manager
@@ -37,6 +38,40 @@ SECOND_FACTOR_EXEMPT = {
     "bootstrap.static",
     "main.healthz",
 }
+
+
+# The largest id a database integer column holds (PostgreSQL's INTEGER, SQLite's bound on ours).
+LARGEST_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past any database id is no such page (404).
+
+    Without the bound, /initiatives/99999999999999999999 reaches the database, which fails
+    on an integer it cannot hold (a 500 on PostgreSQL and SQLite alike); a string of
+    thousands of digits would even fail Python's int() before that.
+    """
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        bound = LARGEST_ID if max is None or max > LARGEST_ID else max
+        super().__init__(map, fixed_digits, min, bound, signed)
+
+    def to_python(self, value: str) -> int:
+        if len(value.lstrip("-")) > len(str(LARGEST_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def bound_path_ids(app: Flask) -> None:
+    """Every `<int:...>` route takes ids a database can hold; call before any blueprint."""
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from association.audit.log import verify_chain
 from association.database import utcnow
@@ -19,12 +20,15 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 AUDIT_TABLES = {"audit_events", "audit_chain_head"}
 
 
+def is_integer(rule, argument: str) -> bool:
+    return isinstance(rule._converters[argument], IntegerConverter)
+
+
 def concrete_path(rule) -> str:
     """The rule's path with every argument filled in (ids that exist in the fixtures' data)."""
     values = {}
     for argument in rule.arguments:
-        converter = rule._converters[argument].__class__.__name__
-        values[argument] = 1 if converter == "IntegerConverter" else "x"
+        values[argument] = 1 if is_integer(rule, argument) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 
