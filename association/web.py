@@ -160,7 +160,19 @@ def security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _private_page():
+        # A signed-in page (or a sign-in, reset or invitation page, whose address may hold a
+        # secret link) is kept by no cache: not the browser's after sign-out, not a proxy's.
+        headers["Cache-Control"] = "no-store"
+        headers.remove("Expires")
     return response
+
+
+def _private_page() -> bool:
+    endpoint = request.endpoint or ""
+    if endpoint in ("static", "bootstrap.static"):
+        return False
+    return endpoint.startswith("auth.") or current_user.is_authenticated
 
 
 # --- templates --------------------------------------------------------------------------
