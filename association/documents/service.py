@@ -323,7 +323,9 @@ def describe(session: Session, document: StoredDocument) -> DocumentState:
 
 
 class UploadOutcome(enum.StrEnum):
-    ISSUED = "issued"  # exactly the bytes the association issued
+    ISSUED = "issued"  # exactly the bytes the association issued, and in force today
+    SUPERSEDED = "superseded"  # issued, unchanged, but replaced by a later document
+    NOT_IN_FORCE = "not_in_force"  # issued, unchanged, but no longer in force (revoked, terminated)
     ALTERED = "altered"  # carries the association's seal, but is not the file it issued
     NOT_ISSUED = "not_issued"  # no seal of ours at all (or unreadable)
 
@@ -333,20 +335,39 @@ class UploadVerdict:
     outcome: UploadOutcome
     check: PdfCheck
     document: StoredDocument | None = None
+    state: DocumentState | None = None  # what the issued document stands for today
+    current: StoredDocument | None = None  # the one in force in its place, when superseded
+
+
+def current_version(document: StoredDocument) -> StoredDocument:
+    """The last document of the chain that superseded this one (itself when never superseded)."""
+    seen = {document.id}
+    while document.superseded_by is not None and document.superseded_by.id not in seen:
+        document = document.superseded_by
+        seen.add(document.id)
+    return document
 
 
 def verify_upload(session: Session, pdf: bytes, trusted_cert: x509.Certificate) -> UploadVerdict:
-    """What an uploaded file is: one the association issued, unchanged; a sealed one altered; or not ours.
+    """What an uploaded file is: one the association issued, unchanged (and whether it is still
+    in force, or superseded by which); a sealed one altered; or not ours.
 
     The register decides "issued": a file whose SHA-256 is that of an issued document is
-    that document, byte for byte (even after the seal's key has been replaced). A file
-    with the association's seal that is not in the register was changed after issuing.
-    Never raises, whatever the bytes.
+    that document, byte for byte (even after the seal's key has been replaced). An issued
+    file is "issued and unchanged" alone only while it is in force: a superseded or revoked
+    one says so, with the current document. A file with the association's seal that is not
+    in the register was changed after issuing. Never raises, whatever the bytes.
     """
     check = check_pdf(pdf, trusted_cert)
     document = find_by_sha256(session, check.sha256)
     if document is not None:
-        return UploadVerdict(UploadOutcome.ISSUED, check, document)
+        state = describe(session, document)
+        if document.superseded_by_id is not None:
+            current = current_version(document)
+            return UploadVerdict(UploadOutcome.SUPERSEDED, check, document, state, current)
+        if not state.in_force:
+            return UploadVerdict(UploadOutcome.NOT_IN_FORCE, check, document, state)
+        return UploadVerdict(UploadOutcome.ISSUED, check, document, state)
     if check.signed_by_association:
         return UploadVerdict(UploadOutcome.ALTERED, check)
     return UploadVerdict(UploadOutcome.NOT_ISSUED, check)

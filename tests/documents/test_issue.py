@@ -175,3 +175,14 @@ def test_an_upload_with_our_seal_but_other_bytes_is_altered(app, session, issue)
 def test_an_upload_of_anything_else_is_not_issued(app, session):
     verdict = service.verify_upload(session, b"%PDF-1.7 nothing", _association_certificate(app))
     assert verdict.outcome == UploadOutcome.NOT_ISSUED
+
+
+def test_an_upload_of_a_superseded_document_names_the_one_in_force(app, session, issue):
+    first, second, third = issue(), issue(), issue()
+    service.supersede(session, first, second)
+    service.supersede(session, second, third)
+    verdict = service.verify_upload(session, first.content, _association_certificate(app))
+    assert verdict.outcome == UploadOutcome.SUPERSEDED
+    assert (verdict.document, verdict.current) == (first, third)
+    assert verdict.state is not None
+    assert not verdict.state.in_force
