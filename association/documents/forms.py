@@ -18,9 +18,12 @@ class CodeForm(FlaskForm):
         csrf = False  # a GET look-up changes nothing
 
     code = StringField(
-        _l("Verification code"),
+        _l("Verification code or number"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("Printed on the document next to its QR code, e.g. 7K3M-QX9D-2HBT-W4NC."),
+        description=_l(
+            "Printed on the document next to its QR code, e.g. 7K3M-QX9D-2HBT-W4NC; or a memorandum's "
+            "registry number (AMT/MOU/2022/0001) or a park's membership number (AMT-KZ-0001)."
+        ),
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
     look_up = SubmitField(_l("Look up"))

@@ -268,6 +268,44 @@ def find_by_sha256(session: Session, sha256: str | None) -> StoredDocument | Non
     )
 
 
+# A registry or membership number as typed: letters, digits, dashes and slashes.
+_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9/\-]{2,40}")
+NumberFinder = Callable[[Session, str, Any], StoredDocument | None]
+_number_finders: list[NumberFinder] = []
+
+
+def register_number_finder(finder: NumberFinder) -> None:
+    """Let an area resolve its own numbers (AMT/MOU/2022/0001, AMT-KZ-0001) to a document.
+
+    finder(session, number, viewer) gets the number in capitals without spaces and the person
+    asking (None for a visitor); it returns the document that number stands for now, or None,
+    also when the viewer may not know of it. Registering the same finder again changes nothing.
+    """
+    if finder not in _number_finders:
+        _number_finders.append(finder)
+
+
+def normalise_number(text: str | None) -> str | None:
+    """A typed registry or membership number in capitals without spaces; None when it cannot be one."""
+    if not text or len(text) > 200:
+        return None
+    number = re.sub(r"\s", "", text).upper()
+    return number if _NUMBER.fullmatch(number) else None
+
+
+def find_by_number(session: Session, text: str | None, viewer: Any = None) -> StoredDocument | None:
+    """The document a registry or membership number stands for, by the area that gave the number;
+    None when no area knows it (or the viewer may not)."""
+    number = normalise_number(text)
+    if number is None:
+        return None
+    for finder in _number_finders:
+        document = finder(session, number, viewer)
+        if document is not None:
+            return document
+    return None
+
+
 # --- what a document stands for now --------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from association.documents import service
 from association.documents.forms import CodeForm, UploadForm
@@ -30,6 +31,10 @@ def _association_certificate():
     return load_signer(current_app.config, Path(current_app.instance_path)).signing_cert
 
 
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
 @bp.get("/verify")
 def verify():
     code_form = CodeForm(request.args)
@@ -37,11 +42,21 @@ def verify():
         code = service.normalise_code(code_form.code.data)
         if code is not None:
             return redirect(url_for("documents.by_code", code=code))
-        code_form.code.errors.append(
-            _(
-                "This is not a verification code: a code has 16 letters and digits, like 7K3M-QX9D-2HBT-W4NC."
+        document = service.find_by_number(db.session(), code_form.code.data, _viewer())
+        if document is not None:
+            return redirect(url_for("documents.by_code", code=document.verification_code))
+        if service.normalise_number(code_form.code.data) is not None:
+            code_form.code.errors.append(
+                _(
+                    "No issued memorandum or member park has this number. Check it, or type the verification code printed on the document."
+                )
             )
-        )
+        else:
+            code_form.code.errors.append(
+                _(
+                    "This is not a verification code: a code has 16 letters and digits, like 7K3M-QX9D-2HBT-W4NC. A memorandum's registry number (AMT/MOU/2022/0001) or a park's membership number (AMT-KZ-0001) will do too."
+                )
+            )
     return render_template(
         "documents/verify.html", code_form=code_form, upload_form=UploadForm(), verdict=None
     )
@@ -77,6 +92,11 @@ def by_code(code: str):
         # The one written form, so that every link to a document is the same address.
         return redirect(url_for("documents.by_code", code=normal), 301)
     document = service.find_by_code(db.session(), normal)
+    if document is None and normal is None:
+        # /verify/AMT-KZ-0001: a membership number in the address leads to its certificate.
+        by_number = service.find_by_number(db.session(), code, _viewer())
+        if by_number is not None:
+            return redirect(url_for("documents.by_code", code=by_number.verification_code))
     if document is None:
         # Malformed and unknown codes get the same answer: nothing to learn by trying.
         return render_template("documents/unknown.html", code_form=CodeForm(formdata=None)), 404

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from association.dashboard import register_tasks
-from association.documents.service import register_describer
+from association.documents.service import register_describer, register_number_finder
 from association.membership import documents
 from association.membership import secretariat as _secretariat  # noqa: F401  (its routes join bp)
 from association.membership.admission import decide_admission_by_vote
@@ -22,4 +22,5 @@ def init_app(app: Flask) -> None:
     register_describer(
         documents.KIND, documents.describe_certificate, label=_l("Membership certificate")
     )
+    register_number_finder(documents.find_by_membership_number)
     register_outcome_handler(InitiativeKind.ADMISSION, decide_admission_by_vote)

@@ -40,6 +40,17 @@ def printed_country(code: str) -> str:
     return name
 
 
+def find_by_membership_number(
+    session: Session, number: str, viewer: Any = None
+) -> StoredDocument | None:
+    """The certificate in force of the park with this membership number (public: it is printed
+    on the certificate and in the directory); None when no park has the number."""
+    park = session.scalar(select(Park).where(Park.membership_number == number))
+    if park is None:
+        return None
+    return current_certificate(session, park)
+
+
 def current_certificate(session: Session, park: Park) -> StoredDocument | None:
     """The park's certificate in force: the newest of its certificates that nothing superseded."""
     return session.scalar(

@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.documents import service as documents
 from association.documents.models import StoredDocument
 from association.memoranda.circulation import concluded_at
 from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
+from association.memoranda.policy import can_read
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
 
@@ -54,6 +56,17 @@ def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation
     )
     memorandum.document_id = document.id
     return document
+
+
+def find_by_registry_number(
+    session: Session, number: str, viewer: Any = None
+) -> StoredDocument | None:
+    """The issued PDF of the memorandum with this registry number, when the viewer may read it
+    (a memorandum nobody may know of is as unknown as a number never given)."""
+    memorandum = session.scalar(select(Memorandum).where(Memorandum.registry_number == number))
+    if memorandum is None or memorandum.document is None or not can_read(viewer, memorandum):
+        return None
+    return memorandum.document
 
 
 def describe_memorandum(session: Session, document: StoredDocument) -> documents.DocumentState:

@@ -43,8 +43,8 @@ def test_twice_superseded_links_to_the_one_in_force(
     client,
     session,
     secretariat,
-    admitted,
-    superseded,  # noqa: F811
+    admitted,  # noqa: F811
+    superseded,
 ):
     old, _middle = superseded
     newest = documents.reissue_certificate(session, secretariat, admitted)
