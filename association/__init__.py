@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from association import config as settings
-from association import errors, web
+from association import errors, private_files, web
 from association import models as _models  # noqa: F401  (every model, before any statement is built)
 from association.audit import area as audit_area
 from association.auth import area as auth_area
@@ -48,12 +48,15 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(TEMPLATES),
     )
+    # Before any file is made: the database, backups and instance/ are the application's alone.
+    private_files.restrict_umask()
     instance_path = Path((config or {}).get("INSTANCE_PATH", app.instance_path))
     app.instance_path = str(instance_path)
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_files.private_folder(instance_path)
     app.config.update(settings.load(instance_path, config))
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    private_files.prepare_sqlite_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

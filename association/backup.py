@@ -6,6 +6,7 @@ PostgreSQL: pg_dump / pg_restore in their custom format (a consistent snapshot t
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -14,17 +15,28 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from association.private_files import create_private_file
+
 
 class BackupError(Exception):
     """Said to the operator as it is."""
 
 
-def _plain_postgres_url(engine: Engine) -> tuple[str, str | None]:
-    """A libpq URL for pg_dump (no SQLAlchemy driver suffix), and the schema the app uses."""
-    url = engine.url.set(drivername="postgresql")
+def _plain_postgres_url(engine: Engine) -> tuple[str, str | None, dict[str, str]]:
+    """A libpq URL for pg_dump (no SQLAlchemy driver suffix, no password), the schema the app
+    uses, and the environment to run the tool in.
+
+    The password goes through PGPASSWORD, never the command line: any user of the machine
+    can read a process's arguments (ps, /proc), but not its environment.
+    """
+    # URL.set() keeps a field given as None; the URL is a named tuple, so _replace drops it.
+    url = engine.url.set(drivername="postgresql")._replace(password=None)
     options = engine.dialect.create_connect_args(engine.url)[1].get("options", "")
     schema = options.split("search_path=", 1)[1].split()[0] if "search_path=" in options else None
-    return url.render_as_string(hide_password=False), schema
+    environment = dict(os.environ)
+    if engine.url.password is not None:
+        environment["PGPASSWORD"] = str(engine.url.password)
+    return url.render_as_string(hide_password=False), schema, environment
 
 
 def _sqlite3_connection(connection: Connection) -> sqlite3.Connection:
@@ -45,40 +57,42 @@ def _tool(name: str) -> str:
 
 
 def backup_database(engine: Engine, path: Path) -> None:
-    """Write a consistent copy of the database to `path` (refuses to overwrite a file)."""
-    if path.exists():
-        raise BackupError(f"{path} exists already; choose a new file name.")
+    """Write a consistent copy of the database to `path`, owner-only (refuses to overwrite a file)."""
+    if engine.dialect.name not in ("sqlite", "postgresql"):
+        raise BackupError(f"Backups of {engine.dialect.name} databases are not supported.")
+    pg_dump = _tool("pg_dump") if engine.dialect.name == "postgresql" else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    if engine.dialect.name == "sqlite":
+    try:
+        # Owner-only from its first byte: a backup holds everything the database does.
+        create_private_file(path)
+    except FileExistsError:
+        raise BackupError(f"{path} exists already; choose a new file name.") from None
+    if pg_dump is None:
         target = sqlite3.connect(path)
         try:
             with engine.connect() as connection:
                 _sqlite3_connection(connection).backup(target)
-        finally:
+        except BaseException:
             target.close()
+            path.unlink(missing_ok=True)
+            raise
+        target.close()
         return
-    if engine.dialect.name == "postgresql":
-        url, schema = _plain_postgres_url(engine)
-        command = [
-            _tool("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            f"--file={path}",
-            f"--dbname={url}",
-        ]
-        if schema:
-            command.append(f"--schema={schema}")
-        # pg_dump fails outright when a table it listed is dropped or renamed before it locks
-        # it (DDL running beside the backup); a second attempt sees the new catalogue.
-        for attempt in range(3):
-            try:
-                _run(command, path)
-                return
-            except BackupError as problem:
-                if attempt == 2 or "does not exist" not in str(problem):
-                    raise
-        return
-    raise BackupError(f"Backups of {engine.dialect.name} databases are not supported.")
+    url, schema, environment = _plain_postgres_url(engine)
+    # pg_dump writes into the owner-only file made above (it truncates, keeping the mode).
+    command = [pg_dump, "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"]
+    if schema:
+        command.append(f"--schema={schema}")
+    # pg_dump fails outright when a table it listed is dropped or renamed before it locks
+    # it (DDL running beside the backup); a second attempt sees the new catalogue.
+    for attempt in range(3):
+        try:
+            _run(command, environment, path)
+            return
+        except BackupError as problem:
+            if attempt == 2 or "does not exist" not in str(problem):
+                raise
+            create_private_file(path)  # _run removed the partial file
 
 
 def restore_database(engine: Engine, path: Path) -> None:
@@ -100,17 +114,18 @@ def restore_database(engine: Engine, path: Path) -> None:
             source.close()
         return
     if engine.dialect.name == "postgresql":
-        url, _schema = _plain_postgres_url(engine)
+        url, _schema, environment = _plain_postgres_url(engine)
         _run(
             [_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={url}", str(path)],
+            environment,
             None,
         )
         return
     raise BackupError(f"Restoring {engine.dialect.name} databases is not supported.")
 
 
-def _run(command: list[str], partial: Path | None) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+def _run(command: list[str], environment: dict[str, str], partial: Path | None) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
     if result.returncode != 0:
         if partial is not None and partial.exists():
             partial.unlink()
