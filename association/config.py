@@ -12,6 +12,9 @@ DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 # Every variable the application reads, with its default; the README's table mirrors this.
 SETTINGS: dict[str, object] = {
     "SECRET_KEY": None,  # generated into instance/secret_key on first run when not given
+    # The key second-factor secrets are encrypted with is derived from this, or from SECRET_KEY
+    # when not given; set it to the old SECRET_KEY before changing SECRET_KEY.
+    "SECOND_FACTOR_KEY": None,
     "DATABASE_URL": None,  # default: SQLite in instance/association.db
     "SERVER_NAME": None,
     "PREFERRED_URL_SCHEME": "http",

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
+from association.encryption import EncryptedSecret
 from association.extensions import Model
 
 
@@ -108,8 +109,9 @@ class User(UserMixin, Model):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Second factor (TOTP): the secret is set at enrolment and confirmed by a first code.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Second factor (TOTP): the secret is set at enrolment and confirmed by a first code; it is
+    # stored encrypted with a key kept outside the database (association.encryption).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedSecret)
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column()  # a code's time step is used once only
 
