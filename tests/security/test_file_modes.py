@@ -32,7 +32,9 @@ def fresh_app(tmp_path, app_config, lax_umask):
     instance = tmp_path / "fresh-instance"
     config = dict(app_config, INSTANCE_PATH=str(instance))
     config.pop("SECRET_KEY")  # generated into instance/secret_key, as on a first run
+    # The files are SQLite's, whichever database the rest of the suite runs on.
     config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'association.db'}"
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     app = create_app(config)
     with app.app_context():
         db.create_all()
