@@ -1,3 +1,9 @@
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
 from association.extensions import db
 
 
@@ -71,3 +77,53 @@ def test_a_default_rate_limit_is_still_enforced(app, app_config):
     finally:
         limiter.limit_manager.set_default_limits([])
         limiter.reset()
+
+
+# --- the README's commands, run as a reader would type them ----------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+# Commands the README shows that need neither input nor a prepared database beyond the
+# one db upgrade makes (seed-demo is covered in process: it takes half a minute).
+README_COMMANDS = (
+    ".venv/bin/python -m association.demo_code",
+    ".venv/bin/flask --app association db upgrade",
+    ".venv/bin/flask --app association audit-verify",
+)
+
+
+def _readme_command(start: str) -> list[str]:
+    """The README's line that starts with `start`, as words, comment cut off, with `.venv/bin/`
+    meaning the environment running the tests (make test VENV=.venv-3.13 is another)."""
+    for line in README.read_text().splitlines():
+        text = line.strip().split("  #")[0].strip()
+        for candidate in [text, *text.split("`")]:
+            if candidate.startswith(start):
+                words = shlex.split(candidate)
+                words[0] = str(Path(sys.executable).parent / Path(words[0]).name)
+                return words
+    raise AssertionError(f"The README no longer shows {start!r}")
+
+
+def test_readme_commands_run_as_written(tmp_path):
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'readme.db'}",
+        "SECRET_KEY": "readme-test",
+    }
+    outputs = []
+    for start in README_COMMANDS:
+        result = subprocess.run(
+            _readme_command(start),
+            cwd=README.parent,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"{start}\n{result.stdout}\n{result.stderr}"
+        outputs.append(result.stdout)
+    code = outputs[0].strip()
+    assert code.isdigit()
+    assert len(code) == 6
+    assert "intact" in outputs[2]
