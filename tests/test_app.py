@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flask import abort
+
 from association.extensions import db
+from tests.factories import login
 
 
 def test_healthz_answers_when_the_database_does(client):
@@ -127,3 +130,31 @@ def test_readme_commands_run_as_written(tmp_path):
     assert code.isdigit()
     assert len(code) == 6
     assert "intact" in outputs[2]
+
+
+def test_forbidden_page_says_why_in_our_words(client, delegate):
+    login(client, delegate)
+    response = client.get("/secretariat/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "You do not have access to this" in page
+    assert "If you think your account should have access, please ask the secretariat." in page
+    assert "requested resource" not in page  # Werkzeug's stock sentence
+
+
+def test_forbidden_page_asks_a_visitor_to_sign_in(app, client):
+    @app.get("/test-forbidden")
+    def forbidden():
+        abort(403)
+
+    page = client.get("/test-forbidden").get_data(as_text=True)
+    assert "Please sign in and try again." in page
+
+
+def test_favicon_is_served_and_linked_from_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").status_code == 200

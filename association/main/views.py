@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -47,6 +47,12 @@ def home():
 @login_required
 def dashboard():
     return render_template("main/dashboard.html", tasks=tasks_for(db.session(), current_user))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; the same mark as the SVG icon.
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/healthz")
