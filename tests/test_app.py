@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import abort
 
 from association.extensions import db
+from association.parks.models import ParkStatus
 from tests.factories import login
 
 
@@ -158,3 +159,28 @@ def test_favicon_is_served_and_linked_from_every_page(client):
     page = client.get("/").get_data(as_text=True)
     assert 'rel="icon" href="/static/favicon.svg"' in page
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_home_page_member_rows_link_to_the_park_profile(client, park):
+    page = client.get("/").get_data(as_text=True)
+    assert f'<a href="/members/{park.slug}">Astana Hub</a>' in page
+
+
+def test_time_zone_menu_offers_the_member_parks_zones_first(client, make_park, member):
+    make_park("Bilişim Vadisi", country="TR")
+    make_park("Teknokent", country="TR")
+    make_park("Gone Park", country="JP", status=ParkStatus.WITHDRAWN)
+    login(client, member)
+    page = client.get("/account").get_data(as_text=True)
+    members, _sep, others = page.partition("Every other time zone")
+    assert "The members&#39; time zones" in members
+    # Two parks in Türkiye, one in Kazakhstan: Istanbul, then Kazakhstan's familiar zone.
+    assert (
+        members.index("Europe/Istanbul")
+        < members.index("Asia/Almaty")
+        < members.index("Asia/Aqtau")
+    )
+    assert "Asia/Almaty (Kazakhstan)" in members
+    assert "Europe/Moscow" in members
+    assert "Asia/Tokyo" not in members  # a withdrawn park's country is no member's
+    assert 'value="Asia/Tokyo"' in others
