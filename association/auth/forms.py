@@ -43,9 +43,7 @@ def timezone_choices(
         # A country's familiar zone first (Asia/Almaty before Asia/Aqtau).
         zones = territory_zones.get(country, [])
         leading += sorted(zones, key=lambda zone: (zone not in REGION_TIMEZONES, zone))
-    leading = [
-        zone for zone in dict.fromkeys([*leading, *REGION_TIMEZONES]) if zone in _ALL_ZONES
-    ]
+    leading = [zone for zone in dict.fromkeys([*leading, *REGION_TIMEZONES]) if zone in _ALL_ZONES]
     rest = sorted(_ALL_ZONES - set(leading))
     return {
         _("The members' time zones"): [(zone, _zone_label(zone)) for zone in leading],
