@@ -29,10 +29,14 @@ install: $(VENV)/.installed
 system:
 	@bash scripts/setup-system $(SYSTEM_FLAGS)
 
+# The served address goes to every step: seed-demo seals PDFs whose QR codes carry it, and
+# the application warns when BASE_URL says otherwise.
+SERVE := FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
+
 run: system install
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(SERVE) $(FLASK) db upgrade
+	$(SERVE) $(FLASK) seed-demo
+	$(SERVE) $(FLASK) run
 
 test: system install
 	$(BIN)/pytest $(PYTEST_ARGS)

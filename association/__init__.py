@@ -9,6 +9,7 @@ from flask import Flask
 
 from association import config as settings
 from association import errors, private_files, web
+from association import forms as _forms  # noqa: F401  (marks invalid fields in every form)
 from association import models as _models  # noqa: F401  (every model, before any statement is built)
 from association.audit import area as audit_area
 from association.auth import area as auth_area
@@ -75,7 +76,27 @@ def create_app(config: dict | None = None) -> Flask:
     web.register(app)
     register_commands(app)
     _check_document_engine(app)
+    _check_public_address(app)
     return app
+
+
+def _check_public_address(app: Flask) -> None:
+    from association.site import address_mismatch
+
+    if not app.config["SERVED_ADDRESS_GIVEN"]:
+        return
+    # Loudly, at every start of make run: a PDF sealed with a wrong address stays wrong.
+    problem = address_mismatch(app.config)
+    if problem is None and str(app.config["FLASK_RUN_HOST"]) in ("0.0.0.0", "::"):
+        if not app.config.get("BASE_URL"):
+            problem = (
+                f"The application is served on every interface without BASE_URL: links and "
+                f"sealed PDFs use {app.config['SERVED_ADDRESS']}, which only this machine "
+                "reaches. Set BASE_URL to the address others use."
+            )
+    if problem:
+        banner = "!" * 78
+        app.logger.warning("\n%s\n%s\n%s", banner, problem, banner)
 
 
 def _drop_global_limit_check(app: Flask) -> None:

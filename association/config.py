@@ -18,7 +18,12 @@ SETTINGS: dict[str, object] = {
     "DATABASE_URL": None,  # default: SQLite in instance/association.db
     "SERVER_NAME": None,
     "PREFERRED_URL_SCHEME": "http",
-    "BASE_URL": "http://127.0.0.1:5000",  # used in e-mails and QR codes
+    # The public address, for e-mails and QR codes; without it, the address served (below).
+    "BASE_URL": None,
+    # The address `flask run` serves (make run sets both from HOST and PORT); Flask's own
+    # names, so that the command and the application read the same.
+    "FLASK_RUN_HOST": "127.0.0.1",
+    "FLASK_RUN_PORT": 5000,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
     "MAIL_SERVER": None,
@@ -97,6 +102,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
+    config["SERVED_ADDRESS"] = served_address(config)
+    # Known when given (make run gives both); under gunicorn it is not, and BASE_URL rules.
+    config["SERVED_ADDRESS_GIVEN"] = any(
+        os.environ.get(name) or name in overrides for name in ("FLASK_RUN_HOST", "FLASK_RUN_PORT")
+    )
     if config["PREFERRED_URL_SCHEME"] == "https":
         config["SESSION_COOKIE_SECURE"] = True
     config["BOOTSTRAP_SERVE_LOCAL"] = True
@@ -111,6 +121,17 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(database_url))
     return config
+
+
+def served_address(config: dict) -> str:
+    """The address `flask run` serves, as a browser reaches it: a server bound to every
+    interface (0.0.0.0, ::) is reached on this machine at 127.0.0.1."""
+    host = str(config["FLASK_RUN_HOST"])
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"{config['PREFERRED_URL_SCHEME']}://{host}:{config['FLASK_RUN_PORT']}"
 
 
 def _engine_options(database_url: str) -> dict:

@@ -34,10 +34,13 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, audit: Refusal | None = None):
+    def __init__(self, message: str, *, audit: Refusal | None = None, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.audit = audit
+        # The input the refusal is about (a form field's name), so a page can show the
+        # message beside that field rather than at the top.
+        self.field = field
 
 
 class Invalid(DomainError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +22,20 @@ TITLES = {
 }
 
 
+# What a page says when the view gave no reason of its own; Werkzeug's stock sentences
+# ("You don't have the permission to access the requested resource...") say nothing a
+# member can act on.
+EXPLANATIONS = {
+    400: "Something in the request was missing or malformed. Please go back and try again.",
+    403: (
+        "This page or action is for another role: a park's delegate or signatory, or the "
+        "secretariat. If you think your account should have access, please ask the secretariat."
+    ),
+    405: "This address does not accept that kind of request. Please use the page's own buttons.",
+}
+SIGN_IN_EXPLANATION = "This page is for signed-in members. Please sign in and try again."
+
+
 def allow(allowed: bool) -> None:
     """Refuse with 403 unless `allowed`: every view's permission check, made after it has
     loaded its objects (404 first) and before it does anything."""
@@ -31,6 +46,16 @@ def allow(allowed: bool) -> None:
 def error_page(status: int, message: str | None = None):
     title = _(TITLES.get(status, "Error"))
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _explanation(error: HTTPException, status: int) -> str | None:
+    if status in (404, 500):
+        return None
+    if error.description and error.description != type(error).description:
+        return error.description  # the view's own reason
+    if status == 403 and not current_user.is_authenticated:
+        return _(SIGN_IN_EXPLANATION)
+    return _(EXPLANATIONS[status]) if status in EXPLANATIONS else None
 
 
 def register(app: Flask) -> None:
@@ -58,9 +83,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_page(
-            error.code or 500, error.description if error.code not in (404, 500) else None
-        )
+        status = error.code or 500
+        return error_page(status, _explanation(error, status))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -37,6 +37,7 @@ SECOND_FACTOR_EXEMPT = {
     "static",
     "bootstrap.static",
     "main.healthz",
+    "main.favicon",
 }
 
 

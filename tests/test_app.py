@@ -1,4 +1,14 @@
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import abort
+
 from association.extensions import db
+from association.parks.models import ParkStatus
+from tests.factories import login
 
 
 def test_healthz_answers_when_the_database_does(client):
@@ -71,3 +81,106 @@ def test_a_default_rate_limit_is_still_enforced(app, app_config):
     finally:
         limiter.limit_manager.set_default_limits([])
         limiter.reset()
+
+
+# --- the README's commands, run as a reader would type them ----------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+# Commands the README shows that need neither input nor a prepared database beyond the
+# one db upgrade makes (seed-demo is covered in process: it takes half a minute).
+README_COMMANDS = (
+    ".venv/bin/python -m association.demo_code",
+    ".venv/bin/flask --app association db upgrade",
+    ".venv/bin/flask --app association audit-verify",
+)
+
+
+def _readme_command(start: str) -> list[str]:
+    """The README's line that starts with `start`, as words, comment cut off, with `.venv/bin/`
+    meaning the environment running the tests (make test VENV=.venv-3.13 is another)."""
+    for line in README.read_text().splitlines():
+        text = line.strip().split("  #")[0].strip()
+        for candidate in [text, *text.split("`")]:
+            if candidate.startswith(start):
+                words = shlex.split(candidate)
+                words[0] = str(Path(sys.executable).parent / Path(words[0]).name)
+                return words
+    raise AssertionError(f"The README no longer shows {start!r}")
+
+
+def test_readme_commands_run_as_written(tmp_path):
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'readme.db'}",
+        "SECRET_KEY": "readme-test",
+    }
+    outputs = []
+    for start in README_COMMANDS:
+        result = subprocess.run(
+            _readme_command(start),
+            cwd=README.parent,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"{start}\n{result.stdout}\n{result.stderr}"
+        outputs.append(result.stdout)
+    code = outputs[0].strip()
+    assert code.isdigit()
+    assert len(code) == 6
+    assert "intact" in outputs[2]
+
+
+def test_forbidden_page_says_why_in_our_words(client, delegate):
+    login(client, delegate)
+    response = client.get("/secretariat/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "You do not have access to this" in page
+    assert "If you think your account should have access, please ask the secretariat." in page
+    assert "requested resource" not in page  # Werkzeug's stock sentence
+
+
+def test_forbidden_page_asks_a_visitor_to_sign_in(app, client):
+    @app.get("/test-forbidden")
+    def forbidden():
+        abort(403)
+
+    page = client.get("/test-forbidden").get_data(as_text=True)
+    assert "Please sign in and try again." in page
+
+
+def test_favicon_is_served_and_linked_from_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_home_page_member_rows_link_to_the_park_profile(client, park):
+    page = client.get("/").get_data(as_text=True)
+    assert f'<a href="/members/{park.slug}">Astana Hub</a>' in page
+
+
+def test_time_zone_menu_offers_the_member_parks_zones_first(client, make_park, member):
+    make_park("Bilişim Vadisi", country="TR")
+    make_park("Teknokent", country="TR")
+    make_park("Gone Park", country="JP", status=ParkStatus.WITHDRAWN)
+    login(client, member)
+    page = client.get("/account").get_data(as_text=True)
+    members, _sep, others = page.partition("Every other time zone")
+    assert "The members&#39; time zones" in members
+    # Two parks in Türkiye, one in Kazakhstan: Istanbul, then Kazakhstan's familiar zone.
+    assert (
+        members.index("Europe/Istanbul")
+        < members.index("Asia/Almaty")
+        < members.index("Asia/Aqtau")
+    )
+    assert "Asia/Almaty (Kazakhstan)" in members
+    assert "Europe/Moscow" in members
+    assert "Asia/Tokyo" not in members  # a withdrawn park's country is no member's
+    assert 'value="Asia/Tokyo"' in others

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import available_timezones
 
+from babel.core import get_global
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
@@ -10,15 +14,16 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from association.auth.passwords import MIN_PASSWORD_LENGTH
 from association.parks.models import LANGUAGES
 
-# The members' own zones first (UTC+3 to UTC+6), then every other zone.
-MEMBER_TIMEZONES = [
+# After the member parks' own zones, the association's region (UTC+3 to UTC+6) and UTC.
+REGION_TIMEZONES = [
+    "Asia/Almaty",
     "Europe/Istanbul",
     "Asia/Baku",
     "Asia/Tashkent",
+    "Asia/Bishkek",
+    "Europe/Moscow",
     "Asia/Ashgabat",
     "Asia/Dushanbe",
-    "Asia/Bishkek",
-    "Asia/Almaty",
     "Asia/Qyzylorda",
     "Asia/Hebron",
     "Europe/Budapest",
@@ -26,9 +31,35 @@ MEMBER_TIMEZONES = [
 ]
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    rest = sorted(available_timezones() - set(MEMBER_TIMEZONES))
-    return [(zone, zone.replace("_", " ")) for zone in MEMBER_TIMEZONES + rest]
+def timezone_choices(
+    member_countries: Sequence[str] = (),
+) -> dict[str, list[tuple[str, str]]]:
+    """Two groups: the zones of the member parks' countries (given most parks first) and the
+    region's, each named with its country; then every other zone, alphabetically (a select
+    finds one by typing its first letters)."""
+    territory_zones = get_global("territory_zones")
+    leading: list[str] = []
+    for country in member_countries:
+        # A country's familiar zone first (Asia/Almaty before Asia/Aqtau).
+        zones = territory_zones.get(country, [])
+        leading += sorted(zones, key=lambda zone: (zone not in REGION_TIMEZONES, zone))
+    leading = [zone for zone in dict.fromkeys([*leading, *REGION_TIMEZONES]) if zone in _ALL_ZONES]
+    rest = sorted(_ALL_ZONES - set(leading))
+    return {
+        _("The members' time zones"): [(zone, _zone_label(zone)) for zone in leading],
+        _("Every other time zone"): [(zone, zone.replace("_", " ")) for zone in rest],
+    }
+
+
+_ALL_ZONES = frozenset(available_timezones())
+
+
+def _zone_label(zone: str) -> str:
+    countries = get_global("zone_territories")
+    territory = countries.get(zone)
+    name = get_locale().territories.get(territory) if territory else None
+    label = zone.replace("_", " ")
+    return f"{label} ({name})" if name else label
 
 
 class LoginForm(FlaskForm):
@@ -74,9 +105,9 @@ class PreferencesForm(FlaskForm):
     )
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, member_countries: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = timezone_choices(member_countries)
 
 
 class SecondFactorForm(FlaskForm):

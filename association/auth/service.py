@@ -317,23 +317,59 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     record(session, "user.activated" if active else "user.deactivated", actor=actor, subject=user)
 
 
+def duties_lost_by_role_change(user: User, role: Role) -> list[str]:
+    """The park duties `user` would lose by taking `role`, in words ("delegate of Astana
+    Hub"): only a park's representative has them, and secretariat and administrator
+    accounts belong to no park. Empty when nothing would be lost."""
+    if Role(role) == Role.MEMBER or user.park is None:
+        return []
+    park = user.park.name_latin
+    lost = []
+    if user.is_delegate:
+        lost.append(_("delegate of %(park)s", park=park))
+    if user.is_signatory:
+        lost.append(_("signatory of %(park)s", park=park))
+    return lost
+
+
 @state_change
 def change_role(
-    session: Session, actor: User, user: User, role: Role, park: Park | None = None
+    session: Session,
+    actor: User,
+    user: User,
+    role: Role,
+    park: Park | None = None,
+    *,
+    end_duties: bool = False,
 ) -> None:
-    """Give a user another role (administrators only)."""
+    """Give a user another role (administrators only). Duties the new role cannot hold
+    (duties_lost_by_role_change) end only when the caller confirms it with `end_duties`;
+    otherwise nothing changes, so no one loses them by surprise."""
     _require(can_change_roles(actor))
     role = Role(role)
     if user.id == actor.id:
         raise Conflict(_("You cannot change your own role."))
     if user.role == role:
         raise Conflict(_("%(name)s already has this role.", name=user.full_name))
+    lost = duties_lost_by_role_change(user, role)
+    if lost and not end_duties:
+        raise Conflict(
+            _(
+                "As %(role)s, %(name)s would no longer be %(duties)s. Confirm that these duties "
+                "end, or keep the role.",
+                role=role.value,
+                name=user.full_name,
+                duties=", ".join(lost),
+            ),
+            field="end_duties",
+        )
     if role != Role.MEMBER:
         park = None
     _check_membership(
         role, park, user.is_delegate and park is not None, user.is_signatory and park is not None
     )
     before = user.role
+    duties_before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
     user.role, user.park = role, park
     if park is None:
         user.is_delegate = user.is_signatory = False
@@ -343,7 +379,12 @@ def change_role(
         "user.role_changed",
         actor=actor,
         subject=user,
-        details={"before": str(before), "after": role.value, "park": park.slug if park else None},
+        details={
+            "before": str(before),
+            "after": role.value,
+            "park": park.slug if park else None,
+            "duties_ended": [name for name, held in duties_before.items() if held and not park],
+        },
     )
 
 

@@ -34,6 +34,7 @@ from association.domain import DomainError
 from association.extensions import db, limiter
 from association.forms import ConfirmForm
 from association.parks.models import User
+from association.parks.service import member_countries
 
 # How long a second-factor check counts as fresh for sensitive actions (roles, issuing).
 FRESH_SECONDS = 10 * 60
@@ -275,7 +276,9 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    preferences = PreferencesForm(obj=current_user, prefix="prefs")
+    preferences = PreferencesForm(
+        obj=current_user, prefix="prefs", member_countries=member_countries(db.session())
+    )
     password = ChangePasswordForm(prefix="password")
     if preferences.submit.data and preferences.validate_on_submit():
         service.set_preferences(

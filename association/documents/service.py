@@ -32,7 +32,7 @@ from association.documents.render import render_pdf
 from association.documents.seal import load_signer, seal_pdf
 from association.documents.verify import PdfCheck, check_pdf
 from association.domain import Conflict, Invalid
-from association.site import instance_path, settings
+from association.site import base_url, instance_path, settings
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -78,7 +78,7 @@ def _grouped(raw: str) -> str:
 
 def verification_url(config: Mapping, code: str) -> str:
     """The public address of a code's page, for QR codes and e-mails (BASE_URL + /verify/<code>)."""
-    return f"{str(config['BASE_URL']).rstrip('/')}/verify/{code}"
+    return f"{base_url(config)}/verify/{code}"
 
 
 # --- PDF templates --------------------------------------------------------------------

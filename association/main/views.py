@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from association.dashboard import tasks_for
 from association.extensions import db
 from association.mail.models import OutboxMessage
+from association.membership.documents import current_certificate
+from association.membership.policy import can_download_certificate
 from association.memoranda.models import Memorandum, MemorandumStatus
 from association.parks.models import Park, ParkStatus, User
 from association.parks.policy import can_manage_parks
@@ -46,7 +48,23 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", tasks=tasks_for(db.session(), current_user))
+    park = current_user.park
+    certificate = (
+        current_certificate(db.session(), park)
+        if park is not None and can_download_certificate(current_user, park)
+        else None
+    )
+    return render_template(
+        "main/dashboard.html",
+        tasks=tasks_for(db.session(), current_user),
+        park_certificate=certificate,
+    )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; the same mark as the SVG icon.
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/healthz")

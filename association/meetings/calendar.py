@@ -29,7 +29,8 @@ KIND_NAMES = {
 
 def meeting_uid(meeting: Meeting) -> str:
     """Stable for the meeting's life, so a calendar updates the event instead of adding one."""
-    host = urlparse(str(setting("BASE_URL"))).hostname or "localhost"
+    # The configured address, never a request's: the same meeting keeps the same UID.
+    host = urlparse(str(setting("BASE_URL") or setting("SERVED_ADDRESS"))).hostname or "localhost"
     return f"meeting-{meeting.id}@{host}"
 
 

@@ -54,15 +54,23 @@ def _party_in(memorandum: Memorandum, party_id: int | None) -> Party:
 def check_signer_fields(full_name: str, title: str, consent: bool) -> tuple[str, str]:
     """The signer's full name and title as they appear on the memorandum, and the consent ticked."""
     full_name, title = (full_name or "").strip(), (title or "").strip()
+    # Each refusal names its field, so the page shows it there.
     if not full_name or not title:
         raise Invalid(
-            _("Please type your full name and your title, as they should appear on the memorandum.")
+            _(
+                "Please type your full name and your title, as they should appear on the memorandum."
+            ),
+            field="full_name" if not full_name else "title",
         )
     if len(full_name) > 200 or len(title) > 200:
-        raise Invalid(_("The name and the title may have at most 200 characters each."))
+        raise Invalid(
+            _("The name and the title may have at most 200 characters each."),
+            field="full_name" if len(full_name) > 200 else "title",
+        )
     if not consent:
         raise Invalid(
-            _("Please tick the box to confirm that you sign with this electronic signature.")
+            _("Please tick the box to confirm that you sign with this electronic signature."),
+            field="consent",
         )
     return full_name, title
 

@@ -12,6 +12,7 @@ from association.documents.views import send_stored
 from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db, limiter
+from association.forms import show_beside_field
 from association.memoranda import policy, queries
 from association.memoranda.circulation import note_sign_page_opened
 from association.memoranda.forms import (
@@ -185,7 +186,10 @@ def sign(memorandum_id: int):
             abort(400)
         except DomainError as refused:
             db.session.expire_all()
-            error, status = refused.message, refused.status
+            status = refused.status
+            # Beside its field when it names one of the signing form's; at the top otherwise.
+            if not show_beside_field(sign_form, refused):
+                error = refused.message
     if party is None:
         if error:
             return render_template(

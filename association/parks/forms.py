@@ -101,4 +101,5 @@ class DutiesForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(r.value, r.value.capitalize()) for r in Role])
     park = SelectField(_l("Park (for a member representative)"), coerce=int)
+    end_duties = BooleanField(_l("Yes, end these duties with the change of role"))
     submit = SubmitField(_l("Change role"))

@@ -15,7 +15,7 @@ from association.auth.views import fresh_second_factor
 from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db
-from association.forms import ConfirmForm
+from association.forms import ConfirmForm, show_beside_field
 from association.parks import service
 from association.parks.forms import (
     STATUS_LABELS,
@@ -218,14 +218,25 @@ def user_invite():
 def user_detail(user_id: int):
     user = _user_or_404(user_id)
     allow(can_manage_users(current_user))
-    duties = DutiesForm(delegate=user.is_delegate, signatory=user.is_signatory)
     role_form = None
     if can_change_roles(current_user):
         role_form = RoleForm(role=user.role, park=user.park_id or 0)
         role_form.park.choices = [(0, "—")] + _park_choices()
+    return _user_page(user, role_form)
+
+
+def _user_page(user: User, role_form: RoleForm | None, status: int = 200):
+    duties = DutiesForm(delegate=user.is_delegate, signatory=user.is_signatory)
+    # What a change to secretariat or administrator would end, said before it is saved.
+    duties_at_stake = accounts.duties_lost_by_role_change(user, Role.SECRETARIAT)
     return render_template(
-        "parks/user.html", user=user, duties=duties, role_form=role_form, confirm=ConfirmForm()
-    )
+        "parks/user.html",
+        user=user,
+        duties=duties,
+        role_form=role_form,
+        duties_at_stake=duties_at_stake,
+        confirm=ConfirmForm(),
+    ), status
 
 
 @bp.post("/users/<int:user_id>/duties")
@@ -293,7 +304,20 @@ def user_role(user_id: int):
     form.park.choices = [(0, "—")] + _park_choices()
     if form.validate_on_submit():
         park = db.session.get(Park, form.park.data) if form.park.data else None
-        accounts.change_role(db.session(), current_user, user, Role(form.role.data), park)
+        try:
+            accounts.change_role(
+                db.session(),
+                current_user,
+                user,
+                Role(form.role.data),
+                park,
+                end_duties=form.end_duties.data,
+            )
+        except DomainError as refused:
+            if not show_beside_field(form, refused):
+                raise
+            db.session.expire_all()
+            return _user_page(user, form, refused.status)
         flash(_("The role is changed."), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))
 
