@@ -3,11 +3,11 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from association.auth.passwords import MIN_PASSWORD_LENGTH
+from association.forms import Form
 from association.parks.models import LANGUAGES
 
 # The members' own zones first (UTC+3 to UTC+6), then every other zone.
@@ -31,14 +31,14 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in MEMBER_TIMEZONES + rest]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
@@ -57,7 +57,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
     submit = SubmitField(_l("Send me a link"))
 
@@ -67,7 +67,7 @@ class ChangePasswordForm(NewPasswordForm):
     submit = SubmitField(_l("Change password"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     language = SelectField(_l("Language"), choices=LANGUAGES)
     timezone = SelectField(
         _l("Time zone"), description=_l("Times of meetings and votes are shown in this zone.")
@@ -79,7 +79,7 @@ class PreferencesForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = StringField(
         _l("Authentication code"),
         validators=[DataRequired(), Length(max=32)],
@@ -89,7 +89,7 @@ class SecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(Form):
     code = StringField(
         _l("The code your app shows now"),
         validators=[DataRequired(), Length(max=16)],
