@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from association.auth import service
 from association.mail.models import OutboxMessage
@@ -150,41 +150,6 @@ def test_send_mail_gives_up_after_the_last_try(client, session, smtp, config, in
     page = client.get(f"/secretariat/outbox/{message.id}").get_data(as_text=True)
     assert "send-mail gave up" in page
     assert "no such user" in page
-
-
-def test_a_message_with_a_header_injection_is_given_up_and_the_rest_is_sent(
-    session, smtp, config, invite
-):
-    """As an older row might hold it: the domain refuses such text now, send-mail must cope."""
-    injected, recipients, good = (
-        invite("a@example.org"),
-        invite("b@example.org"),
-        invite("c@example.org"),
-    )
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == injected.id)
-        .values(subject="Hello\r\nBcc: everyone@example.org")
-    )
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == recipients.id)
-        .values(recipient="b@example.org, everyone@example.org")
-    )
-    session.commit()
-    assert send_pending(session, config, now=T0) == (1, 2)
-    assert sent_to(smtp) == ["c@example.org"]
-    session.refresh(injected)
-    session.refresh(recipients)
-    # Building it again could only fail again: given up at once, with the reason.
-    assert injected.gave_up_at is not None
-    assert injected.attempts == 1
-    assert "cannot be built" in injected.last_error
-    assert "single line" in injected.last_error
-    assert recipients.gave_up_at is not None
-    assert "not one e-mail address" in recipients.last_error
-    session.refresh(good)
-    assert good.sent_at is not None
 
 
 def test_an_unreachable_server_stops_the_run_and_charges_no_message(
