@@ -9,7 +9,6 @@ from flask import Flask
 
 from association import config as settings
 from association import errors, private_files, web
-from association import forms as _forms  # noqa: F401  (marks invalid fields in every form)
 from association import models as _models  # noqa: F401  (every model, before any statement is built)
 from association.audit import area as audit_area
 from association.auth import area as auth_area

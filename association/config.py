@@ -32,6 +32,10 @@ SETTINGS: dict[str, object] = {
     "MAIL_PASSWORD": None,
     "MAIL_USE_TLS": True,
     "MAIL_SENDER": "Association of Modern Technoparks <secretariat@technoparks.example>",
+    # send-mail tries a refused message again after MAIL_RETRY_MINUTES, then twice as long
+    # after each further failure, and gives up after MAIL_MAX_ATTEMPTS tries.
+    "MAIL_MAX_ATTEMPTS": 6,
+    "MAIL_RETRY_MINUTES": 5,
     "INVITATION_HOURS": 72,
     "PASSWORD_RESET_HOURS": 2,
     "DEFAULT_TIMEZONE": "Asia/Almaty",

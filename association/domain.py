@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import String, event, inspect
+from sqlalchemy import String, Text, event, inspect
 from sqlalchemy.orm import Mapper, Session
 
 
@@ -71,40 +72,87 @@ def primary_key(model) -> int:
     return inspect(model).identity[0]
 
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. In a
+# single-line field they would end an e-mail header or a log line early (header injection);
+# in multi-line text only the tab and the line breaks are ordinary.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def single_line_problem(value: str, label: str) -> str | None:
+    """Why `value` cannot be a single line of text (a name, a title, a subject), or None."""
+    if _CONTROL.search(value):
+        return _(
+            "%(field)s must be a single line without control characters (no line breaks or tabs).",
+            field=label,
+        )
+    return None
+
+
+def text_problem(value: str, label: str) -> str | None:
+    """Why `value` cannot be multi-line text (a reason, a memorandum's text), or None."""
+    if _CONTROL_IN_TEXT.search(value):
+        return _(
+            "%(field)s contains a control character; only ordinary text and line breaks can be kept.",
+            field=label,
+        )
+    return None
+
+
+def require_single_line(value: str, label: str) -> str:
+    """`value` itself, or Invalid when it is not a single line: for text that is not stored
+    in a column of its own (an e-mail subject, a file name) before it is used."""
+    problem = single_line_problem(value, label)
+    if problem:
+        raise Invalid(problem)
+    return value
+
+
 @event.listens_for(Session, "before_flush")
-def _refuse_overlong_text(session: Session, _flush_context, _instances) -> None:
-    """Text longer than its column is refused plainly, whoever the caller: the forms check
-    lengths, but the command line and tests call domain functions directly, and PostgreSQL
-    would answer with an error (SQLite would even keep the text)."""
+def _refuse_bad_text(session: Session, _flush_context, _instances) -> None:
+    """Text longer than its column, or with control characters where they do not belong, is
+    refused plainly, whoever the caller: the forms check it, but the command line and tests
+    call domain functions directly, and PostgreSQL would answer with an error (SQLite would
+    even keep the text). A String column is one line; a Text column may hold line breaks."""
     for model, is_new in itertools.chain(
         ((m, True) for m in session.new), ((m, False) for m in session.dirty)
     ):
         state = inspect(model)
-        for key, length in _text_limits(state.mapper):
+        for key, length, check in _text_columns(state.mapper):
             value = state.dict.get(key)
             # Of a changed model, only the changed text: older rows are not refused for what they hold.
-            if (
-                isinstance(value, str)
-                and len(value) > length
-                and (is_new or state.attrs[key].history.has_changes())
-            ):
+            if not isinstance(value, str) or not (is_new or state.attrs[key].history.has_changes()):
+                continue
+            label = key.replace("_", " ").capitalize()
+            if length and len(value) > length:
                 raise Invalid(
                     _(
                         "%(field)s is too long: at most %(length)d characters.",
-                        field=key.replace("_", " ").capitalize(),
+                        field=label,
                         length=length,
                     )
                 )
+            problem = check(value, label) if check else None
+            if problem:
+                raise Invalid(problem)
+
+
+_TextCheck = Callable[[str, str], str | None]
 
 
 @functools.cache
-def _text_limits(mapper: Mapper) -> tuple[tuple[str, int], ...]:
-    return tuple(
-        (attribute.key, column.type.length)
-        for attribute in mapper.column_attrs
-        for column in attribute.columns[:1]
-        if isinstance(column.type, String) and column.type.length
-    )
+def _text_columns(mapper: Mapper) -> tuple[tuple[str, int | None, _TextCheck | None], ...]:
+    """(key, length, check) of each text column. A String column marked
+    `info={"as_received": True}` (a browser's user agent) keeps whatever the browser sent."""
+    columns: list[tuple[str, int | None, _TextCheck | None]] = []
+    for attribute in mapper.column_attrs:
+        for column in attribute.columns[:1]:
+            if isinstance(column.type, Text):  # before String: Text is a String
+                columns.append((attribute.key, None, text_problem))
+            elif isinstance(column.type, String):
+                check = None if column.info.get("as_received") else single_line_problem
+                columns.append((attribute.key, column.type.length, check))
+    return tuple(columns)
 
 
 P = ParamSpec("P")

@@ -23,7 +23,8 @@ class AuditEvent(Model):
     subject_type: Mapped[str | None] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON, hashed as stored
-    origin: Mapped[str] = mapped_column(String(300), default="")  # IP and user agent, or "cli"
+    # IP and user agent, or "cli"; kept as the browser sent it (see domain._text_columns)
+    origin: Mapped[str] = mapped_column(String(300), default="", info={"as_received": True})
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -7,11 +7,11 @@ from babel.core import get_global
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from association.auth.passwords import MIN_PASSWORD_LENGTH
+from association.forms import Form
 from association.parks.models import LANGUAGES
 
 # After the member parks' own zones, the association's region (UTC+3 to UTC+6) and UTC.
@@ -62,14 +62,14 @@ def _zone_label(zone: str) -> str:
     return f"{label} ({name})" if name else label
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
@@ -88,7 +88,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
     submit = SubmitField(_l("Send me a link"))
 
@@ -98,7 +98,7 @@ class ChangePasswordForm(NewPasswordForm):
     submit = SubmitField(_l("Change password"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     language = SelectField(_l("Language"), choices=LANGUAGES)
     timezone = SelectField(
         _l("Time zone"), description=_l("Times of meetings and votes are shown in this zone.")
@@ -110,7 +110,7 @@ class PreferencesForm(FlaskForm):
         self.timezone.choices = timezone_choices(member_countries)
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = StringField(
         _l("Authentication code"),
         validators=[DataRequired(), Length(max=32)],
@@ -120,7 +120,7 @@ class SecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Continue"))
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(Form):
     code = StringField(
         _l("The code your app shows now"),
         validators=[DataRequired(), Length(max=16)],

@@ -21,9 +21,9 @@ from association.auth.passwords import check_new_password, hash_password, passwo
 from association.auth.policy import can_change_roles, can_manage_users
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
-from association.mail.outbox import queue_mail
+from association.mail.outbox import Secret, queue_mail
 from association.parks.models import LANGUAGES, Park, ParkStatus, Role, User, normalise_email
-from association.site import setting, site_url
+from association.site import setting
 from association.tokens import looks_like_token, new_token, token_digest
 
 
@@ -142,7 +142,7 @@ def request_password_reset(session: Session, email: str) -> None:
         _("Reset your password"),
         "password_reset.txt",
         user=user,
-        link=site_url(f"/reset/{token}"),
+        link=Secret.link("/reset/", token),
         hours=hours,
     )
     record(session, "password_reset.requested", actor=user, subject=user)
@@ -262,7 +262,7 @@ def _send_invitation(session: Session, user: User) -> str:
         _("Your account at the Association of Modern Technoparks"),
         "invitation.txt",
         user=user,
-        link=site_url(f"/invitation/{token}"),
+        link=Secret.link("/invitation/", token),
         hours=hours,
     )
     return token

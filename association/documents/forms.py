@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from association.forms import Form
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """A verification code, typed from paper; sent by GET so that the result can be bookmarked."""
 
     class Meta:
@@ -29,7 +30,7 @@ class CodeForm(FlaskForm):
     look_up = SubmitField(_l("Look up"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     document = FileField(
         _l("PDF document"),
         validators=[

@@ -13,11 +13,18 @@ from association.site import settings
 
 @click.command("send-mail")
 def send_mail_command():
-    """Send the outbox's unsent messages by SMTP (MAIL_SERVER must be set)."""
+    """Send the outbox's due messages by SMTP (MAIL_SERVER must be set).
+
+    A message that fails waits and is tried again by a later run (MAIL_RETRY_MINUTES,
+    doubling, at most MAIL_MAX_ATTEMPTS tries); the others are sent meanwhile.
+    """
     try:
         sent, failed = send_pending(db.session(), settings())
     except (RuntimeError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
-    click.echo(f"Sent {sent} messages; {failed} failed and stay in the outbox.")
+    click.echo(
+        f"Sent {sent} messages; {failed} failed (the outbox says why; they are tried again later "
+        "or, after MAIL_MAX_ATTEMPTS tries, given up)."
+    )
     if failed:
         sys.exit(1)

@@ -28,7 +28,10 @@ def outbox_tasks(session: Session, user: User) -> list[Task]:
             title=ngettext(
                 "%(num)d e-mail could not be sent", "%(num)d e-mails could not be sent", failed
             ),
-            detail=_("They stay in the outbox and are tried again by send-mail."),
+            detail=_(
+                "The outbox says why. send-mail tries them again, waiting longer each time, "
+                "until it gives up."
+            ),
             url=url_for("mail.outbox"),
             action=_("Open the outbox"),
             urgent=True,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import String, Text
@@ -7,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
+
+# What the outbox page and the log show instead of a secret (a link's token, a code).
+MASK = "••••"
 
 
 class OutboxMessage(Model):
@@ -18,7 +22,29 @@ class OutboxMessage(Model):
     recipient: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # Where the body holds secrets only its recipient may read: JSON [[start, end], ...],
+    # recorded when the message is written (association.mail.outbox.Secret), so that the
+    # outbox page hides exactly those characters and nothing is guessed afterwards.
+    secret_spans: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # After a failure, when send-mail tries again (the wait doubles with every failure).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when send-mail stops trying: the message cannot be built, or failed MAIL_MAX_ATTEMPTS times.
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def shown_body(self) -> str:
+        """The body as staff may read it: every secret replaced by ••••."""
+        shown, last = [], 0
+        for start, end in sorted(json.loads(self.secret_spans or "[]")):
+            shown += [self.body[last:start], MASK]
+            last = end
+        shown.append(self.body[last:])
+        return "".join(shown)
+
+    @property
+    def failed(self) -> bool:
+        return self.sent_at is None and self.attempts > 0

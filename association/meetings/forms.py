@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     FieldList,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from association.auth.forms import timezone_choices
+from association.forms import Form
 from association.meetings.models import AttendanceStatus, MeetingKind
 
 KIND_LABELS = {
@@ -37,7 +37,7 @@ def http_only(form, field):
         raise ValidationError(_l("An online meeting's link starts with http:// or https://."))
 
 
-class _MeetingDetails(FlaskForm):
+class _MeetingDetails(Form):
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     timezone = SelectField(
@@ -59,7 +59,7 @@ class _MeetingDetails(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class _Times(FlaskForm):
+class _Times(Form):
     starts_at = DateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired()]
     )
@@ -83,7 +83,7 @@ class RescheduleForm(_Times):
     submit = SubmitField(_l("Reschedule and tell the members"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=2000)],
@@ -92,7 +92,7 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel the meeting"))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(
@@ -123,7 +123,7 @@ class AgendaItemForm(FlaskForm):
             raise ValidationError(_l("Please choose what the item links to from the list."))
 
 
-class MinutesVoteForm(FlaskForm):
+class MinutesVoteForm(Form):
     days = IntegerField(
         _l("Voting period in days"),
         default=14,
@@ -136,7 +136,7 @@ class MinutesVoteForm(FlaskForm):
     submit = SubmitField(_l("Put to a vote"))
 
 
-class AttendanceRowForm(FlaskForm):
+class AttendanceRowForm(Form):
     class Meta:
         csrf = False
 
@@ -147,12 +147,12 @@ class AttendanceRowForm(FlaskForm):
     represented_by = StringField(_l("Represented by"), validators=[Optional(), Length(max=300)])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     rows = FieldList(FormField(AttendanceRowForm))
     submit = SubmitField(_l("Save the attendance"))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField(
         _l("Minutes"),
         validators=[Optional(), Length(max=200_000)],
@@ -168,6 +168,6 @@ class MinutesForm(FlaskForm):
     submit = SubmitField(_l("Save the draft"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Send the comment"))

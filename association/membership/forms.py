@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from association.forms import Form
 from association.parks.forms import country_choices, http_only
 
 CATEGORY_CHOICES = [
@@ -33,7 +33,7 @@ CATEGORY_CHOICES = [
 ]
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     name_latin = StringField(
         _l("Park's name in Latin script"), validators=[DataRequired(), Length(max=200)]
     )
@@ -101,7 +101,7 @@ class ApplicationForm(FlaskForm):
         self.year_founded.validators[1].max = date.today().year
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=10_000)])
     documents = MultipleFileField(
         _l("Add documents (PDF)"),
@@ -111,12 +111,12 @@ class AnswerForm(FlaskForm):
     submit = SubmitField(_l("Send the answer"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     confirm = BooleanField(_l("Yes, withdraw this application"), validators=[DataRequired()])
     submit = SubmitField(_l("Withdraw the application"))
 
 
-class RequestInformationForm(FlaskForm):
+class RequestInformationForm(Form):
     question = TextAreaField(
         _l("What should the applicant send or explain?"),
         validators=[DataRequired(), Length(max=10_000)],
@@ -124,7 +124,7 @@ class RequestInformationForm(FlaskForm):
     submit = SubmitField(_l("Request information"))
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     category = RadioField(_l("Admit as"), choices=CATEGORY_CHOICES, default="member")
     park = SelectField(
         _l("Park record"),
@@ -137,14 +137,14 @@ class ApproveForm(FlaskForm):
     submit = SubmitField(_l("Approve and admit"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason (the applicant reads it)"), validators=[DataRequired(), Length(max=5000)]
     )
     submit = SubmitField(_l("Reject"))
 
 
-class PutToVoteForm(FlaskForm):
+class PutToVoteForm(Form):
     days = IntegerField(
         _l("Voting period in days"),
         default=14,
@@ -157,7 +157,7 @@ class PutToVoteForm(FlaskForm):
     submit = SubmitField(_l("Put to a vote"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     description = TextAreaField(
         _l("About the park"),
         validators=[Optional(), Length(max=5000)],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed
-from association.mail.outbox import queue_mail
+from association.mail.outbox import Secret, queue_mail
 from association.membership.models import (
     OPEN_STATUSES,
     Application,
@@ -24,7 +24,6 @@ from association.membership.models import (
 from association.membership.policy import can_review_applications
 from association.membership.presenters import status_label
 from association.parks.models import User
-from association.site import site_url
 
 # Which states each step starts from; anything else is refused with 409.
 MAY_START_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
@@ -89,7 +88,7 @@ def tell_applicant(
     Only the e-mail sent on submission carries the tracking link: the code is not kept
     (only its digest is), so later e-mails point back to that first one.
     """
-    link = site_url(f"/apply/{tracking_code}") if tracking_code else None
+    link = Secret.link("/apply/", tracking_code) if tracking_code else None
     queue_mail(
         session,
         application.contact_email,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,11 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from association.forms import Form
 from association.memoranda.models import TEXT_LANGUAGES
 from association.parks.forms import country_choices
 
 
-class MemorandumForm(FlaskForm):
+class MemorandumForm(Form):
     """Title, place and the text in each language; saving makes a new revision."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -52,12 +52,12 @@ class MemorandumForm(FlaskForm):
         return [getattr(self, f"text_{code}") for code in TEXT_LANGUAGES]
 
 
-class MemberPartyForm(FlaskForm):
+class MemberPartyForm(Form):
     park = SelectField(_l("Member park"), coerce=int)
     submit = SubmitField(_l("Add the park"))
 
 
-class OutsidePartyForm(FlaskForm):
+class OutsidePartyForm(Form):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=300)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     signatory_name = StringField(
@@ -76,7 +76,7 @@ class OutsidePartyForm(FlaskForm):
         self.country.choices = country_choices()
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     circulation = HiddenField()
     party = HiddenField()
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
@@ -93,7 +93,7 @@ class SignForm(FlaskForm):
     submit = SubmitField(_l("Sign"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     circulation = HiddenField()
     party = HiddenField()
     reason = TextAreaField(
@@ -104,7 +104,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-class OutsideSignForm(FlaskForm):
+class OutsideSignForm(Form):
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Your title"), validators=[DataRequired(), Length(max=200)])
     consent = BooleanField(
@@ -119,7 +119,7 @@ class OutsideSignForm(FlaskForm):
     submit = SubmitField(_l("Sign"))
 
 
-class OutsideDeclineForm(FlaskForm):
+class OutsideDeclineForm(Form):
     code = StringField(
         _l("Confirmation code from the e-mail"), validators=[DataRequired(), Length(max=12)]
     )
@@ -129,13 +129,13 @@ class OutsideDeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-class TerminateForm(FlaskForm):
+class TerminateForm(Form):
     on = DateField(_l("Date of termination"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Terminate"))
 
 
-class CompareForm(FlaskForm):
+class CompareForm(Form):
     class Meta:
         csrf = False
 

@@ -246,7 +246,7 @@ class Signature(Model):
     first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(String(64), default="")
-    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="", info={"as_received": True})
     revision_sha256: Mapped[str] = mapped_column(String(64))
 
     circulation: Mapped[Circulation] = relationship(back_populates="signatures")

@@ -20,7 +20,7 @@ from association.audit.models import AuditEvent
 from association.auth.passwords import hash_password, password_matches
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
-from association.mail.outbox import queue_mail
+from association.mail.outbox import Secret, queue_mail
 from association.memoranda.models import (
     Circulation,
     OutsideSigningLink,
@@ -28,7 +28,6 @@ from association.memoranda.models import (
 )
 from association.memoranda.policy import require_secretariat
 from association.parks.models import User
-from association.site import site_url
 from association.tokens import new_token, token_digest
 
 OUTSIDE_LINK_DAYS = 14
@@ -61,7 +60,7 @@ def send_outside_link(session: Session, party: Party, circulation: Circulation) 
         party=party,
         memorandum=circulation.memorandum,
         circulation=circulation,
-        link=site_url(f"/memoranda/sign/{token}"),
+        link=Secret.link("/memoranda/sign/", token),
         days=OUTSIDE_LINK_DAYS,
     )
     return token
@@ -146,7 +145,7 @@ def send_outside_code(session: Session, token: str) -> OutsideSigningLink:
         "memorandum_code.txt",
         party=party,
         memorandum=party.memorandum,
-        code=code,
+        code=Secret(code),
         minutes=CODE_MINUTES,
     )
     record(

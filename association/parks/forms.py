@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pycountry
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
+from association.forms import Form
 from association.parks.models import ParkStatus, Role
 
 STATUS_LABELS = {
@@ -35,7 +35,7 @@ def http_only(form, field):
         raise ValidationError(_l("A website address starts with http:// or https://."))
 
 
-class ParkForm(FlaskForm):
+class ParkForm(Form):
     name_latin = StringField(
         _l("Name in Latin script"), validators=[DataRequired(), Length(max=200)]
     )
@@ -66,7 +66,7 @@ class NewParkForm(ParkForm):
     submit = SubmitField(_l("Create park"))
 
 
-class ParkStatusForm(FlaskForm):
+class ParkStatusForm(Form):
     status = SelectField(
         _l("New status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
     )
@@ -78,7 +78,7 @@ class ParkStatusForm(FlaskForm):
     submit = SubmitField(_l("Change status"))
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(
         _l("Title"),
@@ -92,13 +92,13 @@ class InviteUserForm(FlaskForm):
     submit = SubmitField(_l("Send invitation"))
 
 
-class DutiesForm(FlaskForm):
+class DutiesForm(Form):
     delegate = BooleanField(_l("Delegate: casts the park's vote"))
     signatory = BooleanField(_l("Signatory: signs memoranda for the park"))
     submit = SubmitField(_l("Save duties"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=[(r.value, r.value.capitalize()) for r in Role])
     park = SelectField(_l("Park (for a member representative)"), coerce=int)
     end_duties = BooleanField(_l("Yes, end these duties with the change of role"))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from association.forms import Form
 from association.voting.models import BallotKind, InitiativeKind, Majority
 
 KIND_LABELS = {
@@ -49,7 +49,7 @@ QUORUM_CHOICES = [
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(
         _l("Summary"),
@@ -93,7 +93,7 @@ class InitiativeForm(FlaskForm):
     submit = SubmitField(_l("Save draft"))
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     opens_at = DateTimeLocalField(
         _l("Voting opens"), format=DATETIME_FORMAT, validators=[DataRequired()]
     )
@@ -103,7 +103,7 @@ class ScheduleForm(FlaskForm):
     submit = SubmitField(_l("Schedule"))
 
 
-class OpenNowForm(FlaskForm):
+class OpenNowForm(Form):
     closes_at = DateTimeLocalField(
         _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
     )
