@@ -63,7 +63,9 @@ class ResetRequestForm(FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=500)]
+    )
     submit = SubmitField(_l("Change password"))
 
 
@@ -96,3 +98,8 @@ class EnrolmentForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("Turn on"))
+
+
+class TurnOffSecondFactorForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Turn the second factor off"))
