@@ -137,17 +137,8 @@ def _init_babel(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from sqlalchemy import bindparam, select
-    from sqlalchemy.orm import joinedload
-
     from association.auth.service import may_sign_in
-    from association.parks.models import User
-
-    # The park comes in the same query: every request asks whether it has withdrawn. Built
-    # once, as every request runs it.
-    user_with_park = (
-        select(User).options(joinedload(User.park)).where(User.id == bindparam("user_id"))
-    )
+    from association.auth.sessions import signed_in_user
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -156,13 +147,11 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.execute(user_with_park, {"user_id": int(user_id)}).scalar_one_or_none()
-        # A changed token (password changed, deactivated) or a withdrawn park ends the session.
-        if user is None or user.session_token != token:
+    def load_user(key: str):
+        # The cookie names a signed-in session kept on the server: signed out, idle too long,
+        # past its lifetime or ended by a password change, it opens nothing.
+        user = signed_in_user(db.session(), key)
+        if user is None:
             return None
         if not may_sign_in(user):
             _say_why_the_session_ended(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,12 @@ SETTINGS: dict[str, object] = {
     "FLASK_RUN_HOST": "127.0.0.1",
     "FLASK_RUN_PORT": 5000,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_RATE_LIMIT": "10 per minute",  # wrong passwords or codes from one address
+    "ACCOUNT_RATE_LIMIT": "20 per hour",  # wrong passwords or codes for one account, from anywhere
+    "SECOND_FACTOR_PENDING_MINUTES": 5,  # how long the code step after a right password waits
+    "STAFF_IDLE_TIMEOUT": 30,  # minutes without a request before a staff session ends
+    "MEMBER_IDLE_TIMEOUT": 12 * 60,  # the same for members, when not kept signed in
+    "REMEMBER_LIFETIME": 30,  # days "keep me signed in" lasts at most, counted from sign-in
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,
@@ -119,6 +125,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    # The cookie lasts no longer than the signed-in session it names (which ends on its own too).
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=int(str(config["REMEMBER_LIFETIME"])))
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tokens live as long as the session
     config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")

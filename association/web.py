@@ -8,7 +8,7 @@ from flask import Flask, Response, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
@@ -129,13 +129,17 @@ def note_origin() -> None:
 
 
 def require_second_factor() -> ResponseReturnValue | None:
-    # Staff without a second factor may only set one up (or sign out) until they have.
+    # Staff act only in a session that has passed the second factor (a password, even set
+    # through a reset link, is not enough); without one set up they may only set it up.
     if (
         current_user.is_authenticated
         and current_user.must_use_second_factor
-        and not current_user.has_second_factor
+        and not current_user.second_factor_passed
         and request.endpoint not in SECOND_FACTOR_EXEMPT
     ):
+        if current_user.has_second_factor:
+            logout_user()
+            return redirect(url_for("auth.login"))
         return redirect(url_for("auth.enrol_second_factor"))
     return None
 

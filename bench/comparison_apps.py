@@ -138,8 +138,8 @@ from sign_in_stack import Member, app, login_manager
 
 SQLITE = engine.dialect.name == "sqlite"
 
-MEMBER = text("SELECT u.id, u.session_token, u.active, p.status FROM users u "
-              "LEFT JOIN parks p ON p.id = u.park_id WHERE u.id = :user_id")
+MEMBER = text("SELECT u.id, u.active, p.status FROM signed_in_sessions s JOIN users u ON u.id = s.user_id "
+              "LEFT JOIN parks p ON p.id = u.park_id WHERE s.key_digest = :key_digest")
 LOCK = text("UPDATE audit_chain_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
 SITUATION = text(
     "SELECT i.status, i.opens_at, i.closes_at, i.changes_allowed, u.email, u.park_id, u.is_delegate, "
@@ -172,10 +172,11 @@ def close(_error):
 
 
 @login_manager.user_loader
-def load_member(session_id):
-    user_id, _, token = session_id.partition(":")
-    found = connection().execute(MEMBER, {"user_id": int(user_id)}).first()
-    if found is None or found.session_token != token or not found.active or found.status == "withdrawn":
+def load_member(session_key):
+    # The cookie names a signed-in session row (its key's SHA-256 is stored), as in our app.
+    key_digest = hashlib.sha256(session_key.encode()).hexdigest()
+    found = connection().execute(MEMBER, {"key_digest": key_digest}).first()
+    if found is None or not found.active or found.status == "withdrawn":
         return None
     return Member(found.id)
 

@@ -4,8 +4,6 @@ application, the other members in bulk, and the certificates issued through the 
 
 from __future__ import annotations
 
-import secrets
-
 from bench.bulk_insert import bulk_insert
 from bench.dataset_sizes import CERTIFIED_PARKS, PARKS, USERS
 from bench.http_client import PASSWORD
@@ -65,7 +63,6 @@ def bulk_members(session, parks: list, now) -> None:
                 "password_hash": password_hash,
                 "role": Role.MEMBER,
                 "park_id": parks[n % PARKS].id,
-                "session_token": secrets.token_hex(16),
                 "created_at": now,
             }
             for n in range(USERS - PARKS - 7)

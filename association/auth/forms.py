@@ -94,7 +94,9 @@ class ResetRequestForm(Form):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=500)]
+    )
     submit = SubmitField(_l("Change password"))
 
 
@@ -127,3 +129,8 @@ class EnrolmentForm(Form):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("Turn on"))
+
+
+class TurnOffSecondFactorForm(Form):
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Turn the second factor off"))

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import gzip
 import re
+import secrets
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from association.domain import Invalid
+from association.auth import throttle
+from association.domain import DomainError, Invalid, NotAllowed, Refusal
 from association.site import setting
+
+if TYPE_CHECKING:
+    from association.parks.models import User
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -50,8 +56,52 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=setting("PASSWORD_HASH_METHOD"))
 
 
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def password_matches(password_hash: str | None, password: str) -> bool:
-    return password_hash is not None and check_password_hash(password_hash, password)
+    """Whether the password is right. Without a hash (an unknown e-mail, an account that has no
+    password yet) a dummy hash of the same method is checked, so the answer takes as long and
+    its timing does not tell whether an account exists."""
+    if password_hash is None:
+        check_password_hash(_dummy_hash(setting("PASSWORD_HASH_METHOD")), password)
+        return False
+    return check_password_hash(password_hash, password)
+
+
+def require_password(
+    user: User | None, password: str, *, wrong: DomainError, account: str | None = None
+) -> None:
+    """The one check of a password someone types: at sign-in and wherever the current password
+    is asked again (changing it, turning the second factor off, signing a memorandum).
+
+    It shares one throttle per account and per address (association.auth.throttle): while
+    either has used up its wrong guesses, TooManyAttempts, even for the right password.
+    A wrong password counts against both and raises `wrong` (which carries the caller's audit
+    event). `account` is the e-mail typed at sign-in, where the user may be unknown.
+    """
+    if account is None:
+        account = user.email if user is not None else ""
+    account = account[:320]
+    throttle.refuse_if_throttled(throttle.PASSWORD, account, actor=user)
+    if not password_matches(user.password_hash if user is not None else None, password):
+        throttle.count_wrong_guess(throttle.PASSWORD, account)
+        raise wrong
+
+
+def wrong_current_password(user: User, purpose: str) -> NotAllowed:
+    """The refusal of a wrong current password, audited with what it was asked for."""
+    return NotAllowed(
+        _("The current password is not right."),
+        audit=Refusal(
+            "password.check_failed",
+            actor=user,
+            subject=user,
+            details={"email": user.email, "purpose": purpose},
+        ),
+    )
 
 
 def check_new_password(password: str) -> None:

@@ -17,8 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
+from association.auth import throttle
 from association.auth.models import RecoveryCode
+from association.auth.passwords import require_password, wrong_current_password
 from association.auth.policy import can_change_roles
+from association.auth.sessions import (
+    end_other_sessions_of,
+    is_pending,
+    pass_second_factor,
+    pending_has_expired,
+)
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
 from association.parks.models import User
@@ -82,6 +90,9 @@ def confirm_enrolment(session: Session, user: User, code: str) -> list[str]:
         )
     user.totp_confirmed_at = utcnow()
     user.totp_last_step = step
+    # This session has just shown the second factor; the user's other sessions have not.
+    pass_second_factor(user)
+    end_other_sessions_of(session, user)
     codes = _new_recovery_codes(session, user)
     record(session, "second_factor.enabled", actor=user, subject=user)
     return codes
@@ -98,13 +109,20 @@ def _new_recovery_codes(session: Session, user: User) -> list[str]:
 
 @state_change
 def verify_second_factor(session: Session, user: User, code: str) -> None:
-    """Accept a current TOTP code (each time step once) or an unused recovery code.
+    """Accept a current TOTP code (each time step once) or an unused recovery code, and note
+    that the user's session (user.signed_in) has passed the second factor.
 
-    A wrong code is refused and audited.
+    Wrong codes are throttled per account and per address and audited; a sign-in waiting
+    for its code longer than SECOND_FACTOR_PENDING_MINUTES is refused and ends.
     """
+    row = user.signed_in
+    if row is not None and is_pending(row) and pending_has_expired(row):
+        raise Conflict(_("The time to type the code has run out. Please sign in again."))
+    throttle.refuse_if_throttled(throttle.SECOND_FACTOR, user.email, actor=user)
     step = _matching_step(user, code)
     if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
         user.totp_last_step = step
+        pass_second_factor(user)
         record(session, "second_factor.verified", actor=user, subject=user)
         return
     recovery = session.scalar(
@@ -116,8 +134,10 @@ def verify_second_factor(session: Session, user: User, code: str) -> None:
     )
     if recovery is not None:
         recovery.used_at = utcnow()
+        pass_second_factor(user)
         record(session, "second_factor.recovery_code_used", actor=user, subject=user)
         return
+    throttle.count_wrong_guess(throttle.SECOND_FACTOR, user.email)
     raise NotAllowed(
         _("This code is not right, or it was already used."),
         audit=Refusal("second_factor.failed", actor=user, subject=user),
@@ -125,10 +145,13 @@ def verify_second_factor(session: Session, user: User, code: str) -> None:
 
 
 @state_change
-def reset_second_factor(session: Session, actor: User, user: User) -> None:
+def reset_second_factor(
+    session: Session, actor: User, user: User, *, current_password: str | None = None
+) -> None:
     """Remove a user's second factor (a lost phone): the user enrols again at next sign-in.
 
-    Administrators may reset anyone's; a member may switch off their own (optional for members).
+    Administrators may reset anyone's; a member may switch off their own (optional for members)
+    with their current password, checked, throttled and audited as at sign-in.
     """
     own = actor.id == user.id
     if own and user.must_use_second_factor:
@@ -137,6 +160,12 @@ def reset_second_factor(session: Session, actor: User, user: User) -> None:
         raise NotAllowed(_("Only an administrator can reset another user's second factor."))
     if not user.totp_secret:
         raise Conflict(_("No second factor is set up."))
+    if own:
+        require_password(
+            user,
+            current_password or "",
+            wrong=wrong_current_password(user, "second_factor_off"),
+        )
     user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(session, "second_factor.reset", actor=actor, subject=user)

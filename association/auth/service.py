@@ -7,28 +7,29 @@ with a DomainError and changes nothing.
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.auth.models import AccountToken, TokenPurpose
-from association.auth.passwords import check_new_password, hash_password, password_matches
+from association.auth.passwords import (
+    check_new_password,
+    hash_password,
+    require_password,
+    wrong_current_password,
+)
 from association.auth.policy import can_change_roles, can_manage_users
+from association.auth.sessions import end_every_session, end_other_sessions_of, start_session
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
 from association.mail.outbox import Secret, queue_mail
 from association.parks.models import LANGUAGES, Park, ParkStatus, Role, User, normalise_email
 from association.site import setting
 from association.tokens import looks_like_token, new_token, token_digest
-
-
-def new_session_token() -> str:
-    return secrets.token_hex(16)
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -43,31 +44,42 @@ def may_sign_in(user: User) -> bool:
 
 
 @state_change
-def sign_in(session: Session, email: str, password: str) -> User:
-    """The user with this e-mail and password, or NotAllowed with one message for every failure.
+def sign_in(session: Session, email: str, password: str, *, remember: bool = False) -> User:
+    """The user with this e-mail and password, with a new signed-in session (user.signed_in),
+    or NotAllowed with one message for every failure.
 
-    An unknown e-mail and a wrong password get the same answer; both are audited.
+    An unknown e-mail and a wrong password get the same answer, after the same work (a dummy
+    hash), and are throttled alike; both are audited. With a second factor the session is
+    only pending: association.auth.second_factor.verify_second_factor completes it.
     """
     user = find_user_by_email(session, email)
-    if user is None or not password_matches(user.password_hash, password):
-        raise NotAllowed(
+    account = normalise_email(email)[:320]
+    require_password(
+        user,
+        password,
+        account=account,
+        wrong=NotAllowed(
             _("Wrong e-mail or password."),
-            audit=Refusal(
-                "login.failed", actor=user, details={"email": normalise_email(email)[:320]}
-            ),
-        )
+            audit=Refusal("login.failed", actor=user, details={"email": account}),
+        ),
+    )
+    assert user is not None  # require_password refuses an unknown e-mail
     if not may_sign_in(user):
         raise NotAllowed(
             _("This account is not active. Please contact the secretariat."),
             audit=Refusal("login.refused_inactive", actor=user, subject=user),
         )
     user.last_login_at = utcnow()
+    start_session(session, user, remember=remember)
     record(session, "login.succeeded", actor=user, subject=user)
     return user
 
 
 @state_change
 def sign_out(session: Session, user: User) -> None:
+    """End this session (the one the user was loaded for): its cookies open nothing afterwards."""
+    if user.signed_in is not None:
+        session.delete(user.signed_in)
     record(session, "logout", actor=user, subject=user)
 
 
@@ -107,19 +119,37 @@ def find_token(session: Session, token: str, purpose: TokenPurpose) -> AccountTo
     return found
 
 
+def _void_open_links(session: Session, user: User) -> None:
+    """A new password voids every other invitation and reset link of the user still open."""
+    session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def _set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    _void_open_links(session, user)
+
+
 def _use_token(session: Session, token: str, purpose: TokenPurpose, password: str) -> User:
     found = find_token(session, token, purpose)
     check_new_password(password)
     user = found.user
-    found.used_at = utcnow()
-    user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    _set_password(session, user, password)
+    # Whoever holds the link signs in here (past the second factor only with it); every
+    # other session ends.
+    end_every_session(session, user)
+    start_session(session, user)
     return user
 
 
 @state_change
 def accept_invitation(session: Session, token: str, password: str) -> User:
-    """Set the invited user's first password; the link works once and until it expires."""
+    """Set the invited user's first password; the link works once and until it expires.
+
+    The user gets a new session (user.signed_in), pending while a second factor is set up."""
     user = _use_token(session, token, TokenPurpose.INVITATION, password)
     record(session, "invitation.accepted", actor=user, subject=user)
     return user
@@ -150,7 +180,9 @@ def request_password_reset(session: Session, email: str) -> None:
 
 @state_change
 def reset_password(session: Session, token: str, password: str) -> User:
-    """Set a new password through a reset link; every other session of the user ends."""
+    """Set a new password through a reset link; every other session and every other open link of
+    the user ends. The new session (user.signed_in) is pending while a second factor is set up:
+    a reset link never replaces the second factor."""
     user = _use_token(session, token, TokenPurpose.PASSWORD_RESET, password)
     record(session, "password_reset.completed", actor=user, subject=user)
     return user
@@ -158,12 +190,13 @@ def reset_password(session: Session, token: str, password: str) -> User:
 
 @state_change
 def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
-    """Change one's own password; every other session of the user ends."""
-    if not password_matches(user.password_hash, current_password):
-        raise Invalid(_("The current password is not right."))
+    """Change one's own password; every other session and every open reset link of the user ends.
+
+    The current password is checked, throttled and audited as at sign-in."""
+    require_password(user, current_password, wrong=wrong_current_password(user, "password_change"))
     check_new_password(new_password)
-    user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    _set_password(session, user, new_password)
+    end_other_sessions_of(session, user)
     record(session, "password.changed", actor=user, subject=user)
 
 
@@ -228,7 +261,6 @@ def create_user(
         is_delegate=delegate,
         is_signatory=signatory,
         password_hash=hash_password(password) if password is not None else None,
-        session_token=new_session_token(),
         timezone=setting("DEFAULT_TIMEZONE"),
     )
     session.add(user)
@@ -313,7 +345,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
     if user.role != Role.MEMBER and not can_change_roles(actor):
         raise NotAllowed(_("Only an administrator can deactivate secretariat accounts."))
     user.active = active
-    user.session_token = new_session_token()
+    end_every_session(session, user)
     record(session, "user.activated" if active else "user.deactivated", actor=actor, subject=user)
 
 
@@ -373,7 +405,7 @@ def change_role(
     user.role, user.park = role, park
     if park is None:
         user.is_delegate = user.is_signatory = False
-    user.session_token = new_session_token()
+    end_every_session(session, user)
     record(
         session,
         "user.role_changed",
@@ -409,9 +441,3 @@ def set_preferences(session: Session, user: User, *, language: str, timezone: st
         subject=user,
         details={"language": language, "timezone": timezone},
     )
-
-
-@state_change
-def note_throttled_login(session: Session, email: str) -> None:
-    """Keep a trace of a sign-in refused for too many attempts (brute force)."""
-    record(session, "login.throttled", details={"email": normalise_email(email)[:320]})

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from association.auth import second_factor, service
+from association.auth import second_factor, service, sessions
 from association.auth.forms import (
     ChangePasswordForm,
     EnrolmentForm,
@@ -28,8 +27,10 @@ from association.auth.forms import (
     PreferencesForm,
     ResetRequestForm,
     SecondFactorForm,
+    TurnOffSecondFactorForm,
 )
 from association.auth.models import TokenPurpose
+from association.auth.throttle import TooManyAttempts
 from association.domain import DomainError
 from association.extensions import db, limiter
 from association.forms import ConfirmForm
@@ -57,22 +58,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _throttled(limit) -> None:
-    service.note_throttled_login(db.session(), request.form.get("email", ""))
+def _begin_session(user: User, next_page: str | None):
+    """After a right password (sign-in, a reset or invitation link): a new browser session
+    that carries the signed-in session's key. With a second factor, the code step comes first."""
+    # Nothing set in the browser's session before (by anyone) carries over.
+    session.clear()
+    assert user.signed_in is not None
+    if user.has_second_factor:
+        session["second_factor_pending"] = user.signed_in_key
+        return redirect(url_for("auth.second_factor_step", next=next_page))
+    login_user(user, remember=user.signed_in.remember_until is not None)
+    return redirect(_safe_next(next_page))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Counts failed attempts only (a failed attempt re-shows the form; success redirects).
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-    on_breach=_throttled,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -80,50 +79,40 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = service.sign_in(db.session(), form.email.data, form.password.data)
+            user = service.sign_in(
+                db.session(),
+                form.email.data,
+                form.password.data,
+                remember=bool(form.remember.data),
+            )
+        except TooManyAttempts:
+            raise
         except DomainError as refused:
             error = refused.message
         else:
-            # A new session at sign-in: nothing set before it (by anyone) carries over.
-            session.clear()
-            if user.has_second_factor:
-                session["second_factor_pending"] = user.get_id()
-                session["remember"] = bool(form.remember.data)
-                return redirect(url_for("auth.second_factor_step", next=request.args.get("next")))
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return _begin_session(user, request.args.get("next"))
     return render_template("auth/login.html", form=form, error=error)
 
 
-def _pending_user() -> User | None:
-    user_id, _sep, token = (session.get("second_factor_pending") or "").partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or user.session_token != token or not service.may_sign_in(user):
-        return None
-    return user
-
-
 @bp.route("/login/second-factor", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
-    on_breach=_throttled,
-)
 def second_factor_step():
-    user = _pending_user()
+    user = sessions.pending_sign_in(db.session(), session.get("second_factor_pending") or "")
     if user is None:
-        return redirect(url_for("auth.login"))
+        if session.pop("second_factor_pending", None):
+            flash(_("The time to type the code has run out. Please sign in again."), "warning")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
             second_factor.verify_second_factor(db.session(), user, form.code.data)
+        except TooManyAttempts:
+            raise
         except DomainError as refused:
             form.code.errors.append(refused.message)
         else:
-            remember = session.get("remember", False)
+            assert user.signed_in is not None
             session.clear()
-            login_user(user, remember=remember)
+            login_user(user, remember=user.signed_in.remember_until is not None)
             session["second_factor_at"] = time.time()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/second_factor.html", form=form)
@@ -168,9 +157,6 @@ def fresh_second_factor(view):
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    _login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302
-)
 def confirm_second_factor():
     if not current_user.has_second_factor:
         return redirect(url_for("auth.enrol_second_factor"))
@@ -178,6 +164,8 @@ def confirm_second_factor():
     if form.validate_on_submit():
         try:
             second_factor.verify_second_factor(db.session(), current_user, form.code.data)
+        except TooManyAttempts:
+            raise
         except DomainError as refused:
             form.code.errors.append(refused.message)
         else:
@@ -210,13 +198,23 @@ def enrol_second_factor():
     )
 
 
-@bp.post("/account/second-factor/off")
+@bp.route("/account/second-factor/off", methods=["GET", "POST"])
 @login_required
 def disable_second_factor():
-    if ConfirmForm().validate_on_submit():
-        second_factor.reset_second_factor(db.session(), current_user, current_user)
-        flash(_("The second factor is off."), "info")
-    return redirect(url_for("auth.account"))
+    form = TurnOffSecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.reset_second_factor(
+                db.session(), current_user, current_user, current_password=form.password.data
+            )
+        except TooManyAttempts:
+            raise
+        except DomainError as refused:
+            form.password.errors.append(refused.message)
+        else:
+            flash(_("The second factor is off."), "info")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/second_factor_off.html", form=form)
 
 
 @bp.post("/logout")
@@ -239,9 +237,9 @@ def _set_password_page(token: str, purpose: TokenPurpose, accept, template: str)
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = accept(db.session(), token, form.password.data)
-        login_user(user)
         flash(_("Your password is set. Welcome, %(name)s.", name=user.full_name), "success")
-        return redirect(url_for("main.dashboard"))
+        # Like any sign-in: an account with a second factor is asked for its code first.
+        return _begin_session(user, None)
     return render_template(template, form=form, user=pending.user, error=None)
 
 
@@ -294,11 +292,31 @@ def account():
             service.change_password(
                 db.session(), current_user, password.current_password.data, password.password.data
             )
+        except TooManyAttempts:
+            raise
         except DomainError as refused:
             password.current_password.errors.append(refused.message)
         else:
-            # The session token changed: sign in again here, every other session has ended.
-            login_user(current_user._get_current_object())
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", preferences=preferences, password=password)
+    return render_template(
+        "auth/account.html",
+        preferences=preferences,
+        password=password,
+        signed_in=sessions.sessions_of(db.session(), current_user),
+        end_others=ConfirmForm(),
+    )
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if ConfirmForm().validate_on_submit():
+        ended = sessions.sign_out_elsewhere(db.session(), current_user)
+        flash(
+            _("You are signed out of %(count)d other sessions.", count=ended)
+            if ended != 1
+            else _("You are signed out of 1 other session."),
+            "info",
+        )
+    return redirect(url_for("auth.account"))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.audit.models import AuditEvent
-from association.auth.passwords import password_matches
+from association.auth.passwords import require_password
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, NotFound, state_change
 from association.mail.outbox import queue_mail
@@ -202,8 +202,11 @@ def sign(
             )
         )
     full_name, title = check_signer_fields(full_name, title, consent)
-    if not password_matches(user.password_hash, password or ""):
-        raise refuse(
+    # The account's password, checked and throttled as at sign-in (per account and address).
+    require_password(
+        user,
+        password or "",
+        wrong=refuse(
             NotAllowed,
             _("The password is not right. Your signature was not recorded."),
             "memorandum.sign_wrong_password",
@@ -211,7 +214,8 @@ def sign(
             memorandum,
             party=party.name,
             circulation=circulation.id,
-        )
+        ),
+    )
     signature = Signature(
         circulation=circulation,
         party=party,

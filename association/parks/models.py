@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from association.database import UTCDateTime, utcnow
 from association.encryption import EncryptedSecret
 from association.extensions import Model
+
+if TYPE_CHECKING:
+    from association.auth.models import SignedInSession
 
 
 class ParkStatus(enum.StrEnum):
@@ -104,9 +108,6 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
-    # Changes whenever the password or the account's access changes; sessions carry it, so
-    # changing it ends every other session (deactivation, password change).
-    session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Second factor (TOTP): the secret is set at enrolment and confirmed by a first code; it is
@@ -117,9 +118,26 @@ class User(UserMixin, Model):
 
     park: Mapped[Park | None] = relationship(back_populates="users")
 
-    # Flask-Login: the cookie names the session token, not the id, so a changed token logs out.
+    # Flask-Login: the cookie names the signed-in session (association.auth.models.SignedInSession),
+    # not the user, so ending that session refuses the cookie. Both are set, on this object only,
+    # when a sign-in starts a session or the session loader finds one.
+    signed_in_key = ""
+    if TYPE_CHECKING:
+        signed_in: SignedInSession | None
+    else:
+        signed_in = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return self.signed_in_key
+
+    @property
+    def second_factor_passed(self) -> bool:
+        """Whether this session (not merely the account) has passed the second factor."""
+        return (
+            self.has_second_factor
+            and self.signed_in is not None
+            and self.signed_in.second_factor_at is not None
+        )
 
     @property
     def is_active(self) -> bool:

@@ -12,7 +12,7 @@ send-mail no longer tries a failed message on every run until the end of time: i
 The downgrade drops the three columns; the messages themselves are unchanged.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 14:45:00
 
 """
@@ -27,7 +27,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

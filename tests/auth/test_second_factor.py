@@ -142,6 +142,10 @@ def test_members_may_turn_the_second_factor_on_and_off(client, session, delegate
     client.post("/account/second-factor", data={"code": pyotp.TOTP(user.totp_secret).now()})
     session.expire_all()
     assert session.get(type(delegate), delegate.id).has_second_factor
-    client.post("/account/second-factor/off")
+    # Turning it off asks for the current password.
+    client.post("/account/second-factor/off", data={"password": "not my password"})
+    session.expire_all()
+    assert session.get(type(delegate), delegate.id).has_second_factor
+    client.post("/account/second-factor/off", data={"password": PASSWORD})
     session.expire_all()
     assert not session.get(type(delegate), delegate.id).has_second_factor

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
 from association.auth import service
+from association.auth.sessions import signed_in_user
 from association.domain import Conflict, Invalid, NotAllowed
 from association.mail.models import OutboxMessage
 from association.parks.models import Role, User
@@ -102,11 +103,11 @@ def test_expired_invitation_is_refused(session, secretariat, park):
 
 
 def test_password_reset_link_works_once_and_ends_other_sessions(session, delegate):
-    old_token = delegate.session_token
+    earlier = service.sign_in(session, delegate.email, PASSWORD).signed_in_key
     service.request_password_reset(session, delegate.email)
     token = _link_token(session, "/reset/")
     service.reset_password(session, token, "my brand new password")
-    assert delegate.session_token != old_token
+    assert signed_in_user(session, earlier) is None
     assert service.sign_in(session, delegate.email, "my brand new password")
     with pytest.raises(Invalid, match="already been used"):
         service.reset_password(session, token, "yet another password")

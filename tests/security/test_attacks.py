@@ -4,6 +4,7 @@ import pytest
 from flask import Flask
 
 from association.auth import service
+from association.auth.sessions import signed_in_user
 from tests.factories import PASSWORD, login
 from tests.security.conftest import database_fingerprint
 
@@ -48,13 +49,15 @@ def test_sql_metacharacters_in_search_boxes_are_only_text(
     assert database_fingerprint() == before
 
 
-def test_session_starts_anew_at_sign_in(client, delegate):
+def test_session_starts_anew_at_sign_in(client, session, delegate):
     with client.session_transaction() as planted:
         planted["planted_by_attacker"] = "yes"
     login(client, delegate)
     with client.session_transaction() as after:
         assert "planted_by_attacker" not in after
-        assert after.get("_user_id", "").startswith(f"{delegate.id}:")
+        key = after.get("_user_id", "")
+    # The cookie names a new signed-in session of this user (kept on the server).
+    assert signed_in_user(session, key).id == delegate.id
 
 
 def test_stolen_session_of_a_deactivated_user_is_dead(app, session, secretariat, delegate):
