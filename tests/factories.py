@@ -21,6 +21,8 @@ from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
 
 PASSWORD = "correct horse battery staple"
+# The reason a test gives when it closes a vote by hand before its deadline (close_vote asks).
+EARLY = "Every park has voted: the secretariat closes voting early."
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 # Unique names and e-mail addresses across the run.

@@ -70,6 +70,16 @@ class MeetingForm(_MeetingDetails, _Times):
     submit = SubmitField(_l("Schedule the meeting"))
 
 
+class PastMeetingForm(_MeetingDetails, _Times):
+    agenda = TextAreaField(
+        _l("Agenda"),
+        validators=[Optional(), Length(max=15000)],
+        description=_l("One item per line, in order. The minutes start from these headings."),
+        render_kw={"rows": 5},
+    )
+    submit = SubmitField(_l("Record the meeting"))
+
+
 class MeetingEditForm(_MeetingDetails):
     submit = SubmitField(_l("Save"))
 

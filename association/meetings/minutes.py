@@ -100,12 +100,36 @@ def _refuse_while_voting(session: Session, minutes: Minutes) -> None:
         )
 
 
+def agenda_outline(meeting: Meeting) -> str:
+    """The skeleton new minutes start from: one numbered heading per agenda item, with its
+    presenter, so the secretariat writes under each item instead of retyping the agenda."""
+    parts = []
+    for number, item in enumerate(meeting.agenda, start=1):
+        heading = f"## {number}. {item.title}"
+        parts.append(f"{heading}\n\n_{item.presenter}_" if item.presenter else heading)
+    return "\n\n".join(parts)
+
+
+def has_text(minutes: Minutes) -> bool:
+    """Whether the minutes say more than the agenda's headings they started from."""
+    body = minutes.body_markdown.strip()
+    return bool(body) and body != clean_markdown_source(agenda_outline(minutes.meeting)).strip()
+
+
 @state_change
 def start_minutes(
-    session: Session, actor: User | None, meeting: Meeting, *, body: str = "", decisions: str = ""
+    session: Session,
+    actor: User | None,
+    meeting: Meeting,
+    *,
+    body: str | None = None,
+    decisions: str = "",
 ) -> Minutes:
-    """The first draft of a held meeting's minutes (version 1)."""
+    """The first draft of a held meeting's minutes (version 1); without a body, it starts
+    from the agenda's headings (agenda_outline)."""
     require_staff(actor)
+    if body is None:
+        body = agenda_outline(meeting)
     if meeting.status != MeetingStatus.HELD:
         raise Conflict(_("Minutes are written once the meeting has been held."))
     if meeting.minutes_versions:
@@ -169,8 +193,13 @@ def circulate_minutes(session: Session, actor: User | None, minutes: Minutes) ->
     require_staff(actor)
     if minutes.status != MinutesStatus.DRAFT:
         raise minutes_conflict(minutes, _("circulated"))
-    if not minutes.body_markdown.strip():
-        raise Invalid(_("The minutes are empty: please write them before circulating."))
+    if not has_text(minutes):
+        raise Invalid(
+            _(
+                "The minutes are empty (only the agenda's headings): please write them before "
+                "circulating."
+            )
+        )
     minutes.status = MinutesStatus.CIRCULATED
     minutes.circulated_at = utcnow()
     record(

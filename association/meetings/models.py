@@ -46,6 +46,9 @@ class Meeting(Model):
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attendance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set when the secretariat recorded the meeting after it took place (created_by is who):
+    # it was never announced, and its page says so.
+    recorded_afterwards_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
     agenda: Mapped[list[AgendaItem]] = relationship(

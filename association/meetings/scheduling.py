@@ -1,5 +1,5 @@
 """Meetings themselves: scheduling, editing, rescheduling, cancelling and marking one as held,
-and the e-mails that tell the participants.
+recording one afterwards that took place, and the e-mails that tell the participants.
 
 Every function that changes something is a state change (association.domain): it checks who
 acts and the current state first, then changes the models and writes the audit event and the
@@ -8,6 +8,7 @@ e-mails in the same transaction, or refuses with a DomainError and changes nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -22,7 +23,7 @@ from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.mail.outbox import queue_mail
-from association.meetings.models import Meeting, MeetingKind, MeetingStatus
+from association.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from association.meetings.policy import TAKING_PART, require_staff
 from association.parks.models import Park, User
 from association.site import setting, site_url
@@ -153,7 +154,14 @@ def create_meeting(
         raise NotAllowed(_("Past meetings are recorded from the command line only."))
     kind = MeetingKind(kind)
     title = _check_title(title)
-    _check_times(starts_at, ends_at, future=not historical)
+    _check_times(starts_at, ends_at, future=False)
+    if not historical and starts_at <= utcnow():
+        raise Invalid(
+            _(
+                "A new meeting cannot start in the past. Please choose a later start, or, for "
+                "a meeting that already took place, record a past meeting."
+            )
+        )
     zone = check_zone(timezone or getattr(actor, "timezone", None) or setting("DEFAULT_TIMEZONE"))
     place, online_url = (place or "").strip(), check_online_url(online_url)
     if not place and not online_url:
@@ -318,4 +326,78 @@ def mark_held(session: Session, actor: User | None, meeting: Meeting) -> Meeting
     meeting.held_at = utcnow()
     meeting.updated_at = utcnow()
     record(session, "meeting.held", actor=actor, subject=meeting)
+    return meeting
+
+
+AGENDA_LINES_MAX = 50
+
+
+@state_change
+def record_past_meeting(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: MeetingKind,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    timezone: str | None = None,
+    place: str = "",
+    online_url: str = "",
+    agenda: Sequence[str] = (),
+) -> Meeting:
+    """A meeting that already took place, recorded afterwards by the secretariat: held at once
+    (so attendance and minutes can follow), marked as recorded afterwards by `actor` now, with
+    the agenda it had (one title per item). It was never announced, so nobody is e-mailed."""
+    require_staff(actor)
+    if actor is None:
+        raise NotAllowed(_("A past meeting is recorded by a member of the secretariat."))
+    kind = MeetingKind(kind)
+    title = _check_title(title)
+    _check_times(starts_at, ends_at, future=False)
+    now = utcnow()
+    if starts_at > now:
+        raise Invalid(_("This meeting has not started yet: schedule it instead of recording it."))
+    zone = check_zone(timezone or actor.timezone or setting("DEFAULT_TIMEZONE"))
+    place, online_url = (place or "").strip(), check_online_url(online_url)
+    if not place and not online_url:
+        raise Invalid(_("Please give the place or the online link (or both)."))
+    items = [line.strip() for line in agenda if line.strip()]
+    if len(items) > AGENDA_LINES_MAX:
+        raise Invalid(_("An agenda has at most %(n)d items.", n=AGENDA_LINES_MAX))
+    if any(len(item) > 300 for item in items):
+        raise Invalid(_("An agenda item's title has at most 300 characters."))
+    meeting = Meeting(
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=zone,
+        place=place,
+        online_url=online_url,
+        status=MeetingStatus.HELD,
+        held_at=now,
+        recorded_afterwards_at=now,
+        sequence=0,
+        created_by=actor,
+        agenda=[
+            AgendaItem(position=position, title=item)
+            for position, item in enumerate(items, start=1)
+        ],
+    )
+    session.add(meeting)
+    session.flush()
+    record(
+        session,
+        "meeting.recorded_afterwards",
+        actor=actor,
+        subject=meeting,
+        details={
+            "kind": kind.value,
+            "title": title,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "agenda": items,
+        },
+    )
     return meeting

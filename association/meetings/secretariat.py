@@ -3,7 +3,7 @@ attendance. On the blueprint of views.py; the minutes' pages are in secretariat_
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from association.meetings.forms import (
     MeetingEditForm,
     MeetingForm,
     MinutesVoteForm,
+    PastMeetingForm,
     RescheduleForm,
 )
 from association.meetings.models import (
@@ -87,7 +88,53 @@ def manage_new():
             flash(_("The meeting is scheduled and the members are told."), "success")
             return to_meeting(meeting.id)
     return render_template(
-        "meetings/form.html", form=form, meeting=None, heading=_("Schedule a meeting")
+        "meetings/form.html",
+        form=form,
+        meeting=None,
+        heading=_("Schedule a meeting"),
+        offer_past=True,
+    )
+
+
+@bp.route("/secretariat/meetings/record", methods=["GET", "POST"])
+@login_required
+def manage_record_past():
+    staff()
+    form = PastMeetingForm()
+    if not form.is_submitted():
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit():
+        try:
+            zone = scheduling.check_zone(form.timezone.data)
+            meeting = scheduling.record_past_meeting(
+                db.session(),
+                current_user,
+                kind=MeetingKind(form.kind.data),
+                title=form.title.data,
+                starts_at=scheduling.in_zone(form.starts_at.data, zone),
+                ends_at=scheduling.in_zone(form.ends_at.data, zone),
+                timezone=zone,
+                place=form.place.data or "",
+                online_url=form.online_url.data or "",
+                agenda=(form.agenda.data or "").splitlines(),
+            )
+        except DomainError as refused:
+            flash(refused.message, "danger")
+        else:
+            flash(
+                _("The meeting is recorded as held. Record the attendance and write the minutes."),
+                "success",
+            )
+            return to_meeting(meeting.id)
+    return render_template(
+        "meetings/form.html",
+        form=form,
+        meeting=None,
+        heading=_("Record a past meeting"),
+        note=_(
+            "For a meeting that already took place and was not scheduled here: it is recorded "
+            "as held, marked as recorded afterwards by you, and nobody is e-mailed."
+        ),
     )
 
 
@@ -99,20 +146,36 @@ def manage_detail(meeting_id: int):
     return manage_page(meeting)
 
 
-def manage_page(meeting: Meeting, *, vote_form: MinutesVoteForm | None = None, status: int = 200):
+def manage_page(
+    meeting: Meeting,
+    *,
+    vote_form: MinutesVoteForm | None = None,
+    agenda_form: AgendaItemForm | None = None,
+    status: int = 200,
+):
     # A minutes vote past its closing time closes on first access, as on the members' page.
     minutes.close_due_votes(db.session(), meeting)
+    if agenda_form is None and meeting.status == MeetingStatus.SCHEDULED:
+        agenda_form = _agenda_form(None)
+    # "Add an item" stays open after an item is added (?adding=1) or refused, for the next one.
+    adding = agenda_form is not None and (
+        any(field.errors for field in agenda_form) or request.args.get("adding") == "1"
+    )
+    if adding and agenda_form is not None:
+        agenda_form.title.render_kw = {"autofocus": True}
     return render_template(
         "meetings/manage.html",
         meeting=meeting,
         kind_labels=KIND_LABELS,
         link_labels=LINK_LABELS,
         attendance_labels=ATTENDANCE_LABELS,
-        agenda_form=_agenda_form(None) if meeting.status == MeetingStatus.SCHEDULED else None,
+        agenda_form=agenda_form,
+        adding=adding,
         cancel_form=CancelForm(),
         confirm=ConfirmForm(),
         now=utcnow(),
         statuses=MinutesStatus,
+        has_text=minutes.has_text,
         vote_form=vote_form or MinutesVoteForm(formdata=None),
         **queries.manage_page(db.session(), meeting),
     ), status
@@ -225,21 +288,25 @@ def agenda_add(meeting_id: int):
     staff()
     form = _agenda_form(None)
     if not form.validate_on_submit():
-        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "danger")
-        return to_meeting(meeting.id, "#agenda")
+        return manage_page(meeting, agenda_form=form, status=400)
     linked_type, linked_id = form.linked()
-    agenda.add_agenda_item(
-        db.session(),
-        current_user,
-        meeting,
-        title=form.title.data,
-        presenter=form.presenter.data or "",
-        notes=form.notes.data or "",
-        linked_type=linked_type,
-        linked_id=linked_id,
-    )
-    flash(_("The item is added to the agenda."), "success")
-    return to_meeting(meeting.id, "#agenda")
+    try:
+        agenda.add_agenda_item(
+            db.session(),
+            current_user,
+            meeting,
+            title=form.title.data,
+            presenter=form.presenter.data or "",
+            notes=form.notes.data or "",
+            linked_type=linked_type,
+            linked_id=linked_id,
+        )
+    except Invalid as refused:  # what the item links to: said beside that field
+        form.link.errors = [refused.message]
+        return manage_page(meeting, agenda_form=form, status=refused.status)
+    flash(_("The item is added to the agenda. Add the next one below."), "success")
+    # No #fragment: browsers skip autofocus on a page addressed with one.
+    return redirect(url_for("meetings.manage_detail", meeting_id=meeting.id, adding=1))
 
 
 def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:

@@ -93,18 +93,40 @@ class InitiativeForm(Form):
     submit = SubmitField(_l("Save draft"))
 
 
+# The two forms share a page: their fields and buttons carry their own ids, so that each
+# label points at its own field.
 class ScheduleForm(Form):
     opens_at = DateTimeLocalField(
-        _l("Voting opens"), format=DATETIME_FORMAT, validators=[DataRequired()]
+        _l("Voting opens"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired()],
+        id="schedule-opens-at",
     )
     closes_at = DateTimeLocalField(
-        _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
+        _l("Voting closes"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired()],
+        id="schedule-closes-at",
     )
-    submit = SubmitField(_l("Schedule"))
+    submit = SubmitField(_l("Schedule voting"), id="schedule-submit")
 
 
 class OpenNowForm(Form):
     closes_at = DateTimeLocalField(
-        _l("Voting closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
+        _l("Voting closes"),
+        format=DATETIME_FORMAT,
+        validators=[DataRequired()],
+        id="open-closes-at",
     )
-    submit = SubmitField(_l("Open voting now"))
+    submit = SubmitField(_l("Open voting now"), id="open-submit")
+
+
+class CloseVoteForm(Form):
+    # Required by close_vote when voting closes before its deadline; the page says so.
+    reason = TextAreaField(
+        _l("Reason for closing now"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Kept in the audit log and shown with the result to every park."),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Close voting and publish the final result"))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
-from association.parks.models import Park
+from association.parks.models import Park, User
 
 
 class InitiativeKind(enum.StrEnum):
@@ -89,6 +89,9 @@ class Initiative(Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Closed by hand before closes_at: who did it and why (shown with the result).
+    closed_early_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_early_reason: Mapped[str | None] = mapped_column(Text)
     # The rules: chosen while drafting, frozen when voting opens.
     ballot_kind: Mapped[BallotKind] = mapped_column(String(20), default=BallotKind.YES_NO)
     quorum_numerator: Mapped[int] = mapped_column(Integer, default=1)
@@ -104,6 +107,7 @@ class Initiative(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposer_park: Mapped[Park | None] = relationship()
+    closed_early_by: Mapped[User | None] = relationship(foreign_keys=[closed_early_by_id])
     options: Mapped[list[InitiativeOption]] = relationship(
         back_populates="initiative",
         order_by="InitiativeOption.position",

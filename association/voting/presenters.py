@@ -33,6 +33,14 @@ def choice_labels(initiative: Initiative) -> dict[str, str]:
     return {FOR: _("For"), AGAINST: _("Against"), ABSTAIN: _("Abstain")}
 
 
+def winner_label(initiative: Initiative, result: VoteResult) -> str | None:
+    """The winning option of an option ballot, in the ballot's own words; None when nothing
+    won (a yes/no ballot, a tie, no quorum)."""
+    if result.winner is None:
+        return None
+    return choice_labels(initiative).get(result.winner, result.winner)
+
+
 def fraction_words(numerator: int, denominator: int) -> str:
     words = {
         (1, 2): _("one half"),

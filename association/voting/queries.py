@@ -107,6 +107,7 @@ def initiative_for_page(session: Session, initiative_id: int) -> Initiative | No
         .options(
             joinedload(Initiative.result),
             joinedload(Initiative.proposer_park),
+            joinedload(Initiative.closed_early_by),
             selectinload(Initiative.options),
             selectinload(Initiative.attachments),
         )

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from association.database import utcnow
-from association.domain import DomainError
+from association.domain import DomainError, Invalid
 from association.errors import allow
 from association.extensions import db
 from association.forms import ConfirmForm
@@ -37,6 +37,7 @@ from association.voting.forms import (
     BALLOT_LABELS,
     KIND_LABELS,
     MAJORITY_LABELS,
+    CloseVoteForm,
     InitiativeForm,
     OpenNowForm,
     ScheduleForm,
@@ -368,15 +369,44 @@ def initiative_open(initiative_id: int):
     return _back(initiative_id)
 
 
-@bp.post("/secretariat/initiatives/<int:initiative_id>/close")
+@bp.route("/secretariat/initiatives/<int:initiative_id>/close", methods=["GET", "POST"])
 @login_required
 def initiative_close(initiative_id: int):
-    initiative = _initiative_or_404(initiative_id)
+    """Closing by hand is final: a page says what it does (and asks why, if early) first."""
+    initiative = _load_for_page(initiative_id)
     allow(policy.can_manage_initiatives(current_user))
-    if ConfirmForm().validate_on_submit():
-        votes.close_vote(db.session(), current_user, initiative)
-        flash(_("Voting is closed and the result is published."), "success")
-    return _back(initiative_id)
+    if votes.settle_on_read(db.session(), initiative):
+        initiative = _load_for_page(initiative_id)
+    if initiative.status != InitiativeStatus.OPEN:
+        flash(_("This vote is not open: there is nothing to close."), "warning")
+        return _back(initiative_id)
+    form = CloseVoteForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            votes.close_vote(db.session(), current_user, initiative, reason=form.reason.data or "")
+        except DomainError as refused:
+            status = refused.status
+            if isinstance(refused, Invalid):  # the reason: said beside its field
+                form.reason.errors = [refused.message]
+            else:
+                error = refused.message
+        else:
+            flash(_("Voting is closed and the result is published."), "success")
+            return _back(initiative_id)
+    now = utcnow()
+    turnout = queries.turnout(db.session(), initiative, current_user)
+    return render_template(
+        "voting/close.html",
+        initiative=initiative,
+        form=form,
+        error=error,
+        early=votes.closes_early(initiative, now),
+        voted=len(turnout.voted),
+        electorate_size=turnout.electorate_size or 0,
+        time_left=presenters.time_left(initiative.closes_at, now) if initiative.closes_at else "",
+        secret=initiative.secret,
+    ), status
 
 
 @bp.post("/secretariat/initiatives/<int:initiative_id>/cancel")

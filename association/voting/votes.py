@@ -33,10 +33,11 @@ from association.voting.models import (
     VoteResult,
 )
 from association.voting.policy import require_staff
-from association.voting.presenters import when
+from association.voting.presenters import when, winner_label
 from association.voting.results import electorate_ids, freeze_result
 
 REMINDER_BEFORE = timedelta(hours=24)
+EARLY_REASON_MAX = 2000
 
 # --- the hook other areas use: what a closed vote of their kind decides ----------------
 
@@ -172,12 +173,19 @@ def open_vote(
 
 
 def _close(
-    session: Session, actor: User | None, initiative: Initiative, now: datetime
+    session: Session,
+    actor: User | None,
+    initiative: Initiative,
+    now: datetime,
+    early_reason: str | None = None,
 ) -> VoteResult:
     electorate = electorate_ids(session, initiative)
     result, decision = freeze_result(session, initiative, electorate, now)
     initiative.status = InitiativeStatus.CLOSED
     initiative.closed_at = now
+    if early_reason is not None:
+        initiative.closed_early_by = actor
+        initiative.closed_early_reason = early_reason
     session.flush()
     record(
         session,
@@ -193,6 +201,8 @@ def _close(
             "electorate": len(electorate),
             "digest": result.digest,
             "by_hand": actor is not None,
+            "early": early_reason is not None,
+            "early_reason": early_reason,
         },
     )
     handler = _outcome_handlers.get(InitiativeKind(initiative.kind))
@@ -205,19 +215,39 @@ def _close(
         "vote_result.txt",
         initiative,
         result=result,
+        winner=winner_label(initiative, result),
     )
     return result
 
 
+def closes_early(initiative: Initiative, now: datetime | None = None) -> bool:
+    """Whether closing the vote now would cut it short of its announced deadline."""
+    now = now or utcnow()
+    return (
+        initiative.status == InitiativeStatus.OPEN
+        and initiative.closes_at is not None
+        and now < initiative.closes_at
+    )
+
+
 @state_change
 def close_vote(
-    session: Session, actor: User | None, initiative: Initiative, *, now: datetime | None = None
+    session: Session,
+    actor: User | None,
+    initiative: Initiative,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> VoteResult:
     """Close voting (by hand, or by the clock with actor None) and freeze the result: tallies,
     turnout, outcome under the frozen rules, and the ballots' SHA-256 digest. A closed result
-    is final: closing again is refused and the attempt is audited."""
+    is final: closing again is refused and the attempt is audited.
+
+    Closing before closes_at cuts the parks' time short: it needs a reason, which is audited
+    and kept with the result beside who closed it."""
     require_staff(actor)
     now = now or utcnow()
+    reason = (reason or "").strip()
     if initiative.status == InitiativeStatus.CLOSED:
         raise Conflict(
             _("This vote is already closed and its result is final."),
@@ -235,7 +265,14 @@ def close_vote(
                 status=initiative.status,
             )
         )
-    return _close(session, actor, initiative, now)
+    early = closes_early(initiative, now)
+    if early and not reason:
+        raise Invalid(
+            _("Voting is closing before its deadline: please give the reason, for the record.")
+        )
+    if len(reason) > EARLY_REASON_MAX:
+        raise Invalid(_("Please keep the reason under %(n)d characters.", n=EARLY_REASON_MAX))
+    return _close(session, actor, initiative, now, early_reason=reason if early else None)
 
 
 # --- the clock: votes open and close on time ----------------------------------------------------

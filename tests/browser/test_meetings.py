@@ -3,7 +3,7 @@ approved and published; a member reads the meeting and downloads the PDF."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -13,6 +13,11 @@ from tests.browser.conftest import sign_in
 from tests.documents.pdf_helpers import plain_text
 
 pytestmark = pytest.mark.browser
+
+# The page's own content never runs wider than the screen (the navigation bar is the shell's).
+MAIN_FITS = (
+    "document.getElementById('main').scrollWidth <= document.getElementById('main').clientWidth"
+)
 
 BEFORE = datetime(2031, 3, 2, 9, 0, tzinfo=UTC)
 DURING = datetime(
@@ -49,7 +54,9 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
             page.get_by_label("Presenter").fill(presenter)
             page.get_by_role("button", name="Save the item").click()
             assert page.get_by_text("The item is added to the agenda.").is_visible()
-            page.locator("details summary").click() if title == "Budget 2031" else None
+            # The form stays open for the next item, its title field ready to type in.
+            assert page.locator("details#add-item").get_attribute("open") is not None
+            assert page.get_by_label("Title").evaluate("el => el === document.activeElement")
         page.get_by_role("button", name="↑ Up").click()
         items = page.locator("#agenda ol li .fw-semibold").all_inner_texts()
         assert items == ["Opening", "Budget 2031"]
@@ -100,3 +107,78 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         assert "Aigerim Sadykova" in text
         assert "excused" in text
         assert "The budget for 2031 is adopted." in text
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_secretariat_records_a_past_meeting_with_attendance_and_minutes(
+    live_server, browser, session, secretariat, delegate, width
+):
+    """Recorded afterwards, then attendance and minutes from its agenda; looked at on a desktop
+    and a phone (screenshots in /tmp)."""
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in(page, live_server, secretariat)
+    page.goto(f"{live_server}/secretariat/meetings")
+    page.get_by_role("link", name="Record a past meeting").click()
+    page.get_by_label("Kind").select_option("board")
+    page.get_by_label("Title").fill("Board meeting in Baku")
+    page.get_by_label("Time zone of the meeting").select_option("Asia/Baku")
+    page.get_by_label("Starts").fill("2026-09-29T10:00")
+    page.get_by_label("Ends").fill("2026-09-29T12:00")
+    page.get_by_label("Place").fill("Sabah Lab, Baku")
+    page.get_by_label("Agenda").fill("Opening\nBudget 2027\nAny other business")
+    page.screenshot(path=f"/tmp/nu-voting-record-past-form-{width}.png", full_page=True)
+    page.get_by_role("button", name="Record the meeting").click()
+    assert page.get_by_text("Recorded afterwards by Saule Omarova").is_visible()
+    page.screenshot(path=f"/tmp/nu-voting-recorded-{width}.png", full_page=True)
+
+    page.locator("#attendance").get_by_role("link", name="Record").click()
+    page.locator("table.attendance-form tbody tr").nth(0).get_by_text("present", exact=True).click()
+    page.get_by_role("button", name="Save the attendance").click()
+    page.get_by_role("button", name="Write the minutes").click()
+    minutes = page.get_by_label("Minutes")
+    assert minutes.input_value().startswith("## 1. Opening\n\n## 2. Budget 2027")
+    page.screenshot(path=f"/tmp/nu-voting-minutes-editor-{width}.png", full_page=True)
+    assert page.evaluate(MAIN_FITS)
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_agenda_buttons_line_up_row_under_row(
+    live_server, browser, session, secretariat, width
+):
+    from association.database import utcnow
+    from association.meetings.agenda import add_agenda_item
+    from association.meetings.scheduling import create_meeting
+
+    start = utcnow() + timedelta(days=20)
+    meeting = create_meeting(
+        session,
+        secretariat,
+        kind="general_assembly",
+        title="General Assembly 2027",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place="IT Park, Tashkent",
+    )
+    for title, presenter in [
+        ("Opening", "Secretary General"),
+        ("Budget 2027 and the contributions of the member parks", "Treasurer"),
+        ("Any other business", ""),
+    ]:
+        add_agenda_item(session, secretariat, meeting, title=title, presenter=presenter)
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in(page, live_server, secretariat)
+    page.goto(f"{live_server}/secretariat/meetings/{meeting.id}")
+    rows = page.locator(".agenda-actions")
+    edits = [row.get_by_role("link", name="Edit").bounding_box() for row in rows.all()]
+    removes = [row.get_by_role("button", name="Remove").bounding_box() for row in rows.all()]
+    assert len(edits) == 3
+    # Every row's Edit and Remove sit in the same column, at the same width, on one line.
+    assert len({round(box["x"]) for box in edits}) == 1
+    assert len({round(box["width"]) for box in edits}) == 1
+    assert len({round(box["x"]) for box in removes}) == 1
+    for edit, remove in zip(edits, removes, strict=True):
+        assert round(edit["y"]) == round(remove["y"])
+    assert page.evaluate(MAIN_FITS)
+    page.locator("#agenda").screenshot(path=f"/tmp/nu-voting-agenda-{width}.png")
+    page.context.close()

@@ -10,6 +10,7 @@ from association.meetings.attendance import AttendanceEntry, record_attendance
 from association.meetings.models import AttendanceStatus, MeetingKind
 from association.meetings.scheduling import create_meeting, mark_held
 from association.parks.models import Park, ParkStatus
+from tests.factories import EARLY
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def make_vote(session, secretariat):
             ).all()
             for delegate, choice in zip(delegates, choices, strict=False):
                 cast_ballot(session, delegate, initiative, choice)
-            close_vote(session, secretariat, initiative)
+            close_vote(session, secretariat, initiative, reason=EARLY)
         return initiative
 
     return make

@@ -29,7 +29,7 @@ from association.voting.ballots import cast_ballot
 from association.voting.initiatives import cancel_initiative, create_initiative
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.votes import close_vote
-from tests.factories import login
+from tests.factories import EARLY, login
 from tests.meetings.conftest import attend
 
 
@@ -89,7 +89,7 @@ def test_the_default_period_is_fourteen_days(session, secretariat, circulated):
 def test_a_passed_vote_approves_the_minutes_by_vote(session, secretariat, circulated, founders):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["for", "for", "for", "abstain"])
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     minutes = session.get(Minutes, circulated.id)
     assert minutes.status == MinutesStatus.APPROVED
@@ -113,7 +113,7 @@ def test_minutes_approved_by_vote_are_published_with_the_vote_in_the_pdf(
 
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["for", "for", "for", "against"])
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     publish_minutes(session, secretariat, session.get(Minutes, circulated.id))
     document = session.get(StoredDocument, session.get(Minutes, circulated.id).document_id)
     text = " ".join(plain_text(document.content, tmp_path).split())
@@ -126,7 +126,7 @@ def test_a_rejected_vote_returns_the_minutes_to_draft_with_the_reason(
 ):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["against", "against", "against", "for"])
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert session.get(Minutes, circulated.id).status == MinutesStatus.DRAFT
     returned = _events(session, "minutes.returned_to_draft")[-1]
@@ -147,7 +147,7 @@ def test_a_vote_without_quorum_leaves_the_minutes_circulated_for_the_secretariat
 ):
     initiative = votes.put_minutes_to_vote(session, secretariat, circulated)
     _vote(session, initiative, founders, ["for"])
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     minutes = session.get(Minutes, circulated.id)
     assert minutes.status == MinutesStatus.CIRCULATED
@@ -218,7 +218,7 @@ def test_a_vote_about_minutes_that_moved_on_still_closes_and_changes_nothing(
     for initiative in (stale, orphan):
         open_vote(session, secretariat, initiative, closes_at=utcnow() + timedelta(days=1))
         _vote(session, initiative, founders, ["against"] * 4)
-        close_vote(session, secretariat, initiative)
+        close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert {i.status for i in (stale, orphan)} == {InitiativeStatus.CLOSED}
     assert session.get(Minutes, circulated.id).status == MinutesStatus.APPROVED

@@ -342,3 +342,95 @@ def test_there_is_no_pdf_before_publication(client, session, delegate, minutes_c
     assert "Download the minutes" not in client.get(
         f"/meetings/{minutes_circulated.meeting_id}"
     ).get_data(as_text=True)
+
+
+def test_the_secretariat_records_a_past_meeting_and_members_see_it_was_recorded_afterwards(
+    client, session, secretariat, delegate
+):
+    login(client, secretariat)
+    assert "Record a past meeting" in client.get("/secretariat/meetings").get_data(as_text=True)
+    start = (utcnow() - timedelta(days=20)).replace(tzinfo=None)
+    response = client.post(
+        "/secretariat/meetings/record",
+        data=_new_meeting_form(start, start + timedelta(hours=2), agenda="Opening\nBudget"),
+    )
+    assert response.status_code == 302
+    meeting = session.scalar(select(Meeting))
+    assert meeting.status == "held"
+    manage = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Record the attendance and write the minutes" in manage
+    assert f"Recorded afterwards by {secretariat.full_name}" in manage
+    client.post(f"/secretariat/meetings/{meeting.id}/minutes")
+    session.expire_all()
+    assert session.scalar(select(Minutes)).body_markdown == "## 1. Opening\n\n## 2. Budget"
+    login(client, delegate)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert f"Recorded afterwards by {secretariat.full_name}" in page
+
+
+def test_recording_a_future_meeting_as_past_shows_the_message_and_creates_nothing(
+    client, session, secretariat
+):
+    login(client, secretariat)
+    start = (utcnow() + timedelta(days=2)).replace(tzinfo=None)
+    page = client.post(
+        "/secretariat/meetings/record", data=_new_meeting_form(start, start + timedelta(hours=1))
+    ).get_data(as_text=True)
+    assert "has not started yet: schedule it instead" in page
+    assert session.scalar(select(func.count()).select_from(Meeting)) == 0
+
+
+def test_the_schedule_form_offers_recording_a_past_meeting(client, secretariat):
+    login(client, secretariat)
+    page = client.get("/secretariat/meetings/new").get_data(as_text=True)
+    assert 'href="/secretariat/meetings/record"' in page
+
+
+def test_add_an_item_stays_open_after_adding_one(client, session, secretariat, make_meeting):
+    meeting = make_meeting()
+    add_agenda_item(session, secretariat, meeting, title="Opening")
+    login(client, secretariat)
+    closed = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
+    assert '<details class="card card-body mb-3" id="add-item">' in closed
+    response = client.post(
+        f"/secretariat/meetings/{meeting.id}/agenda", data={"title": "Budget", "link": ""}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("?adding=1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<details class="card card-body mb-3" id="add-item" open>' in page
+    assert "autofocus" in page
+
+
+def test_a_refused_agenda_item_keeps_the_form_open_with_the_message_beside_the_field(
+    client, session, secretariat, make_meeting
+):
+    meeting = make_meeting()
+    add_agenda_item(session, secretariat, meeting, title="Opening")
+    login(client, secretariat)
+    response = client.post(
+        f"/secretariat/meetings/{meeting.id}/agenda", data={"title": "", "link": ""}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="add-item" open' in page
+    assert "is-invalid" in page
+    assert [item.title for item in session.get(Meeting, meeting.id).agenda] == ["Opening"]
+
+
+def test_every_agenda_row_has_four_button_slots(client, session, secretariat, make_meeting):
+    meeting = make_meeting()
+    for title in ("Opening", "Budget", "Any other business"):
+        add_agenda_item(session, secretariat, meeting, title=title)
+    login(client, secretariat)
+    page = client.get(f"/secretariat/meetings/{meeting.id}").get_data(as_text=True)
+    rows = page.split('<div class="agenda-actions"')[1:]
+    assert len(rows) == 3
+    for row in rows:
+        actions = row[: row.index("</li>")]
+        assert (
+            actions.count("<button")
+            + actions.count('class="agenda-slot"')
+            + actions.count('class="btn btn-outline-secondary btn-sm" href')
+            == 4
+        )

@@ -15,7 +15,7 @@ from association.parks.service import change_park_status
 from association.voting.ballots import cast_ballot
 from association.voting.models import InitiativeKind, InitiativeStatus
 from association.voting.votes import close_vote
-from tests.factories import login
+from tests.factories import EARLY, login
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_a_passed_vote_approves_the_application(session, secretariat, electorate
     initiative = admission.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert application.status == ApplicationStatus.APPROVED
     park = session.scalar(select(Park).where(Park.name_latin == "Technopark of Tajikistan"))
@@ -63,7 +63,7 @@ def test_a_passed_vote_links_the_candidates_existing_record(
     initiative = admission.put_to_vote(session, secretariat, application)
     for delegate in electorate:
         cast_ballot(session, delegate, initiative, "for")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert application.park_id == candidate.id
     assert candidate.status == ParkStatus.MEMBER
@@ -93,7 +93,7 @@ def test_a_passed_vote_admits_no_park_that_became_a_member_meanwhile(
     change_park_status(
         session, secretariat, candidate, ParkStatus.MEMBER, "admitted at the General Assembly"
     )
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert initiative.status == InitiativeStatus.CLOSED
     assert application.status == ApplicationStatus.UNDER_REVIEW
@@ -114,7 +114,7 @@ def test_a_failed_vote_rejects_the_application_with_the_reason(
     initiative = admission.put_to_vote(session, secretariat, application)
     for delegate, choice in zip(electorate, choices, strict=False):
         cast_ballot(session, delegate, initiative, choice)
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert application.status == ApplicationStatus.REJECTED
     assert why in application.decision_reason
@@ -150,7 +150,7 @@ def test_a_vote_on_a_withdrawn_application_still_closes_and_changes_nothing(
     initiative = admission.put_to_vote(session, secretariat, application)
     cast_ballot(session, electorate[0], initiative, "for")
     applications.withdraw_application(session, application)
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert initiative.status == InitiativeStatus.CLOSED
     assert application.status == ApplicationStatus.WITHDRAWN

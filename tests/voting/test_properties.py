@@ -10,6 +10,7 @@ from association.voting.ballots import cast_ballot
 from association.voting.initiatives import create_initiative
 from association.voting.rules import YES_NO_CHOICES, ballots_digest, count
 from association.voting.votes import close_vote, open_vote
+from tests.factories import EARLY
 
 choices = st.sampled_from(YES_NO_CHOICES)
 
@@ -25,7 +26,7 @@ def test_stored_tallies_equal_a_recount(session, secretariat, make_park, make_us
     for user, choice in zip(delegates, votes, strict=True):
         if choice is not None:
             cast_ballot(session, user, initiative, choice)
-    result = close_vote(session, secretariat, initiative)
+    result = close_vote(session, secretariat, initiative, reason=EARLY)
     assert result.tallies == count([c for c in votes if c is not None], YES_NO_CHOICES)
     assert result.ballots_cast == sum(c is not None for c in votes)
     assert result.digest == ballots_digest(

@@ -31,6 +31,7 @@ from association.voting.models import (
 )
 from association.voting.rules import YES_NO_CHOICES, ballots_digest
 from association.voting.votes import close_vote
+from tests.factories import EARLY
 from tests.voting.conftest import ballot_count, result_count
 
 
@@ -189,7 +190,7 @@ def test_closing_freezes_tallies_turnout_outcome_and_digest(
     cast_ballot(session, delegate, initiative, "for")
     cast_ballot(session, others[0], initiative, "for")
     cast_ballot(session, others[1], initiative, "against")
-    result = close_vote(session, secretariat, initiative)
+    result = close_vote(session, secretariat, initiative, reason=EARLY)
     assert initiative.status == InitiativeStatus.CLOSED
     assert result.outcome == Outcome.PASSED
     assert result.tallies == {
@@ -213,7 +214,7 @@ def test_a_secret_votes_digest_cannot_be_reversed_into_its_choices(
         user.park_id: cast_ballot(session, user, initiative, choice).receipt_code
         for user, choice in zip(voters, ["for", "against", "for", "abstain"], strict=True)
     }
-    result = close_vote(session, secretariat, initiative)
+    result = close_vote(session, secretariat, initiative, reason=EARLY)
     tried = [
         ballots_digest(zip(receipts, guess, receipts.values(), strict=True))
         for guess in itertools.product(YES_NO_CHOICES, repeat=len(receipts))
@@ -230,7 +231,7 @@ def test_a_roll_call_digest_is_one_anyone_can_recompute(
     session, secretariat, delegate, open_initiative
 ):
     ballot = cast_ballot(session, delegate, open_initiative, "against")
-    result = close_vote(session, secretariat, open_initiative)
+    result = close_vote(session, secretariat, open_initiative, reason=EARLY)
     assert result.digest_key is None
     assert result.digest == ballots_digest([(delegate.park_id, "against", ballot.receipt_code)])
 
@@ -241,7 +242,7 @@ def test_closing_mails_the_result_to_the_electorates_delegates(
     other = make_user(park=make_park("Sabah Lab", country="AZ"), delegate=True)
     initiative = make_open_vote(secret=True)
     cast_ballot(session, other, initiative, "for")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     results = session.scalars(
         select(OutboxMessage).where(OutboxMessage.subject.like("Result:%"))
     ).all()
@@ -255,9 +256,9 @@ def test_closing_mails_the_result_to_the_electorates_delegates(
 
 
 def test_closing_twice_is_refused_and_audited(session, secretariat, open_initiative):
-    close_vote(session, secretariat, open_initiative)
+    close_vote(session, secretariat, open_initiative, reason=EARLY)
     with pytest.raises(Conflict, match="already closed"):
-        close_vote(session, secretariat, open_initiative)
+        close_vote(session, secretariat, open_initiative, reason=EARLY)
     assert result_count(session) == 1
     assert _actions(session, "vote.close_refused")
 
@@ -266,7 +267,7 @@ def test_a_ballot_on_a_closed_vote_is_refused_and_audited(
     session, secretariat, delegate, open_initiative
 ):
     cast_ballot(session, delegate, open_initiative, "for")
-    result = close_vote(session, secretariat, open_initiative)
+    result = close_vote(session, secretariat, open_initiative, reason=EARLY)
     digest = result.digest
     with pytest.raises(Conflict, match="result is final"):
         cast_ballot(session, delegate, open_initiative, "against")
@@ -277,7 +278,7 @@ def test_a_ballot_on_a_closed_vote_is_refused_and_audited(
 
 
 def test_the_orm_refuses_to_change_a_stored_result(session, secretariat, open_initiative):
-    result = close_vote(session, secretariat, open_initiative)
+    result = close_vote(session, secretariat, open_initiative, reason=EARLY)
     result.ballots_cast = 99
     with pytest.raises(FrozenResultError):
         session.flush()
@@ -297,7 +298,7 @@ def test_an_outcome_handler_runs_in_the_closing_transaction(
         kind=InitiativeKind.ADMISSION, subject_type="Application", subject_id=7
     )
     cast_ballot(session, delegate, initiative, "for")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     assert seen == [(7, Outcome.PASSED)]
 
 
@@ -310,7 +311,7 @@ def test_a_failing_outcome_handler_leaves_the_vote_open(
     monkeypatch.setattr(votes, "_outcome_handlers", {InitiativeKind.ADMISSION: refuse})
     initiative = make_open_vote(kind=InitiativeKind.ADMISSION)
     with pytest.raises(Conflict):
-        close_vote(session, secretariat, initiative)
+        close_vote(session, secretariat, initiative, reason=EARLY)
     session.expire_all()
     assert initiative.status == InitiativeStatus.OPEN
     assert result_count(session) == 0

@@ -14,7 +14,7 @@ from association.parks.service import change_park_status
 from association.voting.ballots import cast_ballot
 from association.voting.models import Ballot, BallotKind, Initiative, InitiativeStatus, VoteResult
 from association.voting.votes import close_vote
-from tests.factories import csrf_token_from, login
+from tests.factories import EARLY, csrf_token_from, login
 from tests.voting.conftest import ballot_count, result_count
 
 
@@ -87,7 +87,7 @@ def test_a_ballot_on_a_closed_vote_is_refused_and_the_tallies_stay(
     client, session, secretariat, delegate, open_initiative
 ):
     cast_ballot(session, delegate, open_initiative, "for")
-    close_vote(session, secretariat, open_initiative)
+    close_vote(session, secretariat, open_initiative, reason=EARLY)
     _refused(client, session, open_initiative, delegate, "against", 409, "result is final")
     session.expire_all()
     assert session.scalar(select(VoteResult.tallies_json)) == '{"for":1,"against":0,"abstain":0}'
@@ -201,7 +201,7 @@ def test_after_close_the_page_publishes_outcome_totals_receipts_and_roll_call(
     client, session, secretariat, delegate, open_initiative
 ):
     ballot = cast_ballot(session, delegate, open_initiative, "for")
-    close_vote(session, secretariat, open_initiative)
+    close_vote(session, secretariat, open_initiative, reason=EARLY)
     login(client, delegate)
     page = client.get(f"/initiatives/{open_initiative.id}").get_data(as_text=True)
     assert "Passed" in page
@@ -218,7 +218,7 @@ def test_a_secret_result_lists_receipts_without_choices(
 ):
     initiative = make_open_vote(secret=True)
     ballot = cast_ballot(session, delegate, initiative, "for")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     login(client, delegate)
     csv_text = client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
     assert ballot.receipt_code in csv_text
@@ -230,7 +230,7 @@ def test_a_secret_result_shows_a_keyed_seal_and_an_old_plain_digest_not_at_all(
 ):
     initiative = make_open_vote(secret=True)
     cast_ballot(session, delegate, initiative, "for")
-    result = close_vote(session, secretariat, initiative)
+    result = close_vote(session, secretariat, initiative, reason=EARLY)
     login(client, delegate)
     page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
     assert "HMAC-SHA-256" in page
@@ -255,7 +255,7 @@ def test_an_option_ballots_csv_names_the_winner(
 ):
     initiative = make_open_vote(ballot_kind=BallotKind.OPTIONS, options=["Tashkent", "Baku"])
     cast_ballot(session, delegate, initiative, "2")
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     login(client, delegate)
     csv_text = client.get(f"/initiatives/{initiative.id}/results.csv").get_data(as_text=True)
     assert "outcome,passed" in csv_text
@@ -357,7 +357,7 @@ def test_the_initiative_page_stays_under_12_queries(
     assert open_page.status_code == 200
     assert "50 of 50 parks have voted" in open_page.get_data(as_text=True)
     assert len(statements) < 12, statements
-    close_vote(session, secretariat, initiative)
+    close_vote(session, secretariat, initiative, reason=EARLY)
     statements.clear()
     event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -400,10 +400,90 @@ def test_the_secretariat_drafts_opens_and_closes_through_the_pages(
     session.expire_all()
     assert initiative.status == InitiativeStatus.OPEN
     cast_ballot(session, delegate, initiative, "2")
-    assert client.post(f"/secretariat/initiatives/{initiative.id}/close").status_code == 303
+    closed = client.post(f"/secretariat/initiatives/{initiative.id}/close", data={"reason": EARLY})
+    assert closed.status_code == 303
     page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
     assert "Passed" in page
     assert "Baku" in page
+
+
+def test_the_close_button_leads_to_a_page_that_says_what_closing_does_and_closes_nothing(
+    client, session, secretariat, delegate, open_initiative
+):
+    cast_ballot(session, delegate, open_initiative, "for")
+    login(client, secretariat)
+    detail = client.get(f"/initiatives/{open_initiative.id}").get_data(as_text=True)
+    assert f'href="/secretariat/initiatives/{open_initiative.id}/close"' in detail
+    response = client.get(f"/secretariat/initiatives/{open_initiative.id}/close")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Turnout so far: 1 of 1 parks have voted." in page
+    assert "It is final" in page
+    assert "ends it early" in page
+    assert 'name="reason"' in page
+    session.expire_all()
+    assert open_initiative.status == InitiativeStatus.OPEN
+
+
+def test_closing_early_without_a_reason_says_so_beside_the_field_and_closes_nothing(
+    client, session, secretariat, open_initiative
+):
+    login(client, secretariat)
+    response = client.post(f"/secretariat/initiatives/{open_initiative.id}/close", data={})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "is-invalid" in page
+    assert "please give the reason" in page
+    session.expire_all()
+    assert open_initiative.status == InitiativeStatus.OPEN
+    assert result_count(session) == 0
+
+
+def test_the_reason_for_closing_early_is_shown_with_the_result(
+    client, session, secretariat, delegate, open_initiative
+):
+    login(client, secretariat)
+    client.post(
+        f"/secretariat/initiatives/{open_initiative.id}/close",
+        data={"reason": "Every park has voted."},
+    )
+    login(client, delegate)
+    page = client.get(f"/initiatives/{open_initiative.id}").get_data(as_text=True)
+    assert f"Closed early by {secretariat.full_name}" in page
+    assert "Reason: Every park has voted." in page
+
+
+def test_the_close_page_of_a_closed_vote_sends_back_to_the_result(
+    client, session, secretariat, open_initiative
+):
+    close_vote(session, secretariat, open_initiative, reason=EARLY)
+    login(client, secretariat)
+    response = client.get(f"/secretariat/initiatives/{open_initiative.id}/close")
+    assert response.status_code == 303
+    assert (
+        client.post(
+            f"/secretariat/initiatives/{open_initiative.id}/close", data={"reason": EARLY}
+        ).status_code
+        == 303
+    )
+    assert result_count(session) == 1
+
+
+def test_a_drafts_panel_offers_scheduling_and_opening_as_two_separate_forms(
+    client, secretariat, make_initiative
+):
+    initiative = make_initiative()
+    login(client, secretariat)
+    page = client.get(f"/initiatives/{initiative.id}").get_data(as_text=True)
+    schedule = page[page.index('id="schedule-voting"') : page.index('id="open-voting"')]
+    opening = page[page.index('id="open-voting"') :]
+    assert f'action="/secretariat/initiatives/{initiative.id}/schedule"' in schedule
+    assert f'action="/secretariat/initiatives/{initiative.id}/open"' not in schedule
+    assert f'action="/secretariat/initiatives/{initiative.id}/open"' in opening
+    # Each "Voting closes" label points at its own field.
+    assert 'for="schedule-closes-at"' in schedule
+    assert 'for="open-closes-at"' in opening
+    assert page.count('id="closes_at"') == 0
 
 
 def test_members_cannot_reach_the_secretariat_pages(client, delegate, open_initiative):
