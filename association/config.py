@@ -18,6 +18,13 @@ SETTINGS: dict[str, object] = {
     "BASE_URL": "http://127.0.0.1:5000",  # used in e-mails and QR codes
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # The public application form: submissions from one address, and attempts of any outcome.
+    "APPLICATION_RATE_LIMIT": "5 per hour",
+    "APPLICATION_ATTEMPT_RATE_LIMIT": "30 per hour",
+    "APPLICATIONS_PER_EMAIL_PER_DAY": 3,
+    # An application's contact e-mail must be confirmed within this time, or the purge removes it.
+    "APPLICATION_CONFIRMATION_HOURS": 48,
+    "APPLICATION_DOCUMENTS_MAX_MB": 20,  # all documents of one application together
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,
