@@ -645,7 +645,7 @@ def test_the_tracking_page_offers_its_link_to_copy(client, make_tracked_applicat
 @pytest.mark.parametrize(
     ("sent", "downloaded"),
     [
-        ("statute.pdf", 'filename="statute.pdf"'),
+        ("statute.pdf", "filename=statute.pdf"),
         ('C:\\scans\\annual "report".pdf', 'filename="annual report.pdf"'),
         ("Устав парка.pdf", "filename*=UTF-8''%D0%A3%D1%81%D1%82%D0%B0%D0%B2"),
     ],
