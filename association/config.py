@@ -32,6 +32,13 @@ SETTINGS: dict[str, object] = {
     "STAFF_IDLE_TIMEOUT": 30,  # minutes without a request before a staff session ends
     "MEMBER_IDLE_TIMEOUT": 12 * 60,  # the same for members, when not kept signed in
     "REMEMBER_LIFETIME": 30,  # days "keep me signed in" lasts at most, counted from sign-in
+    # The public application form: submissions from one address, and attempts of any outcome.
+    "APPLICATION_RATE_LIMIT": "5 per hour",
+    "APPLICATION_ATTEMPT_RATE_LIMIT": "30 per hour",
+    "APPLICATIONS_PER_EMAIL_PER_DAY": 3,
+    # An application's contact e-mail must be confirmed within this time, or the purge removes it.
+    "APPLICATION_CONFIRMATION_HOURS": 48,
+    "APPLICATION_DOCUMENTS_MAX_MB": 20,  # all documents of one application together
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,

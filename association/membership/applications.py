@@ -9,15 +9,20 @@ in the same transaction, or refuses with a DomainError and changes nothing.
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.database import utcnow
-from association.domain import Invalid, state_change
+from association.domain import Conflict, Invalid, NotFound, state_change
+from association.mail.outbox import Secret, queue_mail
 from association.membership.lifecycle import (
     MAY_REQUEST_INFORMATION,
     MAY_START_REVIEW,
@@ -30,15 +35,24 @@ from association.membership.lifecycle import (
 from association.membership.models import (
     OPEN_STATUSES,
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     ApplicationMessage,
     ApplicationStatus,
     Category,
     MessageKind,
 )
-from association.membership.uploads import MAX_DOCUMENTS, Upload, attach_documents
+from association.membership.uploads import (
+    Upload,
+    attach_documents,
+    check_uploads,
+    forget_kept,
+    kept_uploads,
+    purge_provisional,
+)
 from association.parks.models import User
 from association.parks.service import check_country, check_website
+from association.site import setting
 from association.tokens import new_token, token_digest
 
 TRACKING_CODE_BYTES = 24  # 192 random bits, 32 URL-safe characters: not guessable
@@ -68,6 +82,8 @@ class Submitted:
 
     application: Application
     tracking_code: str
+    # The code of the confirmation link: e-mailed to the contact address, never shown on a page.
+    confirmation_code: str
 
 
 def _check_input(data: ApplicationInput) -> dict[str, Any]:
@@ -102,31 +118,123 @@ def _check_input(data: ApplicationInput) -> dict[str, Any]:
     }
 
 
+def confirmation_hours() -> int:
+    return int(setting("APPLICATION_CONFIRMATION_HOURS"))
+
+
+def _refuse_too_many_for(session: Session, email: str) -> None:
+    # Every submission e-mails the contact address: a stranger's address gets at most a few a day.
+    most = int(setting("APPLICATIONS_PER_EMAIL_PER_DAY"))
+    recent = session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(
+            Application.contact_email == email,
+            Application.submitted_at >= utcnow() - timedelta(days=1),
+        )
+    )
+    if (recent or 0) >= most:
+        raise Invalid(
+            _(
+                "At most %(most)d applications a day may be sent for one e-mail address. "
+                "Please try again tomorrow, or write to the secretariat.",
+                most=most,
+            )
+        )
+
+
 @state_change
 def submit_application(
-    session: Session, data: ApplicationInput, uploads: list[Upload]
+    session: Session, data: ApplicationInput, uploads: list[Upload], kept: Sequence[str] = ()
 ) -> Submitted:
-    """Store a new application with its documents and e-mail the contact person its tracking link.
+    """Store a new application with its documents, unconfirmed, and e-mail the contact address
+    a link to confirm it: the secretariat sees it only once confirmed (confirm_application).
 
-    Every upload is checked before anything is stored: one bad document refuses the whole
-    submission. Only the tracking code's digest is stored; the code itself is returned (for
-    the applicant's page) and sent in the e-mail, and nowhere else.
+    The confirmation e-mail carries nothing written in the form, only the link, so the form
+    cannot send a stranger text of someone else's choosing; and at most
+    APPLICATIONS_PER_EMAIL_PER_DAY applications a day name one address. `kept` are the tokens
+    of documents kept from a refused attempt (uploads.keep_uploads): they join `uploads`, and
+    all of them are checked before anything is stored, so one bad document refuses the
+    whole submission. Only the digests of the tracking and confirmation codes are stored.
     """
     fields = _check_input(data)
-    if len(uploads) > MAX_DOCUMENTS:
-        raise Invalid(_("An application may have at most %(max)d documents.", max=MAX_DOCUMENTS))
+    _refuse_too_many_for(session, fields["contact_email"])
+    uploads = [*kept_uploads(session, list(kept)), *uploads]
+    check_uploads(None, uploads)
     code = new_token(TRACKING_CODE_BYTES)
+    confirmation = new_token()
     application = Application(
-        tracking_code_hash=token_digest(code), status=ApplicationStatus.SUBMITTED, **fields
+        tracking_code_hash=token_digest(code),
+        confirmation_hash=token_digest(confirmation),
+        status=ApplicationStatus.UNCONFIRMED,
+        **fields,
     )
     session.add(application)
     session.flush()
     session.add(
         ApplicationEvent(
-            application=application, from_status=None, to_status=ApplicationStatus.SUBMITTED
+            application=application, from_status=None, to_status=ApplicationStatus.UNCONFIRMED
         )
     )
     attach_documents(session, application, uploads)
+    forget_kept(session, list(kept))
+    session.flush()
+    record(
+        session,
+        "application.received",
+        subject=application,
+        details={"country": application.country, "documents": len(uploads)},
+    )
+    queue_confirmation(session, application, code, confirmation)
+    return Submitted(application, code, confirmation)
+
+
+def queue_confirmation(
+    session: Session, application: Application, tracking_code: str, confirmation_code: str
+) -> None:
+    # Fixed text and the link only: nothing of what the form said reaches the address.
+    queue_mail(
+        session,
+        application.contact_email,
+        _("Please confirm your e-mail address"),
+        "application_confirm.txt",
+        # Both codes are secret: the outbox and the log show "/apply/••••".
+        link=Secret.link("/apply/", f"{tracking_code}/confirm/{confirmation_code}"),
+        hours=confirmation_hours(),
+    )
+
+
+def confirmation_expired(application: Application) -> bool:
+    return application.submitted_at < utcnow() - timedelta(hours=confirmation_hours())
+
+
+@state_change
+def confirm_application(
+    session: Session, application: Application, confirmation_code: str, *, tracking_code: str
+) -> Application:
+    """The contact person opened the confirmation link: the application is submitted, reaches
+    the secretariat's queue, and its tracking link is e-mailed.
+
+    A wrong code is refused as not found (nothing to learn by trying); an application already
+    confirmed, or one whose link is older than APPLICATION_CONFIRMATION_HOURS, is refused.
+    """
+    if application.status != ApplicationStatus.UNCONFIRMED:
+        raise Conflict(_("This application is already confirmed."))
+    expected = application.confirmation_hash or ""
+    if not hmac.compare_digest(expected, token_digest(confirmation_code or "")):
+        raise NotFound(_("This confirmation link is not valid."))
+    if confirmation_expired(application):
+        raise Conflict(
+            _(
+                "This confirmation link has expired (after %(hours)d hours): please apply again.",
+                hours=confirmation_hours(),
+            )
+        )
+    move(session, application, ApplicationStatus.SUBMITTED)
+    now = utcnow()
+    application.confirmation_hash = None
+    application.confirmed_at = now
+    application.submitted_at = now
     session.flush()
     record(
         session,
@@ -135,8 +243,8 @@ def submit_application(
         details={
             "park": application.name_latin,
             "country": application.country,
-            "documents": len(uploads),
-            "category": application.category_requested.value,
+            "documents": len(application.documents),
+            "category": Category(application.category_requested).value,
         },
     )
     tell_applicant(
@@ -144,9 +252,39 @@ def submit_application(
         application,
         _("Your application to the Association of Modern Technoparks"),
         "application_received.txt",
-        tracking_code=code,
+        tracking_code=tracking_code,
     )
-    return Submitted(application, code)
+    return application
+
+
+@state_change
+def purge_unconfirmed_applications(session: Session) -> int:
+    """Delete every application left unconfirmed for APPLICATION_CONFIRMATION_HOURS, with its
+    documents and history, and documents kept from refused forms for over a day; returns how
+    many applications went. Confirmed applications are never touched."""
+    cutoff = utcnow() - timedelta(hours=confirmation_hours())
+    stale = list(
+        session.scalars(
+            select(Application.id).where(
+                Application.status == ApplicationStatus.UNCONFIRMED,
+                Application.submitted_at < cutoff,
+            )
+        )
+    )
+    if stale:
+        session.execute(
+            delete(ApplicationDocument).where(ApplicationDocument.application_id.in_(stale))
+        )
+        session.execute(delete(ApplicationEvent).where(ApplicationEvent.application_id.in_(stale)))
+        session.execute(delete(Application).where(Application.id.in_(stale)))
+    kept = purge_provisional(session)
+    if stale or kept:
+        record(
+            session,
+            "application.unconfirmed_purged",
+            details={"applications": stale, "kept_documents": kept},
+        )
+    return len(stale)
 
 
 @state_change

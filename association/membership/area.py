@@ -1,4 +1,4 @@
-"""How the membership area plugs into the application: applications, the directory, certificates (what /verify says of one) and what an admission vote decides."""
+"""How the membership area plugs into the application: applications, the directory, certificates (what /verify says of one) what an admission vote decides, and the purge of unconfirmed applications."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from association.documents.service import register_describer, register_number_fi
 from association.membership import documents
 from association.membership import secretariat as _secretariat  # noqa: F401  (its routes join bp)
 from association.membership.admission import decide_admission_by_vote
+from association.membership.cli import purge_unconfirmed_applications_command
 from association.membership.dashboard import application_tasks
 from association.membership.views import bp
 from association.voting.models import InitiativeKind
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     )
     register_number_finder(documents.find_by_membership_number)
     register_outcome_handler(InitiativeKind.ADMISSION, decide_admission_by_vote)
+    app.cli.add_command(purge_unconfirmed_applications_command)

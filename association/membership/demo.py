@@ -13,6 +13,7 @@ from association.demo_parks import CANDIDATES, FOUNDERS, SECRETARIAT_EMAIL, Demo
 from association.membership.admission import approve_application
 from association.membership.applications import (
     ApplicationInput,
+    confirm_application,
     request_information,
     start_review,
     submit_application,
@@ -43,7 +44,7 @@ def _apply(session: Session, demo: DemoPark, category: Category) -> Application:
         return existing
     legal_entity, founded, residents = FACTS[demo.login]
     name, title = demo.delegate
-    return submit_application(
+    submitted = submit_application(
         session,
         ApplicationInput(
             name_latin=demo.name_latin,
@@ -62,7 +63,14 @@ def _apply(session: Session, demo: DemoPark, category: Category) -> Application:
             category_requested=category,
         ),
         [],
-    ).application
+    )
+    # The candidates confirmed their addresses, as every application the secretariat sees has.
+    return confirm_application(
+        session,
+        submitted.application,
+        submitted.confirmation_code,
+        tracking_code=submitted.tracking_code,
+    )
 
 
 def seed_membership(session: Session) -> None:

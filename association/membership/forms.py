@@ -22,10 +22,26 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
 )
 
 from association.forms import Form
 from association.parks.forms import country_choices, http_only
+
+
+def website_address(form, field):
+    # One message for a wrong address: http_only says what is wrong, and URL's generic
+    # "Invalid URL." would repeat it below.
+    try:
+        http_only(form, field)
+    except ValueError as wrong:
+        raise StopValidation(str(wrong.args[0])) from None
+
+
+FULL_URL = URL(
+    require_tld=True,
+    message=_l("Please give the website's full address, e.g. https://technopark.tj."),
+)
 
 CATEGORY_CHOICES = [
     ("member", _l("Member: takes part and votes")),
@@ -51,8 +67,8 @@ class ApplicationForm(Form):
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
     website = StringField(
         _l("Website"),
-        validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)],
-        description=_l("Starting with https:// or http://"),
+        validators=[Optional(), website_address, FULL_URL, Length(max=300)],
+        description=_l("e.g. https://technopark.tj"),
     )
     year_founded = IntegerField(
         _l("Year founded"), validators=[InputRequired(), NumberRange(min=1800)]
@@ -111,6 +127,10 @@ class AnswerForm(Form):
     submit = SubmitField(_l("Send the answer"))
 
 
+class ConfirmForm(Form):
+    submit = SubmitField(_l("Confirm my e-mail address and send the application"))
+
+
 class WithdrawForm(Form):
     confirm = BooleanField(_l("Yes, withdraw this application"), validators=[DataRequired()])
     submit = SubmitField(_l("Withdraw the application"))
@@ -164,7 +184,8 @@ class ProfileForm(Form):
         description=_l("Shown on the park's public page."),
     )
     website = StringField(
-        _l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)]
+        _l("Website"),
+        validators=[Optional(), website_address, FULL_URL, Length(max=300)],
     )
     logo = FileField(
         _l("Logo"),

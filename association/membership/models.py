@@ -15,6 +15,9 @@ from association.parks.models import Park
 
 
 class ApplicationStatus(enum.StrEnum):
+    # Sent, but its contact e-mail is not confirmed yet: the secretariat does not see it, and
+    # purge-unconfirmed-applications removes it after APPLICATION_CONFIRMATION_HOURS.
+    UNCONFIRMED = "unconfirmed"
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     INFORMATION_REQUESTED = "information_requested"
@@ -48,6 +51,9 @@ class Application(Model):
     status: Mapped[ApplicationStatus] = mapped_column(
         String(32), index=True, default=ApplicationStatus.SUBMITTED
     )
+    # The digest of the code in the confirmation e-mail (association.tokens); None once confirmed.
+    confirmation_hash: Mapped[str | None] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     name_latin: Mapped[str] = mapped_column(String(200))
     name_native: Mapped[str] = mapped_column(String(200), default="")
@@ -105,6 +111,22 @@ class ApplicationDocument(Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="documents")
+
+
+class ProvisionalUpload(Model):
+    """A document attached to an application form that was refused for another reason, kept so
+    that the applicant need not attach it again. Found by the digest of the token the re-shown
+    form carries; taken into the application when it is submitted, purged after a day."""
+
+    __tablename__ = "provisional_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class MessageKind(enum.StrEnum):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from association.membership.models import ApplicationStatus
 
 STATUS_LABELS = {
+    ApplicationStatus.UNCONFIRMED: "Waiting for the e-mail address to be confirmed",
     ApplicationStatus.SUBMITTED: "Submitted",
     ApplicationStatus.UNDER_REVIEW: "Under review",
     ApplicationStatus.INFORMATION_REQUESTED: "Information requested",

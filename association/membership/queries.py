@@ -62,6 +62,15 @@ def tracking_page(session: Session, application: Application) -> TrackingPage:
 # --- the secretariat's pages -----------------------------------------------------------------
 
 
+def reviewable_application(session: Session, application_id: int) -> Application | None:
+    """The application the secretariat may open: None for an unknown id and for one whose
+    contact e-mail is not confirmed yet (it does not exist for the secretariat)."""
+    application = session.get(Application, application_id)
+    if application is None or application.status == ApplicationStatus.UNCONFIRMED:
+        return None
+    return application
+
+
 @dataclass(frozen=True)
 class ApplicationList:
     applications: Sequence[Application]
@@ -71,8 +80,14 @@ class ApplicationList:
 
 def application_list(session: Session, *, status: str, country: str) -> ApplicationList:
     """Applications, newest first: the open ones (status "open"), or those of one status;
-    of one country when `country` is given."""
-    statement = select(Application).order_by(Application.submitted_at.desc(), Application.id.desc())
+    of one country when `country` is given. Never those whose contact e-mail is unconfirmed:
+    until then, an application may be anyone's spam."""
+    confirmed = Application.status != ApplicationStatus.UNCONFIRMED
+    statement = (
+        select(Application)
+        .where(confirmed)
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+    )
     if status == "open":
         statement = statement.where(Application.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in ApplicationStatus}:
@@ -80,10 +95,13 @@ def application_list(session: Session, *, status: str, country: str) -> Applicat
     if country:
         statement = statement.where(Application.country == country)
     countries = session.scalars(
-        select(Application.country).group_by(Application.country).order_by(Application.country)
+        select(Application.country)
+        .where(confirmed)
+        .group_by(Application.country)
+        .order_by(Application.country)
     ).all()
     counts = session.execute(
-        select(Application.status, func.count()).group_by(Application.status)
+        select(Application.status, func.count()).where(confirmed).group_by(Application.status)
     ).all()
     return ApplicationList(
         applications=session.scalars(statement).all(),

@@ -8,7 +8,9 @@ area.py imports this module so that its routes register."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,7 +25,12 @@ from association.membership.forms import (
     RejectForm,
     RequestInformationForm,
 )
-from association.membership.models import Application, ApplicationDocument, Category
+from association.membership.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationStatus,
+    Category,
+)
 from association.membership.policy import can_review_applications
 from association.membership.presenters import STATUS_LABELS, status_label
 from association.membership.views import bp
@@ -45,13 +52,16 @@ def application_list():
         country=country,
         countries=[(code, country_name(code)) for code in found.countries],
         counts=found.counts,
-        statuses=STATUS_LABELS,
+        statuses={k: v for k, v in STATUS_LABELS.items() if k != ApplicationStatus.UNCONFIRMED},
         status_label=status_label,
     )
 
 
 def _application_or_404(application_id: int) -> Application:
-    return db.get_or_404(Application, application_id)
+    application = queries.reviewable_application(db.session(), application_id)
+    if application is None:
+        abort(404)
+    return application
 
 
 def _approve_form(application: Application) -> ApproveForm:
@@ -110,13 +120,22 @@ def application_document(application_id: int, document_id: int):
     document = db.session.get(ApplicationDocument, document_id)
     if document is None or document.application_id != application.id:
         abort(404)
-    response = Response(document.content, mimetype="application/pdf")
-    # An attachment, never shown inline: the file comes from outside.
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="application-{application.id}-{document.id}.pdf"'
+    # An attachment, never shown inline: the file comes from outside. Under the name it was
+    # sent with (cleaned on upload; send_file writes a non-ASCII one as RFC 5987 filename*).
+    name = (
+        document.filename
+        if document.filename.lower().endswith(".pdf")
+        else f"{document.filename}.pdf"
+    )
+    response = send_file(
+        io.BytesIO(document.content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+        etag=document.sha256,
+        max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(document.sha256)
     return response
 
 

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,17 +23,25 @@ from werkzeug.datastructures import FileStorage
 
 from association.documents.views import send_stored
 from association.domain import DomainError
-from association.errors import allow
-from association.extensions import db
+from association.errors import allow, error_page
+from association.extensions import db, limiter
 from association.membership import documents, queries
 from association.membership.applications import (
     ApplicationInput,
     answer_request,
+    confirm_application,
+    confirmation_hours,
     submit_application,
     withdraw_application,
 )
-from association.membership.forms import AnswerForm, ApplicationForm, ProfileForm, WithdrawForm
-from association.membership.models import Application
+from association.membership.forms import (
+    AnswerForm,
+    ApplicationForm,
+    ConfirmForm,
+    ProfileForm,
+    WithdrawForm,
+)
+from association.membership.models import Application, ApplicationStatus
 from association.membership.policy import (
     can_download_certificate,
     can_edit_profile,
@@ -40,19 +49,24 @@ from association.membership.policy import (
 )
 from association.membership.presenters import status_label
 from association.membership.profiles import MAX_LOGO_BYTES, update_profile
-from association.membership.uploads import MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, Upload
+from association.membership.uploads import (
+    MAX_DOCUMENTS,
+    DocumentRefused,
+    Upload,
+    clean_filename,
+    keep_uploads,
+    max_application_bytes,
+)
 from association.parks.models import Park, ParkStatus
 from association.parks.service import country_name
 
 bp = Blueprint("membership", __name__)
 
 
-# Request size limits per form (the application-wide MAX_CONTENT_LENGTH stays the outer fence).
-FORM_LIMITS = {
-    "membership.apply": MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 1024 * 1024,
-    "membership.answer": MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 1024 * 1024,
-    "membership.profile_edit": MAX_LOGO_BYTES + 256 * 1024,
-}
+# Request size limits per form (the application-wide MAX_CONTENT_LENGTH stays the outer fence):
+# an application's documents together, and a megabyte for the form's text.
+UPLOAD_FORMS = {"membership.apply", "membership.answer"}
+PROFILE_LIMIT = MAX_LOGO_BYTES + 256 * 1024
 APPLICATION_FIELDS = (
     "name_latin",
     "name_native",
@@ -77,38 +91,104 @@ TRACKING_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store
 def limit_request_size(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # Runs before every before_request function (the CSRF check reads the form), so the
     # smaller limit applies to the first read of the body; beyond it the 413 page answers.
-    if endpoint in FORM_LIMITS:
-        request.max_content_length = FORM_LIMITS[endpoint]
+    if endpoint in UPLOAD_FORMS:
+        request.max_content_length = max_application_bytes() + 1024 * 1024
+    elif endpoint == "membership.profile_edit":
+        request.max_content_length = PROFILE_LIMIT
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    # Says this form's own limit (the application-wide one is larger).
+    if request.endpoint in UPLOAD_FORMS:
+        return error_page(
+            413,
+            _(
+                "The documents of one application may come to at most %(max)d MB in all. "
+                "Please go back and send smaller files or fewer of them.",
+                max=current_app.config["APPLICATION_DOCUMENTS_MAX_MB"],
+            ),
+        )
+    return error_page(413)
+
+
+@bp.errorhandler(429)
+def too_many(error):
+    # The limits of the application form are per hour: its own words, not "wait a minute".
+    return error_page(429, error.description)
 
 
 def _uploads(files: list[FileStorage] | None) -> list[Upload]:
     return [Upload(f.filename or "", f.read()) for f in (files or []) if f and f.filename]
 
 
+def _application_limit() -> str:
+    return current_app.config["APPLICATION_RATE_LIMIT"]
+
+
+def _attempt_limit() -> str:
+    return current_app.config["APPLICATION_ATTEMPT_RATE_LIMIT"]
+
+
 # --- applying ------------------------------------------------------------------------------
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+# Submissions from one address (a refused form re-shows with 200 and does not count), and,
+# looser, attempts of any outcome: each may carry 20 MB of documents to check and keep.
+@limiter.limit(
+    _application_limit,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+    error_message=lambda: _(
+        "Too many applications were sent from this address. Please try again in an hour."
+    ),
+)
+@limiter.limit(
+    _attempt_limit,
+    methods=["POST"],
+    error_message=lambda: _("Too many attempts from this address. Please try again in an hour."),
+)
 def apply():
     form = ApplicationForm()
+    # Documents kept from the previous attempt: the form carries their tokens back.
+    tokens = request.form.getlist("kept")[:MAX_DOCUMENTS] if request.method == "POST" else []
+    uploads = _uploads(form.documents.data) if request.method == "POST" else []
+    refusal = None
     if form.validate_on_submit():
         data = ApplicationInput(**{name: getattr(form, name).data for name in APPLICATION_FIELDS})
         try:
-            submitted = submit_application(db.session(), data, _uploads(form.documents.data))
-        except DomainError as refused:
-            # The form has checked every field; what remains refused is about the documents.
+            submitted = submit_application(db.session(), data, uploads, kept=tokens)
+        except DocumentRefused as refused:
             form.documents.errors = [*form.documents.errors, refused.message]
+        except DomainError as refused:
+            if refused.status != 400:
+                raise
+            refusal = refused.message
         else:
             flash(
                 _(
-                    "Your application is submitted. Keep this page's address: it is the only way to follow "
-                    "the application, and we have e-mailed it to %(email)s.",
+                    "Your application is saved. To send it to the secretariat, open the link we "
+                    "have e-mailed to %(email)s within %(hours)d hours. Keep this page's address: "
+                    "it is the only way to follow the application.",
                     email=submitted.application.contact_email,
+                    hours=confirmation_hours(),
                 ),
                 "success",
             )
             return redirect(url_for("membership.tracking", code=submitted.tracking_code))
-    return render_template("membership/apply.html", form=form, max_documents=MAX_DOCUMENTS)
+    kept = keep_uploads(db.session(), tokens, uploads) if request.method == "POST" else []
+    kept_names = {k.filename for k in kept}
+    return render_template(
+        "membership/apply.html",
+        form=form,
+        max_documents=MAX_DOCUMENTS,
+        refusal=refusal,
+        kept=kept,
+        # Chosen but not kept (not a readable PDF, or over a limit): the form says so by name.
+        dropped=[u.filename for u in uploads if clean_filename(u.filename) not in kept_names],
+        max_mb=current_app.config["APPLICATION_DOCUMENTS_MAX_MB"],
+    )
 
 
 def _application_by_code(code: str) -> Application:
@@ -123,6 +203,31 @@ def _application_by_code(code: str) -> Application:
 def tracking(code: str):
     application = _application_by_code(code)
     return _tracking_page(code, application, AnswerForm(), WithdrawForm())
+
+
+@bp.route("/apply/<code>/confirm/<token>", methods=["GET", "POST"])
+def confirm(code: str, token: str):
+    # A page with a button, not a change on GET: mail scanners that open links confirm nothing.
+    application = _application_by_code(code)
+    if application.status != ApplicationStatus.UNCONFIRMED:
+        flash(_("Your e-mail address is already confirmed."), "info")
+        return redirect(url_for("membership.tracking", code=code))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        confirm_application(db.session(), application, token, tracking_code=code)
+        flash(
+            _(
+                "Thank you: your e-mail address is confirmed and the application has reached "
+                "the secretariat. We have e-mailed you this page's address."
+            ),
+            "success",
+        )
+        return redirect(url_for("membership.tracking", code=code))
+    return (
+        render_template("membership/confirm.html", form=form, application=application),
+        200,
+        TRACKING_HEADERS,
+    )
 
 
 def _tracking_page(
@@ -143,6 +248,8 @@ def _tracking_page(
         country=country_name(application.country),
         max_documents=MAX_DOCUMENTS,
         vote=page.vote,
+        hours=confirmation_hours(),
+        link=url_for("membership.tracking", code=code, _external=True),
     )
     return response, status, TRACKING_HEADERS
 

@@ -15,7 +15,7 @@ revision encrypts the same way whatever later becomes of that module.
 The downgrade decrypts the secrets back into the narrow plain column.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 14:45:00
 
 """
@@ -32,7 +32,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

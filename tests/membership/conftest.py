@@ -11,10 +11,13 @@ from association.membership import admission, applications
 from association.membership.models import ApplicationStatus
 
 
-def pdf_bytes(pages: int = 1) -> bytes:
+def pdf_bytes(pages: int = 1, title: str = "") -> bytes:
+    """A small readable PDF; a different `title` gives a different file (another SHA-256)."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -59,8 +62,22 @@ FORM = {
 }
 
 
+def submit_confirmed(session, data=None, uploads=()) -> applications.Submitted:
+    """An application submitted and its contact e-mail confirmed, as the secretariat sees them."""
+    submitted = applications.submit_application(
+        session, data if data is not None else application_input(), list(uploads)
+    )
+    applications.confirm_application(
+        session,
+        submitted.application,
+        submitted.confirmation_code,
+        tracking_code=submitted.tracking_code,
+    )
+    return submitted
+
+
 def _bring_to(session, secretariat, application, status: ApplicationStatus) -> None:
-    if status == ApplicationStatus.SUBMITTED:
+    if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNCONFIRMED):
         return
     if status == ApplicationStatus.WITHDRAWN:
         applications.withdraw_application(session, application)
@@ -88,9 +105,12 @@ def make_tracked_application(session, secretariat):
     def make(
         status: ApplicationStatus = ApplicationStatus.SUBMITTED, uploads=(), **overrides
     ) -> applications.Submitted:
-        submitted = applications.submit_application(
-            session, application_input(**overrides), list(uploads)
-        )
+        if status == ApplicationStatus.UNCONFIRMED:
+            submitted = applications.submit_application(
+                session, application_input(**overrides), list(uploads)
+            )
+        else:
+            submitted = submit_confirmed(session, application_input(**overrides), uploads)
         _bring_to(session, secretariat, submitted.application, status)
         return submitted
 
@@ -102,9 +122,14 @@ def make_application(session, secretariat):
     """An application brought to `status` through the domain functions themselves."""
 
     def make(status: ApplicationStatus = ApplicationStatus.SUBMITTED, uploads=(), **overrides):
-        application = applications.submit_application(
-            session, application_input(**overrides), list(uploads)
-        ).application
+        if status == ApplicationStatus.UNCONFIRMED:
+            application = applications.submit_application(
+                session, application_input(**overrides), list(uploads)
+            ).application
+        else:
+            application = submit_confirmed(
+                session, application_input(**overrides), uploads
+            ).application
         _bring_to(session, secretariat, application, status)
         return application
 

@@ -14,7 +14,7 @@ from association.membership.models import Category
 from association.parks.models import ParkStatus
 from association.parks.service import change_park_status, update_park
 from tests.factories import login
-from tests.membership.conftest import application_input
+from tests.membership.conftest import application_input, submit_confirmed
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
@@ -33,7 +33,7 @@ def association_cert(app):
 @pytest.fixture
 def admitted(session, secretariat):
     """The High Technology Park of Kyrgyzstan, admitted as a member through its application."""
-    application = applications.submit_application(
+    application = submit_confirmed(
         session,
         application_input(
             name_latin="High Technology Park of the Kyrgyz Republic",
@@ -99,7 +99,7 @@ def test_uzbek_and_arabic_names_reach_the_text(session, secretariat, tmp_path):
         ("IT Park Uzbekistan", "IT Park Oʻzbekiston", "UZ"),
         ("Palestine Technology Park", "حديقة فلسطين التكنولوجية", "PS"),
     ]:
-        application = applications.submit_application(
+        application = submit_confirmed(
             session,
             application_input(
                 name_latin=name,

@@ -14,7 +14,7 @@ from association.membership.models import (
 )
 from association.parks.models import Park, ParkStatus, User
 from association.tokens import token_digest
-from tests.membership.conftest import application_input, pdf_bytes
+from tests.membership.conftest import application_input, pdf_bytes, submit_confirmed
 
 S = ApplicationStatus
 
@@ -62,7 +62,7 @@ RESULT = {
 def test_submitting_stores_the_application_with_a_long_random_tracking_code(session):
     first = applications.submit_application(session, application_input(), [])
     second = applications.submit_application(session, application_input(), [])
-    assert first.application.status == S.SUBMITTED
+    assert first.application.status == S.UNCONFIRMED
     assert len(first.tracking_code) >= 32
     assert first.tracking_code != second.tracking_code
     assert queries.find_by_tracking_code(session, first.tracking_code) == first.application
@@ -75,21 +75,21 @@ def test_the_database_holds_only_the_tracking_codes_digest(session):
     assert columns["tracking_code_hash"] == token_digest(submitted.tracking_code)
 
 
-def test_submitting_e_mails_the_tracking_link_to_the_contact_person(session):
-    submitted = applications.submit_application(session, application_input(), [])
-    message = session.scalar(select(OutboxMessage))
+def test_confirming_e_mails_the_tracking_link_to_the_contact_person(session):
+    submitted = submit_confirmed(session, application_input(), [])
+    message = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1]
     assert message.recipient == "farrukh@technopark.tj"
     assert f"http://localhost/apply/{submitted.tracking_code}" in message.body
 
 
 def test_submitting_writes_the_audit_event(session):
-    applications.submit_application(session, application_input(), [pdf_bytes_upload()])
+    submit_confirmed(session, application_input(), [pdf_bytes_upload()])
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "application.submitted"))
     assert '"documents":1' in event.details
 
 
 def pdf_bytes_upload(name="statute.pdf", content=None):
-    return uploads.Upload(name, content if content is not None else pdf_bytes())
+    return uploads.Upload(name, content if content is not None else pdf_bytes(title=name))
 
 
 def test_documents_are_stored_with_their_sha256(session):

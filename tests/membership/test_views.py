@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from association.membership.models import (
     ApplicationDocument,
     ApplicationStatus,
     ParkProfile,
+    ProvisionalUpload,
 )
 from association.membership.queries import find_by_tracking_code
 from association.parks.models import ParkStatus, User
@@ -546,3 +548,116 @@ def test_no_logo_is_404(client, park):
 def test_submission_is_in_the_outbox(client, session):
     post_application(client)
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+# --- documents across a refused form, duplicates, names -------------------------------------
+
+
+def kept_tokens(page: str) -> list[str]:
+    return re.findall(r'name="kept" value="([^"]+)"', page)
+
+
+def test_documents_are_kept_across_a_refused_form(client, session):
+    content = pdf_bytes(title="statute")
+    page = post_application(client, files=[("statute.pdf", content)], city="").get_data(
+        as_text=True
+    )
+    assert "statute.pdf" in page
+    assert "you need not attach them again" in page
+    tokens = kept_tokens(page)
+    assert len(tokens) == 1
+    response = client.post(
+        "/apply", data={**FORM, "kept": tokens}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    document = session.scalar(select(ApplicationDocument))
+    assert (document.filename, document.content) == ("statute.pdf", content)
+    assert session.scalar(select(func.count()).select_from(ProvisionalUpload)) == 0
+
+
+def test_an_unticked_kept_document_is_left_out(client, session):
+    page = post_application(client, files=[("statute.pdf", pdf_bytes())], city="").get_data(
+        as_text=True
+    )
+    assert kept_tokens(page)
+    assert post_application(client).status_code == 302  # the box unticked: no "kept"
+    assert session.scalar(select(func.count()).select_from(ApplicationDocument)) == 0
+
+
+def test_a_document_that_cannot_be_kept_is_named_to_attach_again(client, session):
+    page = post_application(
+        client, files=[("scan.pdf", b"not a pdf"), ("statute.pdf", pdf_bytes())], city=""
+    ).get_data(as_text=True)
+    assert "Not kept, please attach again once corrected: scan.pdf." in page
+    assert len(kept_tokens(page)) == 1
+
+
+def test_a_kept_token_that_is_unknown_attaches_nothing(client, session):
+    response = client.post(
+        "/apply",
+        data={**FORM, "kept": ["A" * 43, "bad token!"]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(func.count()).select_from(ApplicationDocument)) == 0
+
+
+def test_the_website_error_is_shown_once(client, session):
+    page = post_application(client, website="technopark.tj").get_data(as_text=True)
+    assert page.count("A website address starts with http:// or https://.") == 1
+    assert "Invalid URL" not in page
+
+
+def test_the_same_pdf_twice_is_refused_as_a_duplicate(client, session):
+    content = pdf_bytes()
+    page = post_application(
+        client, files=[("statute.pdf", content), ("statute (1).pdf", content)]
+    ).get_data(as_text=True)
+    assert "statute (1).pdf is the same file as statute.pdf, already attached" in page
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_an_answer_with_a_document_already_attached_is_refused(
+    client, session, make_tracked_application
+):
+    content = pdf_bytes(title="statute")
+    submitted = make_tracked_application(
+        S.INFORMATION_REQUESTED, uploads=[uploads.Upload("statute.pdf", content)]
+    )
+    page = client.post(
+        f"/apply/{submitted.tracking_code}/answer",
+        data={"answer": "Again", "documents": [(io.BytesIO(content), "again.pdf")]},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "again.pdf is the same file as statute.pdf, already attached" in page
+    assert session.scalar(select(func.count()).select_from(ApplicationDocument)) == 1
+
+
+def test_the_tracking_page_offers_its_link_to_copy(client, make_tracked_application):
+    submitted = make_tracked_application()
+    page = client.get(f"/apply/{submitted.tracking_code}").get_data(as_text=True)
+    link = f"http://localhost/apply/{submitted.tracking_code}"
+    assert f'id="tracking-link" type="text" value="{link}" readonly' in page
+    assert 'data-copy="tracking-link"' in page
+    assert "/static/copy.js" in page
+
+
+@pytest.mark.parametrize(
+    ("sent", "downloaded"),
+    [
+        ("statute.pdf", "filename=statute.pdf"),
+        ('C:\\scans\\annual "report".pdf', 'filename="annual report.pdf"'),
+        ("Устав парка.pdf", "filename*=UTF-8''%D0%A3%D1%81%D1%82%D0%B0%D0%B2"),
+    ],
+)
+def test_a_document_downloads_under_its_cleaned_original_name(
+    client, secretariat, make_application, sent, downloaded
+):
+    application = make_application(uploads=[uploads.Upload(sent, pdf_bytes())])
+    login(client, secretariat)
+    response = client.get(
+        f"/secretariat/applications/{application.id}/documents/{application.documents[0].id}"
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert downloaded in response.headers["Content-Disposition"]

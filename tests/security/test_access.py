@@ -7,13 +7,12 @@ import re
 from sqlalchemy import select
 
 from association.membership import documents
-from association.membership.applications import submit_application
 from association.membership.uploads import Upload
 from association.memoranda import circulation as memoranda_circulation
 from association.memoranda import drafting as memoranda_drafting
 from association.voting.models import Ballot
 from tests.factories import PASSWORD, login
-from tests.membership.conftest import application_input
+from tests.membership.conftest import application_input, submit_confirmed
 from tests.security.conftest import nothing_changes, pdf_bytes, refused
 
 
@@ -169,9 +168,7 @@ def test_editing_another_parks_profile_is_refused(
 
 
 def test_applications_cannot_be_read_by_guessing_ids_or_codes(client, session, member):
-    submitted = submit_application(
-        session, application_input(), [Upload("statute.pdf", pdf_bytes())]
-    )
+    submitted = submit_confirmed(session, application_input(), [Upload("statute.pdf", pdf_bytes())])
     application = submitted.application
 
     login(client, member)

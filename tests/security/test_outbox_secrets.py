@@ -111,8 +111,21 @@ def _outside_code(session, secretariat, park, other_park, **_):
     return message, code, "  ••••"
 
 
+def _confirmation_link(session, **_):
+    submitted = applications.submit_application(session, application_input(), [])
+    message = _last_to(session, "farrukh@technopark.tj")
+    link_code = f"{submitted.tracking_code}/confirm/{submitted.confirmation_code}"
+    return message, link_code, "/apply/••••"
+
+
 def _tracking_link(session, **_):
     submitted = applications.submit_application(session, application_input(), [])
+    applications.confirm_application(
+        session,
+        submitted.application,
+        submitted.confirmation_code,
+        tracking_code=submitted.tracking_code,
+    )
     message = _last_to(session, "farrukh@technopark.tj")
     return message, submitted.tracking_code, "/apply/••••"
 
@@ -122,6 +135,7 @@ SECRET_MESSAGES = {
     "invitation link": _invitation,
     "outside signatory's link": _outside_link,
     "outside signatory's code": _outside_code,
+    "applicant's confirmation link": _confirmation_link,
     "applicant's tracking link": _tracking_link,
 }
 

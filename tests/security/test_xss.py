@@ -22,7 +22,7 @@ from association.memoranda import drafting as memoranda_drafting
 from association.voting import initiatives as voting
 from association.voting import votes
 from tests.factories import login
-from tests.membership.conftest import application_input
+from tests.membership.conftest import application_input, submit_confirmed
 from tests.security.conftest import XSS_PAYLOADS, executable_markup
 
 # Every payload at once in each field (one test per field keeps the suite fast).
@@ -238,7 +238,7 @@ def test_script_in_an_outside_signatorys_page_does_not_run(
 )
 def test_script_in_application_fields_does_not_run(client, session, secretariat, payload):
     text = f"XSSFIELD Park {payload}"
-    submitted = applications.submit_application(
+    submitted = submit_confirmed(
         session,
         application_input(
             name_latin=text,
@@ -281,9 +281,7 @@ def test_a_script_address_as_application_website_is_refused_or_inert(
     client, session, secretariat, website
 ):
     try:
-        application = applications.submit_application(
-            session, application_input(website=website), []
-        ).application
+        application = submit_confirmed(session, application_input(website=website), []).application
     except Invalid:
         return
     login(client, secretariat)
