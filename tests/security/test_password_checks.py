@@ -20,6 +20,12 @@ from tests.factories import PASSWORD, current_code, enrol_second_factor, login
 NEW = "a new and long passphrase"
 
 
+@pytest.fixture
+def app_config(app_config):
+    # Windows of an hour: a slow machine must not see a minute's window pass mid-test.
+    return {**app_config, "LOGIN_RATE_LIMIT": "10 per hour"}
+
+
 def audited(session, action: str) -> int:
     return session.scalar(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
