@@ -15,6 +15,12 @@ from association.parks.models import Park, User
 
 COOPERATION_TITLE = "Memorandum for cooperation"
 EXCHANGE_TITLE = "Memorandum on the exchange of resident companies"
+# Each language's text is headed by its own title.
+COOPERATION_TITLES = {
+    "ru": "Меморандум о сотрудничестве",
+    "tr": "İşbirliği Mutabakat Zaptı",
+}
+EXCHANGE_TITLES = {"ru": "Меморандум об обмене компаниями-резидентами"}
 
 COOPERATION_EN = """The technology parks signing this Memorandum (the "Parties"),
 
@@ -195,6 +201,7 @@ def seed_memoranda(session: Session) -> None:
             place="Astana",
             public=True,
             texts={"en": COOPERATION_EN, "ru": COOPERATION_RU, "tr": COOPERATION_TR},
+            titles=COOPERATION_TITLES,
             note="As signed in Astana on 28 September 2022",
         )
         for park in founders:
@@ -221,6 +228,7 @@ def seed_memoranda(session: Session) -> None:
             title=EXCHANGE_TITLE,
             place="Bishkek",
             texts={"en": EXCHANGE_EN, "ru": EXCHANGE_RU},
+            titles=EXCHANGE_TITLES,
             note="First draft, from the Board's discussion",
         )
         for park in founders[:3]:

@@ -30,7 +30,7 @@ from association.memoranda.models import (
     SigningView,
 )
 from association.memoranda.policy import party_recipients, require_secretariat
-from association.memoranda.texts import check_texts
+from association.memoranda.texts import check_texts, check_titles
 from association.parks.models import Park, ParkStatus, User
 from association.parks.service import check_country
 from association.site import site_url
@@ -53,10 +53,12 @@ def add_revision(
     place: str,
     texts: dict[str, str],
     note: str,
+    titles: dict[str, str] | None = None,
 ) -> Revision:
     """The next revision with these texts, flushed; the memorandum takes its title and place.
 
-    The caller has checked the fields and texts and holds the change lock."""
+    Each text is headed by its language's title in `titles`, or else by `title`. The caller
+    has checked the fields, texts and titles and holds the change lock."""
     number = (memorandum.latest_revision.number if memorandum.latest_revision else 0) + 1
     revision = Revision(
         memorandum=memorandum,
@@ -66,8 +68,11 @@ def add_revision(
         note=(note or "").strip()[:500],
         created_by=actor,
     )
+    titles = titles or {}
     for language, body in texts.items():
-        revision.texts.append(RevisionText(language=language, body=body))
+        revision.texts.append(
+            RevisionText(language=language, title=titles.get(language) or title, body=body)
+        )
     session.add(revision)
     memorandum.title, memorandum.place = title, place
     session.flush()
@@ -82,19 +87,24 @@ def create_memorandum(
     title: str,
     place: str = "",
     texts: dict[str, str],
+    titles: dict[str, str] | None = None,
     public: bool = False,
     note: str = "",
 ) -> Memorandum:
-    """A new draft with its first revision."""
+    """A new draft with its first revision; `titles` heads each language's text (the
+    memorandum's title where a language has none of its own)."""
     require_secretariat(actor)
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, None, texts)
+    titles = check_titles(titles, texts)
     memorandum = Memorandum(
         title=title, place=place, status=MemorandumStatus.DRAFT, public=public, created_by=actor
     )
     session.add(memorandum)
     session.flush()
-    revision = add_revision(session, actor, memorandum, title, place, texts, note or "First draft")
+    revision = add_revision(
+        session, actor, memorandum, title, place, texts, note or "First draft", titles
+    )
     record(
         session,
         "memorandum.created",
@@ -114,6 +124,7 @@ def save_revision(
     title: str,
     place: str,
     texts: dict[str, str],
+    titles: dict[str, str] | None = None,
     note: str = "",
     base_number: int | None = None,
     public: bool | None = None,
@@ -155,12 +166,15 @@ def save_revision(
         )
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, memorandum, texts)
+    titles = check_titles(titles, texts)
     visibility_changes = public is not None and public != memorandum.public
     if (
         latest is not None
         and latest.title == title
         and latest.place == place
         and {t.language: t.body for t in latest.texts} == texts
+        and {t.language: t.heading for t in latest.texts}
+        == {language: titles.get(language) or title for language in texts}
     ):
         if not visibility_changes:
             raise Invalid(
@@ -178,7 +192,7 @@ def save_revision(
         lapsed = memorandum.last_circulation
         if lapsed is not None and lapsed.is_open:
             end_circulation(session, lapsed, CirculationEnd.NEW_REVISION)
-    revision = add_revision(session, actor, memorandum, title, place, texts, note)
+    revision = add_revision(session, actor, memorandum, title, place, texts, note, titles)
     memorandum.status = MemorandumStatus.DRAFT
     details: dict[str, Any] = {"revision": revision.number, "languages": list(texts)}
     if lapsed is not None:

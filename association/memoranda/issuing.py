@@ -198,6 +198,8 @@ def amend(session: Session, actor: User | None, memorandum: Memorandum) -> Memor
     )
     session.add(amendment)
     session.flush()
+    # No titles of its own: every language is headed by the amendment's title until the
+    # drafter translates it.
     add_revision(
         session,
         actor,
