@@ -8,6 +8,7 @@ e-mails in the same transaction, or refuses with a DomainError and changes nothi
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.domain import Conflict, Invalid, Refusal, state_change
+from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.circulation import end_circulation
@@ -54,6 +56,7 @@ def add_revision(
     texts: dict[str, str],
     note: str,
     titles: dict[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Revision:
     """The next revision with these texts, flushed; the memorandum takes its title and place.
 
@@ -68,6 +71,8 @@ def add_revision(
         note=(note or "").strip()[:500],
         created_by=actor,
     )
+    if now is not None:
+        revision.created_at = now
     titles = titles or {}
     for language, body in texts.items():
         revision.texts.append(
@@ -90,9 +95,12 @@ def create_memorandum(
     titles: dict[str, str] | None = None,
     public: bool = False,
     note: str = "",
+    now: datetime | None = None,
 ) -> Memorandum:
     """A new draft with its first revision; `titles` heads each language's text (the
-    memorandum's title where a language has none of its own)."""
+    memorandum's title where a language has none of its own).
+
+    `now` is when it was drafted, when that was before it is recorded (association.history)."""
     require_secretariat(actor)
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, None, texts)
@@ -100,17 +108,21 @@ def create_memorandum(
     memorandum = Memorandum(
         title=title, place=place, status=MemorandumStatus.DRAFT, public=public, created_by=actor
     )
+    if now is not None:
+        memorandum.created_at = now
     session.add(memorandum)
     session.flush()
     revision = add_revision(
-        session, actor, memorandum, title, place, texts, note or "First draft", titles
+        session, actor, memorandum, title, place, texts, note or "First draft", titles, now
     )
     record(
         session,
         "memorandum.created",
         actor=actor,
         subject=memorandum,
-        details={"title": title, "revision": revision.number, "languages": list(texts)},
+        details=stating_time(
+            {"title": title, "revision": revision.number, "languages": list(texts)}, now
+        ),
     )
     return memorandum
 
@@ -232,9 +244,15 @@ def _parties_editable(actor: User | None, memorandum: Memorandum) -> None:
 
 @state_change
 def add_member_party(
-    session: Session, actor: User | None, memorandum: Memorandum, park: Park
+    session: Session,
+    actor: User | None,
+    memorandum: Memorandum,
+    park: Park,
+    *,
+    now: datetime | None = None,
 ) -> Party:
-    """A member (or observer) park becomes a party; its signatories sign for it."""
+    """A member (or observer) park becomes a party; its signatories sign for it (`now`: when,
+    if before it is recorded)."""
     require_secretariat(actor)
     _parties_editable(actor, memorandum)
     if park.status == ParkStatus.WITHDRAWN:
@@ -249,7 +267,7 @@ def add_member_party(
         "memorandum.party_added",
         actor=actor,
         subject=memorandum,
-        details={"party": party.id, "park": park.slug},
+        details=stating_time({"party": party.id, "park": park.slug}, now),
     )
     return party
 
