@@ -3,7 +3,7 @@ and published minutes) and an upcoming General Assembly in Tashkent with its age
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -67,6 +67,9 @@ PANEL_DECISIONS = """\
 4. The parks open their acceleration programmes to the residents of the other founding parks.
 5. The charter agreed at the panel is put to a vote of the six founding parks.
 """
+
+MINUTES_CIRCULATED = datetime(2022, 10, 3, 6, 0, tzinfo=UTC)
+MINUTES_APPROVED = datetime(2022, 10, 10, 6, 0, tzinfo=UTC)
 
 PROGRAMME_ITEM = "Programme of joint acceleration and soft landing"
 GOVERNANCE_ITEM = "Secretariat and governance"
@@ -145,10 +148,12 @@ def seed_panel(session: Session) -> None:
     minutes = start_minutes(
         session, secretariat, meeting, body=PANEL_MINUTES, decisions=PANEL_DECISIONS
     )
-    circulate_minutes(session, secretariat, minutes)
+    # Recorded as they happened in 2022 (association.history): circulated a few days after
+    # the panel, approved and published a week later.
+    circulate_minutes(session, secretariat, minutes, now=MINUTES_CIRCULATED)
     if secretariat is not None:
-        approve_minutes(session, secretariat, minutes)
-        publish_minutes(session, secretariat, minutes)
+        approve_minutes(session, secretariat, minutes, now=MINUTES_APPROVED)
+        publish_minutes(session, secretariat, minutes, now=MINUTES_APPROVED + timedelta(hours=1))
 
 
 def seed_assembly(session: Session) -> None:

@@ -9,6 +9,7 @@ version is marked superseded and stays readable.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.history import stating_time
 from association.markdown import clean_markdown_source
 from association.meetings.documents import issue_minutes_document, supersede_minutes_document
 from association.meetings.models import (
@@ -188,8 +190,11 @@ def edit_minutes(
 
 
 @state_change
-def circulate_minutes(session: Session, actor: User | None, minutes: Minutes) -> Minutes:
-    """Send a draft to the members to read and comment on; they are e-mailed."""
+def circulate_minutes(
+    session: Session, actor: User | None, minutes: Minutes, *, now: datetime | None = None
+) -> Minutes:
+    """Send a draft to the members to read and comment on; they are e-mailed. `now` is when,
+    if before it is recorded (association.history: the demo's 2022 minutes)."""
     require_staff(actor)
     if minutes.status != MinutesStatus.DRAFT:
         raise minutes_conflict(minutes, _("circulated"))
@@ -201,13 +206,13 @@ def circulate_minutes(session: Session, actor: User | None, minutes: Minutes) ->
             )
         )
     minutes.status = MinutesStatus.CIRCULATED
-    minutes.circulated_at = utcnow()
+    minutes.circulated_at = now or utcnow()
     record(
         session,
         "minutes.circulated",
         actor=actor,
         subject=minutes,
-        details={"version": minutes.version},
+        details=stating_time({"version": minutes.version}, now),
     )
     meeting = minutes.meeting
     mail_participants(
@@ -258,11 +263,13 @@ def approve_minutes(
     *,
     route: ApprovalRoute = ApprovalRoute.SECRETARIAT,
     reference: str = "",
+    now: datetime | None = None,
 ) -> Minutes:
     """Approve circulated minutes: by the secretariat, or by a minutes-approval vote that passed.
 
     The voting area calls this with route=VOTE and reference="initiative:<id>" when such a
-    vote passes (actor None: the closing of the vote, not a person).
+    vote passes (actor None: the closing of the vote, not a person). `now` is when, if before
+    it is recorded (association.history).
     """
     route = ApprovalRoute(route)
     if route == ApprovalRoute.SECRETARIAT:
@@ -281,7 +288,7 @@ def approve_minutes(
         raise minutes_conflict(minutes, _("approved"))
     _refuse_while_voting(session, minutes)
     minutes.status = MinutesStatus.APPROVED
-    minutes.approved_at = utcnow()
+    minutes.approved_at = now or utcnow()
     minutes.approved_by = route
     minutes.approval_reference = reference.strip()[:200]
     record(
@@ -289,30 +296,36 @@ def approve_minutes(
         "minutes.approved",
         actor=actor,
         subject=minutes,
-        details={
-            "version": minutes.version,
-            "by": route.value,
-            "reference": minutes.approval_reference,
-        },
+        details=stating_time(
+            {
+                "version": minutes.version,
+                "by": route.value,
+                "reference": minutes.approval_reference,
+            },
+            now,
+        ),
     )
     return minutes
 
 
 @state_change
-def publish_minutes(session: Session, actor: User | None, minutes: Minutes) -> Minutes:
+def publish_minutes(
+    session: Session, actor: User | None, minutes: Minutes, *, now: datetime | None = None
+) -> Minutes:
     """Publish approved minutes: the PDF is rendered, sealed and stored once; the version
-    it corrects (if any) is marked superseded and stays readable."""
+    it corrects (if any) is marked superseded and stays readable. `now` is when, if before
+    it is recorded (association.history)."""
     require_staff(actor)
     if minutes.status != MinutesStatus.APPROVED:
         if minutes.status in (MinutesStatus.DRAFT, MinutesStatus.CIRCULATED):
             raise Conflict(_("Minutes are published once they have been approved."))
         raise minutes_conflict(minutes, _("published"))
-    now = utcnow()
+    published = now or utcnow()
     minutes.status = MinutesStatus.PUBLISHED
-    minutes.published_at = now
+    minutes.published_at = published
     previous = minutes.supersedes
     if previous is not None and previous.superseded_at is None:
-        previous.superseded_at = now
+        previous.superseded_at = published
     session.flush()
     document = issue_minutes_document(session, minutes)
     if document is not None:
@@ -324,11 +337,14 @@ def publish_minutes(session: Session, actor: User | None, minutes: Minutes) -> M
         "minutes.published",
         actor=actor,
         subject=minutes,
-        details={
-            "version": minutes.version,
-            "supersedes": previous.version if previous else None,
-            "document": minutes.document_id,
-        },
+        details=stating_time(
+            {
+                "version": minutes.version,
+                "supersedes": previous.version if previous else None,
+                "document": minutes.document_id,
+            },
+            now,
+        ),
     )
     meeting = minutes.meeting
     mail_participants(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
+from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.models import (
@@ -33,16 +34,25 @@ from association.parks.models import User
 from association.site import site_url
 
 
-def end_circulation(session: Session, circulation: Circulation, reason: CirculationEnd) -> None:
+def end_circulation(
+    session: Session,
+    circulation: Circulation,
+    reason: CirculationEnd,
+    now: datetime | None = None,
+) -> None:
     """Close the circulation, keeping when and why; its signatures count only if it completed."""
-    circulation.ended_at = utcnow()
+    circulation.ended_at = now or utcnow()
     circulation.end_reason = reason
 
 
 @state_change
-def circulate(session: Session, actor: User | None, memorandum: Memorandum) -> Circulation:
+def circulate(
+    session: Session, actor: User | None, memorandum: Memorandum, *, now: datetime | None = None
+) -> Circulation:
     """Send the latest revision for signature: its text and SHA-256 are frozen, each party's
-    signatories are e-mailed (outside signatories get a single-use, expiring link)."""
+    signatories are e-mailed (outside signatories get a single-use, expiring link).
+
+    `now` is when it was circulated, when that was before it is recorded (association.history)."""
     require_secretariat(actor)
     if memorandum.status not in (MemorandumStatus.DRAFT, MemorandumStatus.DECLINED):
         raise Conflict(
@@ -70,6 +80,8 @@ def circulate(session: Session, actor: User | None, memorandum: Memorandum) -> C
         memorandum=memorandum, revision=revision, sha256=text_sha256(revision, memorandum.parties)
     )
     circulation.started_by_id = actor.id if actor is not None else None
+    if now is not None:
+        circulation.started_at = now
     session.add(circulation)
     memorandum.status = MemorandumStatus.CIRCULATING
     session.flush()
@@ -94,12 +106,15 @@ def circulate(session: Session, actor: User | None, memorandum: Memorandum) -> C
         "memorandum.circulated",
         actor=actor,
         subject=memorandum,
-        details={
-            "circulation": circulation.id,
-            "revision": revision.number,
-            "sha256": circulation.sha256,
-            "parties": [party.name for party in memorandum.parties],
-        },
+        details=stating_time(
+            {
+                "circulation": circulation.id,
+                "revision": revision.number,
+                "sha256": circulation.sha256,
+                "parties": [party.name for party in memorandum.parties],
+            },
+            now,
+        ),
     )
     return circulation
 

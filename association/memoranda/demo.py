@@ -3,7 +3,7 @@ the six founding parks (issued as AMT/MOU/2022/0001), and a draft out for signat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,12 @@ from association.parks.models import Park, User
 
 COOPERATION_TITLE = "Memorandum for cooperation"
 EXCHANGE_TITLE = "Memorandum on the exchange of resident companies"
+# Each language's text is headed by its own title.
+COOPERATION_TITLES = {
+    "ru": "Меморандум о сотрудничестве",
+    "tr": "İşbirliği Mutabakat Zaptı",
+}
+EXCHANGE_TITLES = {"ru": "Меморандум об обмене компаниями-резидентами"}
 
 COOPERATION_EN = """The technology parks signing this Memorandum (the "Parties"),
 
@@ -171,6 +177,12 @@ EXCHANGE_RU = """Стороны договорились проводить еж
 """
 
 SIGNED_IN_ASTANA = datetime(2022, 9, 28, 7, 0, tzinfo=UTC)  # 13:00 in Astana
+# The 2022 memorandum is recorded as it happened that day (association.history): drafted and
+# circulated that morning, signed in ink by the six heads, issued that afternoon.
+DRAFTED_2022 = SIGNED_IN_ASTANA - timedelta(hours=2)
+CIRCULATED_2022 = SIGNED_IN_ASTANA - timedelta(hours=1)
+ISSUED_2022 = SIGNED_IN_ASTANA + timedelta(hours=3)
+PAPER_EVIDENCE = "Signed in ink at the Digital Bridge Forum, Astana"
 
 
 def _find(session: Session, title: str) -> Memorandum | None:
@@ -195,11 +207,13 @@ def seed_memoranda(session: Session) -> None:
             place="Astana",
             public=True,
             texts={"en": COOPERATION_EN, "ru": COOPERATION_RU, "tr": COOPERATION_TR},
+            titles=COOPERATION_TITLES,
             note="As signed in Astana on 28 September 2022",
+            now=DRAFTED_2022,
         )
         for park in founders:
-            drafting.add_member_party(session, None, memorandum, park)
-        circulation.circulate(session, None, memorandum)
+            drafting.add_member_party(session, None, memorandum, park, now=DRAFTED_2022)
+        circulation.circulate(session, None, memorandum, now=CIRCULATED_2022)
         for minutes, (park, demo) in enumerate(zip(founders, FOUNDERS, strict=True)):
             signatory = _signatory(park)
             signing.record_paper_signature(
@@ -211,9 +225,9 @@ def seed_memoranda(session: Session) -> None:
                 full_name=demo.signatory[0],
                 title=demo.signatory[1],
                 signed_at=SIGNED_IN_ASTANA.replace(minute=minutes * 5),
-                evidence="Signed in ink in Astana at the Digital Bridge Forum; recorded by the secretariat",
+                evidence=PAPER_EVIDENCE,
             )
-        issuing.issue_memorandum(session, None, memorandum)
+        issuing.issue_memorandum(session, None, memorandum, now=ISSUED_2022)
     if _find(session, EXCHANGE_TITLE) is None:
         memorandum = drafting.create_memorandum(
             session,
@@ -221,6 +235,7 @@ def seed_memoranda(session: Session) -> None:
             title=EXCHANGE_TITLE,
             place="Bishkek",
             texts={"en": EXCHANGE_EN, "ru": EXCHANGE_RU},
+            titles=EXCHANGE_TITLES,
             note="First draft, from the Board's discussion",
         )
         for park in founders[:3]:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from association.documents import service as documents
 from association.documents.models import StoredDocument
+from association.history import happened_at, recorded_later
 from association.memoranda.circulation import concluded_at
-from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
+from association.memoranda.models import Circulation, Memorandum, MemorandumStatus, Signature
 from association.memoranda.policy import can_read
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
@@ -31,15 +32,29 @@ def memorandum_context(
 ) -> dict[str, Any]:
     """What templates/pdf/memorandum.html prints besides the verification address and QR."""
     signatures = {s.party_id: s for s in circulation.signatures}
+    events = audit_events(session, memorandum, since=circulation)
     return {
         "memorandum": memorandum,
         "circulation": circulation,
         "revision": circulation.revision,
         "parties": [(party, signatures[party.id]) for party in memorandum.parties],
-        "events": audit_events(session, memorandum, since=circulation),
+        "events": events,
+        "happened_at": happened_at,
+        "recorded_later": recorded_later,
+        "any_recorded_later": any(recorded_later(event) for event in events),
+        "shared_evidence": shared_paper_evidence(list(signatures.values())),
         "clause": authentic_clause,
         "concluded": concluded_at(circulation),
     }
+
+
+def shared_paper_evidence(signatures: list[Signature]) -> str:
+    """The evidence every signature shares when all were made on paper alike, said once
+    above the table rather than in every row ("" otherwise)."""
+    evidence = {s.user_agent for s in signatures if s.method == "paper"}
+    if len(evidence) == 1 and all(s.method == "paper" for s in signatures):
+        return evidence.pop()
+    return ""
 
 
 def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:

@@ -8,6 +8,7 @@ e-mails in the same transaction, or refuses with a DomainError and changes nothi
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.domain import Conflict, Invalid, Refusal, state_change
+from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.circulation import end_circulation
@@ -30,7 +32,7 @@ from association.memoranda.models import (
     SigningView,
 )
 from association.memoranda.policy import party_recipients, require_secretariat
-from association.memoranda.texts import check_texts
+from association.memoranda.texts import check_texts, check_titles
 from association.parks.models import Park, ParkStatus, User
 from association.parks.service import check_country
 from association.site import site_url
@@ -53,10 +55,13 @@ def add_revision(
     place: str,
     texts: dict[str, str],
     note: str,
+    titles: dict[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Revision:
     """The next revision with these texts, flushed; the memorandum takes its title and place.
 
-    The caller has checked the fields and texts and holds the change lock."""
+    Each text is headed by its language's title in `titles`, or else by `title`. The caller
+    has checked the fields, texts and titles and holds the change lock."""
     number = (memorandum.latest_revision.number if memorandum.latest_revision else 0) + 1
     revision = Revision(
         memorandum=memorandum,
@@ -66,8 +71,13 @@ def add_revision(
         note=(note or "").strip()[:500],
         created_by=actor,
     )
+    if now is not None:
+        revision.created_at = now
+    titles = titles or {}
     for language, body in texts.items():
-        revision.texts.append(RevisionText(language=language, body=body))
+        revision.texts.append(
+            RevisionText(language=language, title=titles.get(language) or title, body=body)
+        )
     session.add(revision)
     memorandum.title, memorandum.place = title, place
     session.flush()
@@ -82,25 +92,37 @@ def create_memorandum(
     title: str,
     place: str = "",
     texts: dict[str, str],
+    titles: dict[str, str] | None = None,
     public: bool = False,
     note: str = "",
+    now: datetime | None = None,
 ) -> Memorandum:
-    """A new draft with its first revision."""
+    """A new draft with its first revision; `titles` heads each language's text (the
+    memorandum's title where a language has none of its own).
+
+    `now` is when it was drafted, when that was before it is recorded (association.history)."""
     require_secretariat(actor)
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, None, texts)
+    titles = check_titles(titles, texts)
     memorandum = Memorandum(
         title=title, place=place, status=MemorandumStatus.DRAFT, public=public, created_by=actor
     )
+    if now is not None:
+        memorandum.created_at = now
     session.add(memorandum)
     session.flush()
-    revision = add_revision(session, actor, memorandum, title, place, texts, note or "First draft")
+    revision = add_revision(
+        session, actor, memorandum, title, place, texts, note or "First draft", titles, now
+    )
     record(
         session,
         "memorandum.created",
         actor=actor,
         subject=memorandum,
-        details={"title": title, "revision": revision.number, "languages": list(texts)},
+        details=stating_time(
+            {"title": title, "revision": revision.number, "languages": list(texts)}, now
+        ),
     )
     return memorandum
 
@@ -114,6 +136,7 @@ def save_revision(
     title: str,
     place: str,
     texts: dict[str, str],
+    titles: dict[str, str] | None = None,
     note: str = "",
     base_number: int | None = None,
     public: bool | None = None,
@@ -155,12 +178,15 @@ def save_revision(
         )
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, memorandum, texts)
+    titles = check_titles(titles, texts)
     visibility_changes = public is not None and public != memorandum.public
     if (
         latest is not None
         and latest.title == title
         and latest.place == place
         and {t.language: t.body for t in latest.texts} == texts
+        and {t.language: t.heading for t in latest.texts}
+        == {language: titles.get(language) or title for language in texts}
     ):
         if not visibility_changes:
             raise Invalid(
@@ -178,7 +204,7 @@ def save_revision(
         lapsed = memorandum.last_circulation
         if lapsed is not None and lapsed.is_open:
             end_circulation(session, lapsed, CirculationEnd.NEW_REVISION)
-    revision = add_revision(session, actor, memorandum, title, place, texts, note)
+    revision = add_revision(session, actor, memorandum, title, place, texts, note, titles)
     memorandum.status = MemorandumStatus.DRAFT
     details: dict[str, Any] = {"revision": revision.number, "languages": list(texts)}
     if lapsed is not None:
@@ -218,9 +244,15 @@ def _parties_editable(actor: User | None, memorandum: Memorandum) -> None:
 
 @state_change
 def add_member_party(
-    session: Session, actor: User | None, memorandum: Memorandum, park: Park
+    session: Session,
+    actor: User | None,
+    memorandum: Memorandum,
+    park: Park,
+    *,
+    now: datetime | None = None,
 ) -> Party:
-    """A member (or observer) park becomes a party; its signatories sign for it."""
+    """A member (or observer) park becomes a party; its signatories sign for it (`now`: when,
+    if before it is recorded)."""
     require_secretariat(actor)
     _parties_editable(actor, memorandum)
     if park.status == ParkStatus.WITHDRAWN:
@@ -235,7 +267,7 @@ def add_member_party(
         "memorandum.party_added",
         actor=actor,
         subject=memorandum,
-        details={"party": party.id, "park": park.slug},
+        details=stating_time({"party": party.id, "park": park.slug}, now),
     )
     return party
 

@@ -23,7 +23,11 @@ from association.parks.forms import country_choices
 class MemorandumForm(Form):
     """Title, place and the text in each language; saving makes a new revision."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("In English: the register lists it, and it heads the English text."),
+    )
     place = StringField(
         _l("Place of signature"),
         validators=[Optional(), Length(max=200)],
@@ -42,14 +46,34 @@ class MemorandumForm(Form):
     text_uz = TextAreaField("Oʻzbekcha", validators=[Optional()])
     text_ky = TextAreaField("Кыргызча", validators=[Optional()])
     text_ru = TextAreaField("Русский", validators=[Optional()])
+    # Each other language's own title, heading its text (empty: headed by the English title);
+    # the page shows each beside its text, under the language's name.
+    title_kk = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_tr = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_az = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_uz = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_ky = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_ru = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     public = BooleanField(_l("Public once issued (everyone may read it and download the PDF)"))
     submit = SubmitField(_l("Save as a new revision"))
 
     def texts(self) -> dict[str, str]:
         return {code: getattr(self, f"text_{code}").data or "" for code in TEXT_LANGUAGES}
 
+    def titles(self) -> dict[str, str]:
+        return {code: field.data or "" for code, field in self.title_fields().items()}
+
+    def title_fields(self) -> dict:
+        """Language code to its title field; English is headed by the title itself."""
+        return {code: getattr(self, f"title_{code}") for code in TEXT_LANGUAGES if code != "en"}
+
     def text_fields(self):
         return [getattr(self, f"text_{code}") for code in TEXT_LANGUAGES]
+
+    def language_fields(self):
+        """(language code, its title field or None for English, its text field) in order."""
+        titles = self.title_fields()
+        return [(code, titles.get(code), getattr(self, f"text_{code}")) for code in TEXT_LANGUAGES]
 
 
 class MemberPartyForm(Form):

@@ -6,7 +6,7 @@ Every function that changes something is a state change (association.domain).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
+from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.circulation import concluded_at
@@ -54,7 +55,12 @@ def completed_circulation(memorandum: Memorandum) -> Circulation | None:
 
 @state_change
 def issue_memorandum(
-    session: Session, actor: User | None, memorandum: Memorandum, *, render: bool = True
+    session: Session,
+    actor: User | None,
+    memorandum: Memorandum,
+    *,
+    render: bool = True,
+    now: datetime | None = None,
 ) -> Memorandum:
     """Give the signed memorandum its registry number, put it in force and store its sealed PDF.
 
@@ -62,6 +68,7 @@ def issue_memorandum(
     `AMT/MOU/<year of signature>/<nnnn>`, sequential per year and never reused, even when
     two are issued at once (the change lock serialises; a unique constraint guards).
     The PDF is rendered and sealed once, here, and served from storage afterwards.
+    `now` is when it was issued, when that was before it is recorded (association.history).
     """
     require_secretariat(actor)
     circulation = completed_circulation(memorandum)
@@ -96,18 +103,21 @@ def issue_memorandum(
         number,
     )
     memorandum.status = MemorandumStatus.IN_FORCE
-    memorandum.issued_at = utcnow()
+    memorandum.issued_at = now or utcnow()
     session.flush()
     record(
         session,
         "memorandum.issued",
         actor=actor,
         subject=memorandum,
-        details={
-            "registry_number": number,
-            "circulation": circulation.id,
-            "sha256": circulation.sha256,
-        },
+        details=stating_time(
+            {
+                "registry_number": number,
+                "circulation": circulation.id,
+                "sha256": circulation.sha256,
+            },
+            now,
+        ),
     )
     if memorandum.amends is not None:
         record(
@@ -198,6 +208,8 @@ def amend(session: Session, actor: User | None, memorandum: Memorandum) -> Memor
     )
     session.add(amendment)
     session.flush()
+    # No titles of its own: every language is headed by the amendment's title until the
+    # drafter translates it.
     add_revision(
         session,
         actor,

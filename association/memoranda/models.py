@@ -171,6 +171,10 @@ class Revision(Model):
     def text_in(self, language: str) -> str:
         return next((text.body for text in self.texts if text.language == language), "")
 
+    def title_in(self, language: str) -> str:
+        """The title heading the text in `language` ("" when there is no such text)."""
+        return next((text.heading for text in self.texts if text.language == language), "")
+
 
 class RevisionText(Model):
     """The revision's text in one language; every language is equally authentic."""
@@ -181,9 +185,15 @@ class RevisionText(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("memorandum_revisions.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
+    # The title in this language, heading its text on the page and in the PDF.
+    title: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text)  # Markdown
 
     revision: Mapped[Revision] = relationship(back_populates="texts")
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.revision.title
 
     @property
     def language_name(self) -> str:

@@ -1,14 +1,16 @@
-"""How the memoranda pages word things: status labels and the text's Markdown."""
+"""How the memoranda pages word things: status labels, the text's Markdown and the
+memorandum's history as sentences."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from association.markdown import render_markdown
-from association.memoranda.models import MemorandumStatus
+from association.memoranda.models import Memorandum, MemorandumStatus
 
 # Keyed by the status's string value (a MemorandumStatus is one), as templates pass it.
 STATUS_LABELS: dict[str, Any] = {
@@ -27,3 +29,68 @@ def memorandum_status_label(status: str) -> str:
 
 def memo_markdown(text: str) -> Markup:
     return render_markdown(text)
+
+
+# Each event of a memorandum's history as a sentence; %(name)s are taken from the event's
+# details (see _sentence_values). An action not listed reads as its own words.
+EVENT_SENTENCES: dict[str, Any] = {
+    "memorandum.created": _l("The draft was created as revision %(revision)s."),
+    "memorandum.revised": _l("Revision %(revision)s was saved."),
+    "memorandum.party_added": _l("%(party)s was added as a party."),
+    "memorandum.party_removed": _l("%(party)s was removed as a party."),
+    "memorandum.visibility_changed": _l("The memorandum was made %(visibility)s."),
+    "memorandum.circulated": _l("Revision %(revision)s was circulated for signature."),
+    "memorandum.circulation_withdrawn": _l(
+        "The circulation was withdrawn; %(lapsed_signatures)s signature(s) lapsed."
+    ),
+    "memorandum.sign_page_opened": _l("The signatory of %(party)s opened the text to sign."),
+    "memorandum.signed": _l("%(signer)s signed for %(party)s (%(method)s)."),
+    "memorandum.fully_signed": _l("Every party has signed."),
+    "memorandum.declined": _l("%(by)s declined for %(party)s: %(reason)s"),
+    "memorandum.issued": _l("Issued as %(registry_number)s, with its sealed PDF."),
+    "memorandum.amended": _l("Amended by %(amended_by)s."),
+    "memorandum.amendment_drafted": _l("An amendment was drafted."),
+    "memorandum.terminated": _l("Terminated on %(on)s: %(reason)s"),
+    "memorandum.outside_link_resent": _l("A new signing link was sent to %(party)s."),
+    "memorandum.outside_code_sent": _l("A confirmation code was e-mailed to %(to)s."),
+    "memorandum.outside_code_wrong": _l("A wrong confirmation code was given for %(party)s."),
+    "memorandum.outside_link_locked": _l("A signing link was locked after wrong codes."),
+    "memorandum.sign_wrong_password": _l("A wrong password was given to sign for %(party)s."),
+    "memorandum.sign_throttled": _l("Signing for %(party)s was paused after wrong passwords."),
+    "memorandum.sign_refused": _l("A signature for %(party)s was refused."),
+    "memorandum.decline_refused": _l("A decline for %(party)s was refused."),
+    "memorandum.edit_refused": _l("An edit was refused: the memorandum is issued."),
+    "memorandum.unsafe_text_refused": _l("A text holding HTML or a script was refused."),
+}
+
+_METHODS: dict[str, Any] = {
+    "password": _l("confirmed with the password"),
+    "email_code": _l("confirmed with an e-mailed code"),
+    "paper": _l("on paper"),
+}
+
+
+def _sentence_values(details: dict[str, Any], memorandum: Memorandum) -> dict[str, Any]:
+    values: dict[str, Any] = {key: value for key, value in details.items() if value is not None}
+    party = details.get("party")
+    if isinstance(party, int):  # party_added names the party by id
+        named = next((p.name for p in memorandum.parties if p.id == party), None)
+        values["party"] = named or details.get("park") or details.get("organisation") or "—"
+    if "public" in details:
+        values["visibility"] = _l("public") if details["public"] else _l("private")
+    if "method" in details:
+        values["method"] = _METHODS.get(details["method"], details["method"])
+    return values
+
+
+def event_sentence(event: Any, memorandum: Memorandum) -> str:
+    """The audit event as a sentence a person reads on the memorandum's page."""
+    template = EVENT_SENTENCES.get(event.action)
+    fallback = event.action.split(".", 1)[-1].replace("_", " ").capitalize() + "."
+    if template is None:
+        return fallback
+    try:
+        details = json.loads(event.details or "{}")
+        return str(template) % _sentence_values(details, memorandum)
+    except (KeyError, TypeError, ValueError):
+        return fallback

@@ -142,15 +142,21 @@ def may_compare(user: User | None, memorandum: Memorandum, a: int, b: int) -> bo
     return a in circulated and b in circulated
 
 
+def _titled(revision: Revision, language: str) -> str:
+    """The text in `language` under its own title, so that a changed title shows too."""
+    body = revision.text_in(language)
+    return f"{revision.title_in(language)}\n\n{body}" if body else ""
+
+
 def comparison_page(memorandum: Memorandum, old: Revision, new: Revision) -> dict[str, Any]:
-    """Two revisions side by side: title, place and each language's text, word by word."""
+    """Two revisions side by side: title, place and each language's titled text, word by word."""
     languages = [code for code in LANGUAGE_ORDER if old.text_in(code) or new.text_in(code)]
     return {
         "memorandum": memorandum,
         "old": old,
         "new": new,
         "comparisons": [
-            (TEXT_LANGUAGES[code], compare(old.text_in(code), new.text_in(code)))
+            (TEXT_LANGUAGES[code], compare(_titled(old, code), _titled(new, code)))
             for code in languages
         ],
         "title_diff": compare(old.title, new.title),

@@ -67,6 +67,7 @@ def new():
                 title=form.title.data or "",
                 place=form.place.data or "",
                 texts=form.texts(),
+                titles=form.titles(),
                 public=bool(form.public.data),
                 note=form.note.data or "",
             )
@@ -93,6 +94,8 @@ def edit(memorandum_id: int):
         form.base_number.data = str(latest.number)
         for text in latest.texts:
             getattr(form, f"text_{text.language}").data = text.body
+            if text.language != "en" and text.heading != latest.title:
+                getattr(form, f"title_{text.language}").data = text.heading
     if form.validate_on_submit():
         try:
             revision = drafting.save_revision(
@@ -102,6 +105,7 @@ def edit(memorandum_id: int):
                 title=form.title.data or "",
                 place=form.place.data or "",
                 texts=form.texts(),
+                titles=form.titles(),
                 note=form.note.data or "",
                 base_number=as_int(form.base_number.data),
                 public=bool(form.public.data),

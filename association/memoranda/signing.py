@@ -18,6 +18,7 @@ from association.audit.models import AuditEvent
 from association.auth.passwords import require_password
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, NotFound, state_change
+from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.circulation import (
@@ -95,28 +96,38 @@ def wrong_passwords_recently(session: Session, user: User, memorandum: Memorandu
 
 
 def after_signature(
-    session: Session, actor, memorandum: Memorandum, circulation: Circulation, signature: Signature
+    session: Session,
+    actor,
+    memorandum: Memorandum,
+    circulation: Circulation,
+    signature: Signature,
+    now: datetime | None = None,
 ) -> None:
-    """Audit the signature; when every party has signed, end the circulation and tell the secretariat."""
+    """Audit the signature; when every party has signed, end the circulation and tell the secretariat.
+
+    `now` is when it was signed, when that was before it is recorded (a paper signature)."""
     record(
         session,
         "memorandum.signed",
         actor=actor,
         subject=memorandum,
-        details={
-            "circulation": circulation.id,
-            "party": signature.party.name,
-            "signer": signature.full_name,
-            "title": signature.title,
-            "method": signature.method,
-            "sha256": signature.revision_sha256,
-            "ip": signature.ip,
-            "user_agent": signature.user_agent,
-        },
+        details=stating_time(
+            {
+                "circulation": circulation.id,
+                "party": signature.party.name,
+                "signer": signature.full_name,
+                "title": signature.title,
+                "method": signature.method,
+                "sha256": signature.revision_sha256,
+                "ip": signature.ip,
+                "user_agent": signature.user_agent,
+            },
+            now,
+        ),
     )
     signed = {s.party_id for s in circulation.signatures}
     if all(party.id in signed for party in memorandum.parties):
-        end_circulation(session, circulation, CirculationEnd.COMPLETED)
+        end_circulation(session, circulation, CirculationEnd.COMPLETED, now)
         memorandum.status = MemorandumStatus.SIGNED
         for user in staff(session):
             queue_mail(
@@ -133,7 +144,9 @@ def after_signature(
             "memorandum.fully_signed",
             actor=actor,
             subject=memorandum,
-            details={"circulation": circulation.id, "sha256": circulation.sha256},
+            details=stating_time(
+                {"circulation": circulation.id, "sha256": circulation.sha256}, now
+            ),
         )
 
 
@@ -410,5 +423,5 @@ def record_paper_signature(
     )
     session.add(signature)
     session.flush()
-    after_signature(session, None, memorandum, circulation, signature)
+    after_signature(session, None, memorandum, circulation, signature, now=signed_at)
     return signature

@@ -72,16 +72,22 @@ def canonical_text(revision: Revision, parties: list[Party]) -> str:
         "title": revision.title,
         "place": revision.place,
         "parties": [party.name for party in parties],
-        "texts": [
-            {
-                "language": text.language,
-                "text": text.body,
-                "clause": authentic_clause(revision, text.language),
-            }
-            for text in revision.ordered_texts
-        ],
+        "texts": [_canonical_entry(revision, text) for text in revision.ordered_texts],
     }
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _canonical_entry(revision: Revision, text: RevisionText) -> dict[str, str]:
+    entry = {
+        "language": text.language,
+        "text": text.body,
+        "clause": authentic_clause(revision, text.language),
+    }
+    # A text headed by the revision's own title adds nothing, so the texts circulated before
+    # each language had its title keep the canonical form (and SHA-256) they were signed with.
+    if text.heading != revision.title:
+        entry["title"] = text.heading
+    return entry
 
 
 def text_sha256(revision: Revision, parties: list[Party]) -> str:
@@ -155,13 +161,35 @@ def _unsafe_language(texts: dict[str, str]) -> str | None:
     return None
 
 
-def _check_draft_fields(title: str, place: str) -> tuple[str, str]:
-    title, place = (title or "").strip(), (place or "").strip()
-    if not title:
-        raise Invalid(_("Please give the memorandum a title."))
-    if len(title) > 300 or len(place) > 200:
-        raise Invalid(_("The title may have at most 300 characters and the place 200."))
-    return title, place
+def check_titles(titles: dict[str, str] | None, texts: dict[str, str]) -> dict[str, str]:
+    """Each language's own title, trimmed, for the languages that have a text; a language
+    without its own title is headed by the memorandum's title."""
+    cleaned = {}
+    for language, title in (titles or {}).items():
+        if language not in TEXT_LANGUAGES:
+            raise Invalid(
+                _("%(code)s is not a language a memorandum can be written in.", code=language)
+            )
+        title = " ".join((title or "").split())
+        if not title:
+            continue
+        if language not in texts:
+            raise Invalid(
+                _(
+                    "The %(language)s title has no %(language)s text: please write the text or "
+                    "clear the title.",
+                    language=TEXT_LANGUAGES[language],
+                )
+            )
+        if len(title) > 300:
+            raise Invalid(
+                _(
+                    "The %(language)s title may have at most 300 characters.",
+                    language=TEXT_LANGUAGES[language],
+                )
+            )
+        cleaned[language] = title
+    return cleaned
 
 
 def check_texts(

@@ -13,6 +13,7 @@ from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db, limiter
 from association.forms import show_beside_field
+from association.history import happened_at, recorded_later
 from association.memoranda import policy, queries
 from association.memoranda.circulation import note_sign_page_opened
 from association.memoranda.forms import (
@@ -25,7 +26,12 @@ from association.memoranda.forms import (
 )
 from association.memoranda.models import Memorandum
 from association.memoranda.outside import find_outside_link, send_outside_code
-from association.memoranda.presenters import STATUS_LABELS, memo_markdown, memorandum_status_label
+from association.memoranda.presenters import (
+    STATUS_LABELS,
+    event_sentence,
+    memo_markdown,
+    memorandum_status_label,
+)
 from association.memoranda.signing import (
     decline,
     decline_outside,
@@ -37,6 +43,10 @@ from association.memoranda.texts import authentic_clause
 bp = Blueprint("memoranda", __name__)
 bp.add_app_template_global(memorandum_status_label, "memorandum_status_label")
 bp.add_app_template_filter(memo_markdown, "memo_markdown")
+bp.add_app_template_global(event_sentence, "memorandum_event_sentence")
+# Events recorded after they happened (association.history) show when they happened.
+bp.add_app_template_global(happened_at, "event_happened_at")
+bp.add_app_template_global(recorded_later, "event_recorded_later")
 
 
 def memorandum_or_404(memorandum_id: int) -> Memorandum:

@@ -33,8 +33,8 @@ of the Organization of Turkic States**, as agreed at the heads' panel of the Dig
 3. The General Assembly, the Board and the secretariat, and how each decides.
 4. One park, one vote, cast by the park's delegate.
 
-The full charter is attached in English; the Kazakh, Azerbaijani, Kyrgyz, Turkish and Uzbek
-versions are equally authentic.
+The charter is adopted in English, as read out at the panel; the secretariat keeps the signed
+copy, and its Kazakh, Azerbaijani, Kyrgyz, Turkish and Uzbek versions are equally authentic.
 """
 
 ACCELERATOR_TEXT = """A joint accelerator for start-ups from every member park, run in three cohorts in 2027.
