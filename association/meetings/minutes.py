@@ -285,11 +285,11 @@ def publish_minutes(session: Session, actor: User | None, minutes: Minutes) -> M
     if previous is not None and previous.superseded_at is None:
         previous.superseded_at = now
     session.flush()
-    document = issue_minutes_document(session, minutes)
+    document = issue_minutes_document(session, minutes, actor=actor)
     if document is not None:
         minutes.document_id = document.id
         if previous is not None:
-            supersede_minutes_document(session, previous, document)
+            supersede_minutes_document(session, previous, document, actor=actor)
     record(
         session,
         "minutes.published",

@@ -19,6 +19,7 @@ from association.memoranda.circulation import concluded_at
 from association.memoranda.models import Circulation, Memorandum, MemorandumStatus
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
+from association.parks.models import User
 
 KIND = "memorandum"
 TEMPLATE = "pdf/memorandum.html"
@@ -40,8 +41,10 @@ def memorandum_context(
     }
 
 
-def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:
-    """Render, seal and store the PDF; called once, by issue_memorandum."""
+def store_pdf(
+    session: Session, memorandum: Memorandum, circulation: Circulation, *, actor: User | None = None
+) -> StoredDocument:
+    """Render, seal and store the PDF; called once, by issue_memorandum (actor: who issued it)."""
     number = memorandum.registry_number or ""
     document = documents.issue_from_template(
         session,
@@ -50,6 +53,7 @@ def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation
         title=f"{number} {memorandum.title}",
         filename=f"memorandum-{number.replace('/', '-')}.pdf",
         subject=memorandum,
+        actor=actor,
         **memorandum_context(session, memorandum, circulation),
     )
     memorandum.document_id = document.id
