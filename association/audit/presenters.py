@@ -113,7 +113,9 @@ def actor_name(event: AuditEvent, user: Any, park_name: str | None) -> str:
         return event.actor_label
     if event.origin == "cli":
         return str(_l("The command line"))
-    return str(_l("Someone not signed in"))
+    if not event.origin:  # no request and no command: the clock, a vote's outcome, the demo
+        return str(_l("The association's system"))
+    return str(_l("A visitor (not signed in)"))
 
 
 def sentence(event: AuditEvent, actor: str, subject: str | None) -> str:
