@@ -311,15 +311,26 @@ def verify_checkpoint(session: Session, raw: str | bytes | Mapping) -> Checkpoin
 
 
 def stored_checkpoints_problem(session: Session) -> str | None:
-    """The first stored checkpoint the chain no longer contains, worded; None when all hold."""
-    for checkpoint in session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc())):
-        if checkpoint.seq == 0:
-            continue
-        event_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == checkpoint.seq))
-        if event_hash != checkpoint.head_hash:
-            return _(
-                "the checkpoint of %(when)s names event %(seq)s with a hash the chain no longer holds",
-                when=_iso(checkpoint.taken_at),
-                seq=checkpoint.seq,
-            )
-    return None
+    """The latest stored checkpoint the chain no longer contains, worded; None when all hold.
+
+    One query however many checkpoints there are: those whose head is not, hash for hash, an
+    event of the chain at that position.
+    """
+    held = (
+        select(AuditEvent.id)
+        .where(AuditEvent.seq == AuditCheckpoint.seq, AuditEvent.hash == AuditCheckpoint.head_hash)
+        .exists()
+    )
+    checkpoint = session.scalar(
+        select(AuditCheckpoint)
+        .where(AuditCheckpoint.seq > 0, ~held)
+        .order_by(AuditCheckpoint.seq.desc())
+        .limit(1)
+    )
+    if checkpoint is None:
+        return None
+    return _(
+        "the checkpoint of %(when)s names event %(seq)s with a hash the chain no longer holds",
+        when=_iso(checkpoint.taken_at),
+        seq=checkpoint.seq,
+    )
