@@ -60,6 +60,9 @@ SETTINGS: dict[str, object] = {
     # development key and self-signed certificate are generated into instance/ on first use.
     "SIGNING_PKCS12_PATH": None,
     "SIGNING_PKCS12_PASSWORD": None,
+    # The audit chain's HMAC key; kept out of the database. Unset: derived from SECRET_KEY
+    # (HKDF), so set it explicitly before ever changing SECRET_KEY, or the chain stops verifying.
+    "AUDIT_CHAIN_KEY": None,
     # A meeting is quorate when more than this share of the member parks is present (0.5: over half).
     "MEETING_QUORUM_FRACTION": 0.5,
 }
@@ -103,6 +106,18 @@ def instance_secret_key(instance_path: Path) -> str:
     return key
 
 
+def derived_audit_chain_key(secret_key: str) -> str:
+    """The audit chain's key when AUDIT_CHAIN_KEY is not given: HKDF-SHA-256 of SECRET_KEY, in hex.
+
+    Its own purpose label, so the chain's key never equals a key used for anything else.
+    """
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"association audit chain")
+    return hkdf.derive(secret_key.encode()).hex()
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config: defaults, then environment, then explicit overrides (tests)."""
     overrides = dict(overrides or {})
@@ -119,6 +134,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
+    if not config.get("AUDIT_CHAIN_KEY"):
+        config["AUDIT_CHAIN_KEY"] = derived_audit_chain_key(str(config["SECRET_KEY"]))
     config["SERVED_ADDRESS"] = served_address(config)
     # Known when given (make run gives both); under gunicorn it is not, and BASE_URL rules.
     config["SERVED_ADDRESS_GIVEN"] = any(

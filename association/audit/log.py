@@ -1,9 +1,17 @@
-"""The hash-chained audit log: writing events, and verifying the chain."""
+"""The hash-chained audit log: writing events, and verifying the chain.
+
+Each event's hash is an HMAC-SHA-256 keyed with AUDIT_CHAIN_KEY, a key that is not in the
+database: someone who can write to the database but does not hold the key cannot rewrite an
+event and recompute the hashes after it. Truncating the chain (removing the last events and
+moving the head back) leaves a chain that is consistent in itself; the signed checkpoints
+(association/audit/checkpoints.py) catch that.
+"""
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
@@ -13,9 +21,13 @@ from sqlalchemy.orm import Session
 
 from association.audit.models import AuditChainHead, AuditEvent
 from association.database import table_of, utcnow
+from association.site import setting
 
 GENESIS = "0" * 64
 _HEAD = "audit_chain_head"  # session.info key: (seq, last_hash) read when the lock was taken
+_CHECKPOINT_WANTED = "audit_checkpoint_wanted"  # session.info key: the action that asks for one
+# Actions after which the transaction ends with a signed checkpoint (the audit area fills it).
+_checkpoint_actions: set[str] = set()
 _HASHED_COLUMNS = (
     "seq",
     "occurred_at",
@@ -66,6 +78,25 @@ def _forget_head(session: Session, transaction) -> None:
     # The head read under the lock is only good until the transaction ends (and the lock with it).
     if transaction.parent is None:
         session.info.pop(_HEAD, None)
+        session.info.pop(_CHECKPOINT_WANTED, None)
+
+
+def checkpoint_after(action: str) -> None:
+    """Have every transaction that records this action end with a signed checkpoint."""
+    _checkpoint_actions.add(action)
+
+
+def checkpoint_wanted(session: Session) -> str | None:
+    """The action that asked for a checkpoint in this transaction, once; None when none did."""
+    return session.info.pop(_CHECKPOINT_WANTED, None)
+
+
+def current_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain's last event in this transaction, taking the change lock first."""
+    if _HEAD not in session.info:
+        lock_chain(session)
+    seq, last_hash = session.info[_HEAD]
+    return int(seq), str(last_hash)
 
 
 def _canonical(payload: dict) -> str:
@@ -76,11 +107,25 @@ def event_hash(event: AuditEvent) -> str:
     return _hash_of({column: getattr(event, column) for column in _HASHED_COLUMNS})
 
 
-def _hash_of(row: dict) -> str:
-    """SHA-256 over an event's columns (all but the hash itself) and the previous hash."""
+def chain_key() -> bytes:
+    """The chain's HMAC key: AUDIT_CHAIN_KEY (config.py derives it from SECRET_KEY when unset)."""
+    key = setting("AUDIT_CHAIN_KEY")
+    if not key:
+        raise RuntimeError(
+            "AUDIT_CHAIN_KEY is not set: the audit chain cannot be written or checked."
+        )
+    return str(key).encode()
+
+
+def hashed_payload(row: dict) -> bytes:
+    """What an event's hash covers: its columns (all but the hash itself) and the previous hash."""
     payload = {column: row[column] for column in _HASHED_COLUMNS}
     payload["occurred_at"] = row["occurred_at"].isoformat()
-    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+    return _canonical(payload).encode()
+
+
+def _hash_of(row: dict) -> str:
+    return hmac.new(chain_key(), hashed_payload(row), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -113,6 +158,8 @@ def record(
     # an event is never changed after. The database's trigger moves the head to it.
     session.execute(_APPEND_EVENT, row)
     session.info[_HEAD] = (row["seq"], row["hash"])
+    if action in _checkpoint_actions:
+        session.info[_CHECKPOINT_WANTED] = action
 
 
 @dataclass(frozen=True)

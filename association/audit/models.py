@@ -44,6 +44,25 @@ class AuditChainHead(Model):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Model):
+    """The chain's head at one moment (event count and hash), signed with the association's key.
+
+    Sent to every member park and published, so that a park holding one can later prove that
+    the chain still contains that head at that position (see association.audit.checkpoints).
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(32))  # daily, document.issued, vote.closed
+    algorithm: Mapped[str] = mapped_column(String(32))
+    key_sha256: Mapped[str] = mapped_column(String(64))  # the signing certificate's fingerprint
+    signature: Mapped[str] = mapped_column(Text)  # base64
+
+
 # Each new event moves the chain's head itself, in the database: one statement fewer for
 # every state change (record() writes only the event). migrations/versions/0007 adds the
 # same trigger to an existing database; these make it where create_all() makes the tables.

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from association.audit.checkpoints import latest_checkpoint
 from association.audit.log import record
 from association.database import utcnow
 from association.documents.fonts import FONT_CSS
@@ -187,9 +188,11 @@ def issue_from_template(
     and memoranda. A fresh verification code is made and its address printed (with its QR
     code), the template rendered with `context`, then sealed and stored by issue_document()
     under the running site's settings. Flushed, not committed: call it inside the area's
-    state change."""
+    state change. The audit log's latest signed checkpoint is printed too (audit_checkpoint), so
+    that every document carries a head of the chain that later tampering cannot match."""
     config = settings()
     code = new_verification_code()
+    context.setdefault("audit_checkpoint", latest_checkpoint(session))
     html = render_template_pdf(template, verify_url=verification_url(config, code), **context)
     return issue_document(
         session,

@@ -28,6 +28,7 @@ from association.meetings.attendance import quorum
 from association.meetings.calendar import KIND_NAMES
 from association.meetings.links import LinkedVote, linked_memoranda, load_initiatives
 from association.meetings.models import ApprovalRoute, Minutes
+from association.parks.models import User
 
 KIND = "minutes"
 
@@ -112,8 +113,11 @@ def minutes_context(session: Session, minutes: Minutes) -> dict[str, Any]:
     }
 
 
-def issue_minutes_document(session: Session, minutes: Minutes) -> StoredDocument:
-    """Render, seal and store the published version's PDF (inside publish_minutes' transaction)."""
+def issue_minutes_document(
+    session: Session, minutes: Minutes, *, actor: User | None = None
+) -> StoredDocument:
+    """Render, seal and store the published version's PDF (inside publish_minutes' transaction);
+    actor is who published it, named in the audit log."""
     meeting = minutes.meeting
     suffix = f", version {minutes.version}" if minutes.version > 1 else ""
     return issue_from_template(
@@ -123,18 +127,19 @@ def issue_minutes_document(session: Session, minutes: Minutes) -> StoredDocument
         title=f"Minutes of {meeting.title}{suffix}",
         filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
         subject=meeting,
+        actor=actor,
         **minutes_context(session, minutes),
     )
 
 
 def supersede_minutes_document(
-    session: Session, previous: Minutes, document: StoredDocument
+    session: Session, previous: Minutes, document: StoredDocument, *, actor: User | None = None
 ) -> None:
     """Mark the previous version's document as replaced by the correction's."""
     if previous.document_id is not None:
         old = session.get(StoredDocument, previous.document_id)
         if old is not None and old.superseded_by_id is None:
-            supersede(session, old, document)
+            supersede(session, old, document, actor=actor)
 
 
 def describe_minutes(session: Session, document: StoredDocument) -> DocumentState:

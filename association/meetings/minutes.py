@@ -327,11 +327,11 @@ def publish_minutes(
     if previous is not None and previous.superseded_at is None:
         previous.superseded_at = published
     session.flush()
-    document = issue_minutes_document(session, minutes)
+    document = issue_minutes_document(session, minutes, actor=actor)
     if document is not None:
         minutes.document_id = document.id
         if previous is not None:
-            supersede_minutes_document(session, previous, document)
+            supersede_minutes_document(session, previous, document, actor=actor)
     record(
         session,
         "minutes.published",

@@ -97,7 +97,7 @@ def approve_application(
     application.decided_at = utcnow()
     move(session, application, ApplicationStatus.APPROVED, application.decision_reason)
     session.flush()
-    document = documents.ensure_certificate(session, park)
+    document = documents.ensure_certificate(session, park, actor=actor)
     contact = _invite_contact(session, actor, application, park)
     record(
         session,

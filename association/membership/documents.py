@@ -99,7 +99,7 @@ def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bo
 
 
 def _render_and_store(
-    session: Session, park: Park, previous: StoredDocument | None
+    session: Session, park: Park, previous: StoredDocument | None, actor: User | None
 ) -> StoredDocument:
     particulars = _particulars_now(park)
     document = engine.issue_from_template(
@@ -109,6 +109,7 @@ def _render_and_store(
         title=f"Membership certificate of {park.name_latin}",
         filename=f"certificate-{park.slug}.pdf",
         subject=park,
+        actor=actor,
         park=park,
         particulars=particulars,
         country=printed_country(park.country),
@@ -116,10 +117,11 @@ def _render_and_store(
     )
     session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
     if previous is not None:
-        engine.supersede(session, previous, document)
+        engine.supersede(session, previous, document, actor=actor)
     record(
         session,
         "certificate.issued",
+        actor=actor,
         subject=park,
         details={
             "document_id": document.id,
@@ -131,26 +133,31 @@ def _render_and_store(
     return document
 
 
-def ensure_certificate(session: Session, park: Park) -> StoredDocument | None:
+def ensure_certificate(
+    session: Session, park: Park, *, actor: User | None = None
+) -> StoredDocument | None:
     """The park's current certificate, issuing one (superseding the old) if it has none or it is out of date.
 
-    Called inside a state change (admission). Parks that are neither members nor observers get none.
+    Called inside a state change (admission); actor is who made it, named in the audit log.
+    Parks that are neither members nor observers get none.
     """
     if park.status not in CERTIFIED or not park.membership_number:
         return None
     current = current_certificate(session, park)
     if current is not None and not is_out_of_date(session, park, current):
         return current
-    return _render_and_store(session, park, current)
+    return _render_and_store(session, park, current, actor)
 
 
-def reissue_certificate_if_needed(session: Session, park: Park) -> StoredDocument | None:
+def reissue_certificate_if_needed(
+    session: Session, park: Park, *, actor: User | None = None
+) -> StoredDocument | None:
     """After a change of a park (names, country, status): a new certificate if the current one
     now states something untrue. A park without a certificate gets none from here."""
     current = current_certificate(session, park)
     if current is None or not is_out_of_date(session, park, current):
         return None
-    return _render_and_store(session, park, current)
+    return _render_and_store(session, park, current, actor)
 
 
 @state_change
@@ -166,7 +173,7 @@ def reissue_certificate(session: Session, actor: User | None, park: Park) -> Sto
                 status=park.status,
             )
         )
-    return _render_and_store(session, park, current_certificate(session, park))
+    return _render_and_store(session, park, current_certificate(session, park), actor)
 
 
 @state_change
@@ -174,7 +181,7 @@ def issue_certificate(session: Session, actor: User | None, park: Park) -> Store
     """The park's certificate, issued if it has none or the current one is out of date (idempotent)."""
     if actor is not None and not can_issue_certificates(actor):
         raise NotAllowed(_("Only the secretariat issues certificates."))
-    return ensure_certificate(session, park)
+    return ensure_certificate(session, park, actor=actor)
 
 
 # --- what a certificate stands for now (the public /verify/<code> page) ------------------------

@@ -22,6 +22,7 @@ from association.memoranda.models import Circulation, Memorandum, MemorandumStat
 from association.memoranda.policy import can_read
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
+from association.parks.models import User
 
 KIND = "memorandum"
 TEMPLATE = "pdf/memorandum.html"
@@ -57,8 +58,10 @@ def shared_paper_evidence(signatures: list[Signature]) -> str:
     return ""
 
 
-def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation) -> StoredDocument:
-    """Render, seal and store the PDF; called once, by issue_memorandum."""
+def store_pdf(
+    session: Session, memorandum: Memorandum, circulation: Circulation, *, actor: User | None = None
+) -> StoredDocument:
+    """Render, seal and store the PDF; called once, by issue_memorandum (actor: who issued it)."""
     number = memorandum.registry_number or ""
     document = documents.issue_from_template(
         session,
@@ -67,6 +70,7 @@ def store_pdf(session: Session, memorandum: Memorandum, circulation: Circulation
         title=f"{number} {memorandum.title}",
         filename=f"memorandum-{number.replace('/', '-')}.pdf",
         subject=memorandum,
+        actor=actor,
         **memorandum_context(session, memorandum, circulation),
     )
     memorandum.document_id = document.id

@@ -128,7 +128,7 @@ def issue_memorandum(
             details={"amended_by": number, "memorandum": memorandum.id},
         )
     if render:
-        store_pdf(session, memorandum, circulation)
+        store_pdf(session, memorandum, circulation, actor=actor)
     for party in memorandum.parties:
         for email, name in party_recipients(party):
             queue_mail(

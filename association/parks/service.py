@@ -184,7 +184,7 @@ def update_park(session: Session, actor: User | None, park: Park, **changes: str
             subject=park,
             details={"before": before, "after": after},
         )
-    _reissue_certificate_if_needed(session, park)
+    _reissue_certificate_if_needed(session, actor, park)
     return park
 
 
@@ -224,13 +224,13 @@ def change_park_status(
         details={"from": str(park.status), "to": status.value, "reason": reason.strip()},
     )
     park.status = status
-    _reissue_certificate_if_needed(session, park)
+    _reissue_certificate_if_needed(session, actor, park)
     return park
 
 
-def _reissue_certificate_if_needed(session: Session, park: Park) -> None:
+def _reissue_certificate_if_needed(session: Session, actor: User | None, park: Park) -> None:
     # A certificate that now states a wrong name or category is replaced (imported here:
     # membership builds on parks).
     from association.membership.documents import reissue_certificate_if_needed
 
-    reissue_certificate_if_needed(session, park)
+    reissue_certificate_if_needed(session, park, actor=actor)

@@ -8,7 +8,7 @@ The secretariat may record a meeting that already took place: meetings.recorded_
 marks it (its created_by is who recorded it), so its page says it was never announced.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02 14:30:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
