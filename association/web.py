@@ -41,7 +41,7 @@ SECOND_FACTOR_EXEMPT = {
 }
 
 
-# The largest id a database integer column holds (PostgreSQL's INTEGER, SQLite's bound on ours).
+# The largest id our integer columns hold on every database (PostgreSQL's INTEGER is 32-bit).
 LARGEST_ID = 2**31 - 1
 
 
