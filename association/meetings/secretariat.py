@@ -61,6 +61,21 @@ def manage_list():
     )
 
 
+def new_meeting_fields(form: MeetingForm | PastMeetingForm) -> dict:
+    """What a new meeting's form says, its times read in the zone it names (raises
+    DomainError for an unknown zone)."""
+    zone = scheduling.check_zone(form.timezone.data)
+    return {
+        "kind": MeetingKind(form.kind.data),
+        "title": form.title.data,
+        "starts_at": scheduling.in_zone(form.starts_at.data, zone),
+        "ends_at": scheduling.in_zone(form.ends_at.data, zone),
+        "timezone": zone,
+        "place": form.place.data or "",
+        "online_url": form.online_url.data or "",
+    }
+
+
 @bp.route("/secretariat/meetings/new", methods=["GET", "POST"])
 @login_required
 def manage_new():
@@ -70,17 +85,8 @@ def manage_new():
         form.timezone.data = current_user.timezone
     if form.validate_on_submit():
         try:
-            zone = scheduling.check_zone(form.timezone.data)
             meeting = scheduling.create_meeting(
-                db.session(),
-                current_user,
-                kind=MeetingKind(form.kind.data),
-                title=form.title.data,
-                starts_at=scheduling.in_zone(form.starts_at.data, zone),
-                ends_at=scheduling.in_zone(form.ends_at.data, zone),
-                timezone=zone,
-                place=form.place.data or "",
-                online_url=form.online_url.data or "",
+                db.session(), current_user, **new_meeting_fields(form)
             )
         except DomainError as refused:
             flash(refused.message, "danger")
@@ -105,17 +111,10 @@ def manage_record_past():
         form.timezone.data = current_user.timezone
     if form.validate_on_submit():
         try:
-            zone = scheduling.check_zone(form.timezone.data)
             meeting = scheduling.record_past_meeting(
                 db.session(),
                 current_user,
-                kind=MeetingKind(form.kind.data),
-                title=form.title.data,
-                starts_at=scheduling.in_zone(form.starts_at.data, zone),
-                ends_at=scheduling.in_zone(form.ends_at.data, zone),
-                timezone=zone,
-                place=form.place.data or "",
-                online_url=form.online_url.data or "",
+                **new_meeting_fields(form),
                 agenda=(form.agenda.data or "").splitlines(),
             )
         except DomainError as refused:
