@@ -271,8 +271,9 @@ def find_by_sha256(session: Session, sha256: str | None) -> StoredDocument | Non
     )
 
 
-# A registry or membership number as typed: letters, digits, dashes and slashes.
-_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9/\-]{2,40}")
+# A registry or membership number as typed: letters, then dashes or slashes between parts,
+# ending in digits (AMT/MOU/2022/0001, AMT-KZ-0001); a plain word is not one.
+_NUMBER = re.compile(r"[A-Z]+(?:[/\-][A-Z0-9]+)+")
 NumberFinder = Callable[[Session, str, Any], StoredDocument | None]
 _number_finders: list[NumberFinder] = []
 
@@ -293,7 +294,9 @@ def normalise_number(text: str | None) -> str | None:
     if not text or len(text) > 200:
         return None
     number = re.sub(r"\s", "", text).upper()
-    return number if _NUMBER.fullmatch(number) else None
+    return (
+        number if _NUMBER.fullmatch(number) and number[-1].isdigit() and len(number) <= 40 else None
+    )
 
 
 def find_by_number(session: Session, text: str | None, viewer: Any = None) -> StoredDocument | None:
