@@ -252,7 +252,7 @@ def test_rejection_by_vote_names_the_initiative_in_the_audit(session, make_appli
 @pytest.fixture(autouse=True)
 def no_certificates(monkeypatch):
     """Domain tests run without the document engine (tests/membership/test_certificates.py covers it)."""
-    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park: None)
+    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park, **_: None)
 
 
 def test_approval_creates_the_park_with_a_membership_number_and_invites_the_contact(

@@ -26,7 +26,7 @@ S = ApplicationStatus
 @pytest.fixture(autouse=True)
 def no_certificates(monkeypatch):
     """Page tests of admission run without the engine; test_certificates.py covers the certificate."""
-    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park: None)
+    monkeypatch.setattr(documents, "ensure_certificate", lambda session, park, **_: None)
 
 
 def post_application(client, files=(), **changes):
