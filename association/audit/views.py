@@ -90,7 +90,7 @@ def verify():
 
 @public_bp.get("/checkpoints/<int:checkpoint_id>.json")
 def checkpoint_json(checkpoint_id: int):
-    checkpoint = db.session.get(AuditCheckpoint, checkpoint_id) if checkpoint_id < 2**62 else None
+    checkpoint = db.session.get(AuditCheckpoint, checkpoint_id)
     if checkpoint is None:
         abort(404)
     body = json.dumps(checkpoint_document(checkpoint), indent=2, sort_keys=True) + "\n"

@@ -48,12 +48,25 @@ class MemorandumForm(Form):
     text_ru = TextAreaField("Русский", validators=[Optional()])
     # Each other language's own title, heading its text (empty: headed by the English title);
     # the page shows each beside its text, under the language's name.
-    title_kk = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    title_tr = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    title_az = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    title_uz = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    title_ky = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    title_ru = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    title_kk = StringField(
+        _l("Title (%(language)s)", language="Қазақша"), validators=[Optional(), Length(max=300)]
+    )
+    title_tr = StringField(
+        _l("Title (%(language)s)", language="Türkçe"), validators=[Optional(), Length(max=300)]
+    )
+    title_az = StringField(
+        _l("Title (%(language)s)", language="Azərbaycanca"),
+        validators=[Optional(), Length(max=300)],
+    )
+    title_uz = StringField(
+        _l("Title (%(language)s)", language="Oʻzbekcha"), validators=[Optional(), Length(max=300)]
+    )
+    title_ky = StringField(
+        _l("Title (%(language)s)", language="Кыргызча"), validators=[Optional(), Length(max=300)]
+    )
+    title_ru = StringField(
+        _l("Title (%(language)s)", language="Русский"), validators=[Optional(), Length(max=300)]
+    )
     public = BooleanField(_l("Public once issued (everyone may read it and download the PDF)"))
     submit = SubmitField(_l("Save as a new revision"))
 

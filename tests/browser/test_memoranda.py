@@ -56,10 +56,11 @@ def test_draft_circulate_sign_by_three_parties_and_issue(
     astana_signatory, sabah_signatory = parties
     sign_in(page, live_server, secretariat)
     page.goto(f"{live_server}/secretariat/memoranda/new")
-    page.get_by_label("Title").fill("Memorandum on joint events")
+    page.get_by_label("Title", exact=True).fill("Memorandum on joint events")
     page.get_by_label("Place of signature").fill("Astana")
-    page.get_by_label("English").fill(TEXT_EN)
-    page.get_by_label("Русский").fill(TEXT_RU)
+    # Each language is a group of its own: its title (but English's) and its text.
+    page.get_by_role("group", name="English").get_by_label("Text").fill(TEXT_EN)
+    page.get_by_role("group", name="Русский").get_by_label("Text").fill(TEXT_RU)
     page.get_by_role("button", name="Create the draft").click()
     page.wait_for_url("**/parties")
     for park in ("Astana Hub", "Sabah Lab"):

@@ -57,7 +57,9 @@ NOT_PAGES = {
     "auth.accept_invitation",
     "auth.reset_password",
     "membership.tracking",
+    "membership.confirm",
     "memoranda.outside_sign",
+    "checkpoints.checkpoint_json",
 }
 
 
