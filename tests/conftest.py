@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from association import create_app
-from association.audit.log import GENESIS
+from association.audit.log import GENESIS, current_origin
 from association.audit.models import AuditChainHead
 from association.extensions import db, limiter
 from association.parks.models import Role
@@ -85,6 +85,16 @@ class RequestClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def no_origin_left_over():
+    """Each test starts off the web. A request served outside RequestClient (an app a test
+    builds itself, a plain test client) sets the audit origin in the test's own context; left
+    there, later tests would count their calls off the web against that request's address."""
+    token = current_origin.set("")
+    yield
+    current_origin.reset(token)
 
 
 @pytest.fixture
