@@ -45,27 +45,3 @@ class RecoveryCode(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class SignedInSession(Model):
-    """One browser's sign-in: the cookie carries a random key, of which only the SHA-256 is kept.
-
-    Signing out deletes the row, so the old session cookie and any remember-me cookie (both
-    carry the key) open nothing afterwards. A row whose user has a second factor counts only
-    once `second_factor_at` is set: until then it is the pending code step of a sign-in.
-    """
-
-    __tablename__ = "signed_in_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    browser: Mapped[str] = mapped_column(String(100), default="")
-    address: Mapped[str] = mapped_column(String(64), default="")
-    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when the user chose "keep me signed in": the session lasts until then at most.
-    remember_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()

@@ -15,10 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from association.audit.log import current_origin, record
-from association.auth.models import SignedInSession
 from association.database import utcnow
 from association.domain import state_change
-from association.parks.models import User
+from association.parks.models import SignedInSession, User
 from association.site import setting
 from association.tokens import looks_like_token, new_token, token_digest
 

@@ -15,9 +15,6 @@ from association.database import UTCDateTime, utcnow
 from association.encryption import EncryptedSecret
 from association.extensions import Model
 
-if TYPE_CHECKING:
-    from association.auth.models import SignedInSession
-
 
 class ParkStatus(enum.StrEnum):
     MEMBER = "member"  # votes
@@ -118,7 +115,7 @@ class User(UserMixin, Model):
 
     park: Mapped[Park | None] = relationship(back_populates="users")
 
-    # Flask-Login: the cookie names the signed-in session (association.auth.models.SignedInSession),
+    # Flask-Login: the cookie names the signed-in session (SignedInSession, below),
     # not the user, so ending that session refuses the cookie. Both are set, on this object only,
     # when a sign-in starts a session or the session loader finds one.
     signed_in_key = ""
@@ -167,3 +164,27 @@ class User(UserMixin, Model):
 
 def normalise_email(address: str) -> str:
     return address.strip().lower()
+
+
+class SignedInSession(Model):
+    """One browser's sign-in: the cookie carries a random key, of which only the SHA-256 is kept.
+
+    Signing out deletes the row, so the old session cookie and any remember-me cookie (both
+    carry the key) open nothing afterwards. A row whose user has a second factor counts only
+    once `second_factor_at` is set: until then it is the pending code step of a sign-in.
+    """
+
+    __tablename__ = "signed_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    browser: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the user chose "keep me signed in": the session lasts until then at most.
+    remember_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

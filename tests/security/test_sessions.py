@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import time_machine
 
-from association.auth.models import SignedInSession
+from association.parks.models import SignedInSession
 from tests.factories import PASSWORD, current_code, login
 
 SESSION = "session"
