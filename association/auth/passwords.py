@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from association.auth import throttle
@@ -108,7 +109,11 @@ def check_new_password(password: str) -> None:
     """Raise Invalid unless the password may be used: long enough, not common. No composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            _("A password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+            ngettext(
+                "A password needs at least %(num)d character.",
+                "A password needs at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            )
         )
     if not password.strip():
         raise Invalid(_("A password cannot be only spaces."))

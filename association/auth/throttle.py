@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from limits import RateLimitItem, parse
 
 from association.audit.log import current_origin
@@ -52,9 +52,11 @@ def refuse_if_throttled(kind: str, account: str, actor=None) -> None:
         first = strategy.hit(type(limit)(1, limit.multiples), "audited", kind, scope, key)
         minutes = max(1, limit.get_expiry() // 60)
         raise TooManyAttempts(
-            _("Please wait a minute before trying again.")
-            if minutes == 1
-            else _("Please wait %(minutes)d minutes before trying again.", minutes=minutes),
+            ngettext(
+                "Please wait %(num)d minute before trying again.",
+                "Please wait %(num)d minutes before trying again.",
+                minutes,
+            ),
             audit=Refusal(
                 "login.throttled",
                 actor=actor,

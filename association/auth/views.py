@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from association.auth import second_factor, service, sessions
@@ -314,9 +315,11 @@ def end_other_sessions():
     if ConfirmForm().validate_on_submit():
         ended = sessions.sign_out_elsewhere(db.session(), current_user)
         flash(
-            _("You are signed out of %(count)d other sessions.", count=ended)
-            if ended != 1
-            else _("You are signed out of 1 other session."),
+            ngettext(
+                "You are signed out of %(num)d other session.",
+                "You are signed out of %(num)d other sessions.",
+                ended,
+            ),
             "info",
         )
     return redirect(url_for("auth.account"))

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -58,11 +59,12 @@ def totals_words(result: VoteResult | None, labels: dict[str, str] | None = None
     tallies = result.tallies
     labels = labels or {FOR: _("For"), AGAINST: _("Against"), ABSTAIN: _("Abstain")}
     counts = ", ".join(f"{labels.get(choice, choice)} {n}" for choice, n in tallies.items())
-    return _(
-        "%(counts)s; %(cast)d of %(electorate)d parks voted",
+    return ngettext(
+        "%(counts)s; %(cast)d of %(num)d park voted",
+        "%(counts)s; %(cast)d of %(num)d parks voted",
+        result.electorate_size,
         counts=counts,
         cast=result.ballots_cast,
-        electorate=result.electorate_size,
     )
 
 

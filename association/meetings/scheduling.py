@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -364,7 +365,13 @@ def record_past_meeting(
         raise Invalid(_("Please give the place or the online link (or both)."))
     items = [line.strip() for line in agenda if line.strip()]
     if len(items) > AGENDA_LINES_MAX:
-        raise Invalid(_("An agenda has at most %(n)d items.", n=AGENDA_LINES_MAX))
+        raise Invalid(
+            ngettext(
+                "An agenda has at most %(num)d item.",
+                "An agenda has at most %(num)d items.",
+                AGENDA_LINES_MAX,
+            )
+        )
     if any(len(item) > 300 for item in items):
         raise Invalid(_("An agenda item's title has at most 300 characters."))
     meeting = Meeting(

@@ -10,6 +10,7 @@ import json
 import re
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markdown_it import MarkdownIt
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -198,7 +199,13 @@ def check_texts(
     """clean_texts(), refusing any too long or holding HTML or a script link (audited)."""
     texts = clean_texts(texts)
     if any(len(body) > MAX_TEXT_CHARS for body in texts.values()):
-        raise Invalid(_("A text may have at most %(count)d characters.", count=MAX_TEXT_CHARS))
+        raise Invalid(
+            ngettext(
+                "A text may have at most %(num)d character.",
+                "A text may have at most %(num)d characters.",
+                MAX_TEXT_CHARS,
+            )
+        )
     unsafe = _unsafe_language(texts)
     if unsafe is not None:
         raise Invalid(

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
@@ -53,7 +54,13 @@ def _check_options(ballot_kind: BallotKind, options: Iterable[str]) -> list[str]
     if len(labels) < 2:
         raise Invalid(_("An option ballot needs at least two options, one per line."))
     if len(labels) > MAX_OPTIONS:
-        raise Invalid(_("An option ballot has at most %(n)d options.", n=MAX_OPTIONS))
+        raise Invalid(
+            ngettext(
+                "An option ballot has at most %(num)d option.",
+                "An option ballot has at most %(num)d options.",
+                MAX_OPTIONS,
+            )
+        )
     if len({label.casefold() for label in labels}) != len(labels):
         raise Invalid(_("Each option must be different from the others."))
     if any(len(label) > 300 for label in labels):
