@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from association.auth.passwords import MIN_PASSWORD_LENGTH
 from association.forms import Form
-from association.parks.models import LANGUAGES
+from association.languages import LANGUAGES
 
 # After the member parks' own zones, the association's region (UTC+3 to UTC+6) and UTC.
 REGION_TIMEZONES = [

@@ -26,8 +26,9 @@ from association.auth.policy import can_change_roles, can_manage_users
 from association.auth.sessions import end_every_session, end_other_sessions_of, start_session
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_change
+from association.languages import CODES as LANGUAGE_CODES
 from association.mail.outbox import Secret, queue_mail
-from association.parks.models import LANGUAGES, Park, ParkStatus, Role, User, normalise_email
+from association.parks.models import Park, ParkStatus, Role, User, normalise_email
 from association.site import setting
 from association.tokens import looks_like_token, new_token, token_digest
 
@@ -429,11 +430,10 @@ def count_admins(session: Session) -> int:
 @state_change
 def set_preferences(session: Session, user: User, *, language: str, timezone: str) -> None:
     """The user's language and time zone (times are shown in it)."""
-    if language not in {code for code, _name in LANGUAGES}:
-        raise Invalid(_("This language is not offered."))
+    _require_offered(language)
     if timezone not in available_timezones():
         raise Invalid(_("Unknown time zone."))
-    user.language, user.timezone = language, timezone
+    user.chosen_language, user.timezone = language, timezone
     record(
         session,
         "user.preferences_changed",
@@ -441,3 +441,25 @@ def set_preferences(session: Session, user: User, *, language: str, timezone: st
         subject=user,
         details={"language": language, "timezone": timezone},
     )
+
+
+@state_change
+def choose_language(session: Session, user: User, language: str) -> None:
+    """The language the user reads from now on, saved on the account (the switcher on every
+    page): pages, and the e-mails queued for them after this. Choosing it again changes nothing."""
+    _require_offered(language)
+    if user.chosen_language == language:
+        return
+    user.chosen_language = language
+    record(
+        session,
+        "user.preferences_changed",
+        actor=user,
+        subject=user,
+        details={"language": language},
+    )
+
+
+def _require_offered(language: str) -> None:
+    if language not in LANGUAGE_CODES:
+        raise Invalid(_("This language is not offered."), field="language")

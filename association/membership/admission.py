@@ -88,6 +88,7 @@ def approve_application(
             website=application.website,
             status=status,
             reason=why,
+            language=application.language,
         )
     elif park.status != status:
         change_park_status(session, actor, park, status, why)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotFound, state_change
+from association.languages import ENGLISH, offered
 from association.mail.outbox import Secret, queue_mail
 from association.membership.lifecycle import (
     MAY_REQUEST_INFORMATION,
@@ -74,6 +75,8 @@ class ApplicationInput:
     contact_title: str = ""
     contact_phone: str = ""
     category_requested: Category = Category.MEMBER
+    # The language the applicant reads: their e-mails are in it (an unknown code gives English).
+    language: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def _check_input(data: ApplicationInput) -> dict[str, Any]:
             data.motivation, _("Please tell us why the park wishes to join.")
         ),
         "category_requested": Category(data.category_requested),
+        "language": offered(data.language) or ENGLISH,
     }
 
 

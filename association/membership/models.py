@@ -68,6 +68,8 @@ class Application(Model):
     contact_email: Mapped[str] = mapped_column(String(320))
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     motivation: Mapped[str] = mapped_column(Text)
+    # The language the applicant applied in: their e-mails, and the park's default once admitted.
+    language: Mapped[str] = mapped_column(String(8), default="en")
     category_requested: Mapped[Category] = mapped_column(String(20), default=Category.MEMBER)
 
     category_decided: Mapped[Category | None] = mapped_column(String(20))

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
@@ -156,7 +157,10 @@ def apply():
     uploads = _uploads(form.documents.data) if request.method == "POST" else []
     refusal = None
     if form.validate_on_submit():
-        data = ApplicationInput(**{name: getattr(form, name).data for name in APPLICATION_FIELDS})
+        data = ApplicationInput(
+            **{name: getattr(form, name).data for name in APPLICATION_FIELDS},
+            language=str(get_locale()),
+        )
         try:
             submitted = submit_application(db.session(), data, uploads, kept=tokens)
         except DocumentRefused as refused:

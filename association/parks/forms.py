@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from association.forms import Form
+from association.languages import LANGUAGES
 from association.parks.models import ParkStatus, Role
 
 STATUS_LABELS = {
@@ -49,6 +50,14 @@ class ParkForm(Form):
     website = StringField(
         _l("Website"), validators=[Optional(), URL(require_tld=True), http_only, Length(max=300)]
     )
+    language = SelectField(
+        _l("Language"),
+        choices=LANGUAGES,
+        description=_l(
+            "Its users' e-mails and its certificate are in this language, until a user chooses "
+            "another for themselves."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
@@ -62,6 +71,12 @@ class NewParkForm(ParkForm):
     )
     member_since = DateField(
         _l("Member since"), validators=[Optional()], description=_l("Leave empty for today.")
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[("", _l("The language of its country")), *LANGUAGES],
+        default="",
+        description=ParkForm.language.kwargs["description"],
     )
     submit = SubmitField(_l("Create park"))
 

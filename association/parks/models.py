@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from association.database import UTCDateTime, utcnow
 from association.encryption import EncryptedSecret
 from association.extensions import Model
+from association.languages import ENGLISH
 
 
 class ParkStatus(enum.StrEnum):
@@ -36,6 +37,8 @@ class Park(Model):
     status: Mapped[ParkStatus] = mapped_column(String(20), index=True)
     membership_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     member_since: Mapped[date | None] = mapped_column(Date)
+    # Its users' e-mails and its certificate are in this language until a user chooses one.
+    language: Mapped[str] = mapped_column(String(8), default=ENGLISH)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="park", order_by="User.full_name")
@@ -69,18 +72,6 @@ class ParkStatusChange(Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-# The interface's languages, in their own names.
-LANGUAGES = [
-    ("en", "English"),
-    ("kk", "Қазақша"),
-    ("tr", "Türkçe"),
-    ("az", "Azərbaycanca"),
-    ("uz", "Oʻzbekcha"),
-    ("ky", "Кыргызча"),
-    ("ru", "Русский"),
-]
-
-
 class Role(enum.StrEnum):
     ADMIN = "admin"
     SECRETARIAT = "secretariat"
@@ -103,7 +94,8 @@ class User(UserMixin, Model):
     is_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
     is_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    # None until the user chooses: until then they read their park's language.
+    chosen_language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -139,6 +131,13 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def language(self) -> str:
+        """The language this person reads the interface, e-mails and documents in."""
+        if self.chosen_language:
+            return self.chosen_language
+        return self.park.language if self.park is not None else ENGLISH
 
     @property
     def is_staff(self) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.languages import for_country, offered
 from association.parks.models import Park, ParkStatus, ParkStatusChange, User
 from association.parks.policy import can_manage_parks
 
@@ -43,6 +44,12 @@ def check_country(code: str) -> str:
     code = (code or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
         raise Invalid(_("%(code)s is not an ISO 3166 country code.", code=code or "—"))
+    return code
+
+
+def check_language(code: str) -> str:
+    if offered(code) is None:
+        raise Invalid(_("This language is not offered."), field="language")
     return code
 
 
@@ -110,8 +117,10 @@ def create_park(
     status: ParkStatus = ParkStatus.MEMBER,
     member_since: date | None = None,
     reason: str = "",
+    language: str | None = None,
 ) -> Park:
-    """A new park; a member or observer gets its membership number and member-since date."""
+    """A new park; a member or observer gets its membership number and member-since date.
+    Its default language is `language`, else its country's."""
     _require(actor)
     if not name_latin.strip():
         raise Invalid(_("Please give the park's name in Latin script."))
@@ -124,6 +133,7 @@ def create_park(
         city=city.strip(),
         website=check_website(website),
         status=status,
+        language=check_language(language) if language else for_country(country),
     )
     if status in ADMITTED:
         _admit(session, park, member_since)
@@ -152,12 +162,12 @@ def create_park(
     return park
 
 
-EDITABLE_FIELDS = ("name_latin", "name_native", "country", "city", "website")
+EDITABLE_FIELDS = ("name_latin", "name_native", "country", "city", "website", "language")
 
 
 @state_change
 def update_park(session: Session, actor: User | None, park: Park, **changes: str) -> Park:
-    """Change a park's names and address; the slug (a stable address) stays."""
+    """Change a park's names, address and default language; the slug (a stable address) stays."""
     _require(actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -168,6 +178,8 @@ def update_park(session: Session, actor: User | None, park: Park, **changes: str
         changes["country"] = check_country(changes["country"])
     if "website" in changes:
         changes["website"] = check_website(changes["website"])
+    if "language" in changes:
+        changes["language"] = check_language(changes["language"])
     if "name_latin" in changes and not changes["name_latin"].strip():
         raise Invalid(_("Please give the park's name in Latin script."))
     before, after = {}, {}

@@ -96,6 +96,7 @@ def park_new():
                 website=form.website.data or "",
                 status=ParkStatus(form.status.data),
                 member_since=form.member_since.data,
+                language=form.language.data or None,
             )
         except DomainError as refused:
             flash(refused.message, "danger")
