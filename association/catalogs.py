@@ -43,9 +43,9 @@ def extract() -> Catalog:
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     with open(Path(wtforms.__file__).parent / "locale" / "wtforms.pot", "rb") as pot:
-        for message in read_po(pot):
-            if message.id:
-                catalog.add(message.id, None, [("wtforms", 0)])
+        for validation in read_po(pot):
+            if validation.id:
+                catalog.add(validation.id, None, [("wtforms", 0)])
     return catalog
 
 
@@ -82,8 +82,12 @@ def problems(language: str, template: Catalog | None = None) -> list[str]:
             continue
         if entry.fuzzy:
             found.append(f"{language}: fuzzy: {key!r}")
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        texts = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        ids: tuple[str, ...] = (
+            tuple(message.id) if isinstance(message.id, tuple) else (str(message.id),)
+        )
+        texts: tuple[str, ...] = (
+            tuple(entry.string) if isinstance(entry.string, tuple | list) else (entry.string or "",)
+        )
         if not all(texts) or (isinstance(message.id, tuple) and len(texts) != catalog.num_plurals):
             found.append(f"{language}: empty: {key!r}")
             continue
