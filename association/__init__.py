@@ -124,8 +124,10 @@ def _init_babel(app: Flask) -> None:
     from flask_login import current_user
 
     def locale() -> str:
-        if current_user and current_user.is_authenticated:
-            return current_user.language
+        # The account's own choice only, for now: a park's default language reaches pages once
+        # every catalog is complete (issue 16); until then it would change only the dates.
+        if current_user and current_user.is_authenticated and current_user.chosen_language:
+            return current_user.chosen_language
         return app.config["BABEL_DEFAULT_LOCALE"]
 
     def timezone() -> str:
