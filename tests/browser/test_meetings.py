@@ -177,9 +177,9 @@ def test_the_agenda_buttons_line_up_row_under_row(
     removes = [row.get_by_role("button", name="Remove").bounding_box() for row in rows.all()]
     assert len(edits) == 3
     # Every row's Edit and Remove sit in the same column, at the same width, on one line
-    # (within a pixel: boxes fall on half pixels as the fonts' widths add up).
+    # (within two pixels: boxes fall on fractions of a pixel as the fonts' widths add up).
     def lined_up(values):
-        return max(values) - min(values) <= 1
+        return max(values) - min(values) <= 2
 
     assert lined_up([box["x"] for box in edits])
     assert lined_up([box["width"] for box in edits])

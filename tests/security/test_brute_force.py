@@ -39,7 +39,7 @@ def test_password_guessing_at_sign_in_is_throttled_and_audited(client, session, 
                 "/login", data={"email": delegate.email, "password": "wrong password 123"}
             )
         )
-        refused(response, 429, "Too many attempts", "Please wait a minute")
+        refused(response, 429, "Too many attempts", "Please wait 1 minute")
     assert before <= 10
     assert audited(session, "login.failed") == before
     assert audited(session, "login.throttled") >= 1
