@@ -176,6 +176,7 @@ def test_the_agenda_buttons_line_up_row_under_row(
     edits = [row.get_by_role("link", name="Edit").bounding_box() for row in rows.all()]
     removes = [row.get_by_role("button", name="Remove").bounding_box() for row in rows.all()]
     assert len(edits) == 3
+
     # Every row's Edit and Remove sit in the same column, at the same width, on one line
     # (within two pixels: boxes fall on fractions of a pixel as the fonts' widths add up).
     def lined_up(values):
