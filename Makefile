@@ -24,7 +24,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The compiled catalogs (never committed), each rebuilt when its .po changes.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard association/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/python -m association.catalogs compile $(word 3,$(subst /, ,$<))
+
+install: $(VENV)/.installed $(CATALOGS)
 
 system:
 	@bash scripts/setup-system $(SYSTEM_FLAGS)

@@ -123,19 +123,14 @@ def _check_document_engine(app: Flask) -> None:
 def _init_babel(app: Flask) -> None:
     from flask_login import current_user
 
-    def locale() -> str:
-        # The account's own choice only, for now: a park's default language reaches pages once
-        # every catalog is complete (issue 16); until then it would change only the dates.
-        if current_user and current_user.is_authenticated and current_user.chosen_language:
-            return current_user.chosen_language
-        return app.config["BABEL_DEFAULT_LOCALE"]
+    from association.web import page_language
 
     def timezone() -> str:
         if current_user and current_user.is_authenticated:
             return current_user.timezone
         return app.config["DEFAULT_TIMEZONE"]
 
-    babel.init_app(app, locale_selector=locale, timezone_selector=timezone)
+    babel.init_app(app, locale_selector=page_language, timezone_selector=timezone)
 
 
 def _init_login(app: Flask) -> None:

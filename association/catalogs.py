@@ -62,7 +62,9 @@ _PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sdr]")
 
 
 def _placeholders(text: str) -> list[str]:
-    return sorted(_PLACEHOLDER.findall(text))
+    """A named placeholder may stand any number of times; `%s` as many times as in English."""
+    found = _PLACEHOLDER.findall(text)
+    return sorted({p for p in found if "(" in p}) + sorted(p for p in found if "(" not in p)
 
 
 def problems(language: str, template: Catalog | None = None) -> list[str]:
@@ -124,9 +126,9 @@ def update() -> None:
             write_po(po, catalog, width=100, sort_output=False, omit_header=False)
 
 
-def compile_all() -> None:
+def compile_all(languages: list[str] | tuple[str, ...] = TRANSLATED) -> None:
     """Write each catalog's `.mo`, leaving out fuzzy entries (they fall back to English)."""
-    for language in TRANSLATED:
+    for language in languages:
         path = po_path(language)
         if not path.exists():
             continue
@@ -140,7 +142,7 @@ if __name__ == "__main__":
     if command == "update":
         update()
     elif command == "compile":
-        compile_all()
+        compile_all(sys.argv[2:] or TRANSLATED)
     elif command == "check":
         template = extract()
         for language in sys.argv[2:] or TRANSLATED:
@@ -148,4 +150,6 @@ if __name__ == "__main__":
     elif command == "pot":
         write_po(sys.stdout.buffer, extract(), width=100, sort_output=False)
     else:
-        sys.exit("usage: python -m association.catalogs update|compile|check [LANG...]|pot")
+        sys.exit(
+            "usage: python -m association.catalogs update|compile [LANG...]|check [LANG...]|pot"
+        )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import get_translations
+from flask_babel import gettext as _gettext
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
@@ -32,7 +34,22 @@ def plain_text(_form, field: Field) -> None:
             raise StopValidation(problem)
 
 
+class _OurCatalogs:
+    """WTForms' own messages ("This field is required.") from our catalogs, which hold them
+    for all seven languages; WTForms ships no Azerbaijani, Uzbek or Kyrgyz."""
+
+    def gettext(self, string: str) -> str:
+        return _gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        # Not flask_babel.ngettext: WTForms fills its own placeholders (%(min)d) afterwards.
+        return get_translations().ungettext(singular, plural, n)
+
+
 class _Meta(DefaultMeta):
+    def get_translations(self, form):
+        return _OurCatalogs()
+
     def bind_field(self, form, unbound_field, options):
         """Every text field gets its check first, whichever form declares it: one place, so a
         new form cannot forget it. Passwords are left alone: they are only ever hashed."""
@@ -63,6 +80,13 @@ class ConfirmForm(Form):
     """A button that changes something: the form carries only the CSRF token."""
 
     submit = SubmitField()
+
+
+class LanguageForm(Form):
+    """The language switcher: one button per language, and the page to return to."""
+
+    language = StringField()
+    next = HiddenField()
 
 
 def show_beside_field(form: FlaskForm, refused: DomainError) -> bool:

@@ -1,12 +1,15 @@
-"""What every request shares: the audit origin, the secretariat's fence, template helpers."""
+"""What every request shares: the audit origin, the secretariat's fence, the page's language,
+template helpers."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, abort, redirect, request, url_for
+from babel.core import negotiate_locale
+from flask import Flask, Response, abort, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime, get_timezone
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from association.audit.log import current_origin
 from association.extensions import login_manager
+from association.languages import CODES, ENGLISH, LANGUAGES, NAMES, offered
 
 # Only our own origin; no inline script or style. Bootstrap's CSS draws its icons from data: URIs.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -38,6 +42,7 @@ SECOND_FACTOR_EXEMPT = {
     "bootstrap.static",
     "main.healthz",
     "main.favicon",
+    "main.choose_language",
 }
 
 
@@ -180,6 +185,60 @@ def _private_page() -> bool:
     return endpoint.startswith("auth.") or current_user.is_authenticated
 
 
+# --- language ---------------------------------------------------------------------------
+
+# A visitor's choice of language; a signed-in user's is saved on the account.
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def page_language() -> str:
+    """The language of this page: `?lang=`, else the signed-in account's (its own choice, else
+    its park's), else the visitor's cookie, else the browser's best match, else English. An
+    unknown code anywhere is passed over, never an error."""
+    if not has_request_context():
+        return ENGLISH
+    asked = offered(request.args.get("lang"))
+    if asked:
+        return asked
+    if current_user and current_user.is_authenticated:
+        return offered(current_user.language) or ENGLISH
+    return (
+        offered(request.cookies.get(LANGUAGE_COOKIE))
+        # Babel's rather than Werkzeug's match: "kk-KZ, en;q=0.5" means Kazakh first.
+        or negotiate_locale([wish for wish, _q in request.accept_languages], CODES, sep="-")
+        or ENGLISH
+    )
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """Keep the choice in the browser too, so the page after signing out stays in it."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site: `next=` must not send anyone elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
+            return target
+    return fallback
+
+
 # --- templates --------------------------------------------------------------------------
 
 
@@ -187,8 +246,20 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
-        nav_links=nav_links, secretariat_links=secretariat_links, current_timezone=current_timezone
+        nav_links=nav_links,
+        secretariat_links=secretariat_links,
+        current_timezone=current_timezone,
+        languages=LANGUAGES,
+        get_locale=get_locale,
+        language_name=lambda code: NAMES.get(code, NAMES[ENGLISH]),
+        current_page=current_page,
     )
+
+
+def current_page() -> str:
+    """This page's address without `?lang=`, for the switcher to come back to."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    return request.path + (f"?{query}" if query else "")
 
 
 def local_time(value: datetime | None, format: str = "medium") -> str:

@@ -16,13 +16,27 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from association import create_app
+from association import catalogs, create_app
 from association.audit.log import GENESIS, current_origin
 from association.audit.models import AuditChainHead
 from association.extensions import db, limiter
 from association.parks.models import Role
 from tests import factories
 from tests.factories import POSTGRES_URL, enrol_second_factor
+
+
+def pytest_sessionstart(session):
+    # Pages render from the compiled catalogs: a .po edited since `make install` is compiled
+    # again, so that a run never reads stale translations.
+    stale = [
+        language
+        for language in catalogs.TRANSLATED
+        if not catalogs.po_path(language).with_suffix(".mo").exists()
+        or catalogs.po_path(language).with_suffix(".mo").stat().st_mtime
+        < catalogs.po_path(language).stat().st_mtime
+    ]
+    if stale:
+        catalogs.compile_all(stale)
 
 
 @pytest.fixture(scope="session")

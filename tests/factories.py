@@ -35,14 +35,17 @@ def make_park(
     *,
     country: str = "KZ",
     status: ParkStatus = ParkStatus.MEMBER,
+    language: str = "en",
     **kwargs,
 ) -> Park:
+    # English unless a test asks otherwise, whatever the country: tests read English pages.
     return create_park(
         session,
         None,
         name_latin=name_latin or f"Test Park {next(_serial)}",
         country=country,
         status=status,
+        language=language,
         **kwargs,
     )
 

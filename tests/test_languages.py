@@ -12,7 +12,7 @@ from association.membership import admission, applications
 from association.membership.models import Category
 from association.parks.models import Park
 from association.parks.service import create_park, update_park
-from tests.factories import login, make_park, make_user
+from tests.factories import make_park, make_user
 from tests.membership.conftest import application_input, submit_confirmed
 
 
@@ -20,7 +20,12 @@ from tests.membership.conftest import application_input, submit_confirmed
     ("country", "language"), [("KZ", "kk"), ("TR", "tr"), ("KG", "ky"), ("TJ", "ru"), ("PS", "en")]
 )
 def test_a_new_park_reads_its_countrys_language(session, country, language):
-    assert make_park(session, country=country).language == language
+    assert _park(session, country).language == language
+
+
+def _park(session, country: str) -> Park:
+    """A park as the secretariat creates it: no language given (the factory says English)."""
+    return create_park(session, None, name_latin=f"Park of {country}", country=country)
 
 
 def test_a_park_given_a_language_keeps_it(session):
@@ -45,7 +50,7 @@ def test_the_secretariat_changes_a_parks_language_and_an_unknown_one_is_refused(
 
 
 def test_a_user_reads_their_parks_language_until_they_choose_one(session):
-    user = make_user(session, park=make_park(session, country="UZ"))
+    user = make_user(session, park=_park(session, "UZ"))
     assert user.language == "uz"
     choose_language(session, user, "ru")
     assert user.language == "ru"
@@ -56,7 +61,7 @@ def test_a_user_reads_their_parks_language_until_they_choose_one(session):
 
 
 def test_choosing_the_same_language_again_records_nothing(session):
-    user = make_user(session, park=make_park(session, country="UZ"))
+    user = make_user(session, park=_park(session, "UZ"))
     choose_language(session, user, "tr")
     choose_language(session, user, "tr")
     count = select(func.count()).where(AuditEvent.action == "user.preferences_changed")
@@ -64,7 +69,7 @@ def test_choosing_the_same_language_again_records_nothing(session):
 
 
 def test_an_unknown_language_choice_is_refused_and_changes_nothing(session):
-    user = make_user(session, park=make_park(session, country="KG"))
+    user = make_user(session, park=_park(session, "KG"))
     with pytest.raises(Invalid, match="not offered"):
         choose_language(session, user, "../etc")
     assert user.chosen_language is None
@@ -86,9 +91,3 @@ def test_an_admitted_park_gets_the_language_its_application_was_made_in(session,
 def test_an_application_in_an_unknown_language_is_kept_in_english(session):
     application = submit_confirmed(session, application_input(language="xx"), []).application
     assert application.language == "en"
-
-
-def test_pages_stay_english_until_the_account_chooses_a_language(client, session):
-    user = make_user(session, park=make_park(session, country="KZ"))
-    login(client, user)
-    assert '<html lang="en">' in client.get("/dashboard").get_data(as_text=True)

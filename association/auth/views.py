@@ -37,6 +37,7 @@ from association.extensions import db, limiter
 from association.forms import ConfirmForm
 from association.parks.models import User
 from association.parks.service import member_countries
+from association.web import safe_next
 
 # How long a second-factor check counts as fresh for sensitive actions (roles, issuing).
 FRESH_SECONDS = 10 * 60
@@ -45,18 +46,7 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: `next=` must not send anyone elsewhere."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme
-            and not parts.netloc
-            and target.startswith("/")
-            and not target.startswith("//")
-            and "\\" not in target
-        ):
-            return target
-    return url_for("main.dashboard")
+    return safe_next(target, url_for("main.dashboard"))
 
 
 def _begin_session(user: User, next_page: str | None):

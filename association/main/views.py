@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from association.auth.service import choose_language as save_language
 from association.dashboard import tasks_for
 from association.extensions import db
+from association.forms import LanguageForm
+from association.languages import ENGLISH, offered
 from association.mail.models import OutboxMessage
 from association.membership.documents import current_certificate
 from association.membership.policy import can_download_certificate
@@ -16,6 +19,7 @@ from association.memoranda.models import Memorandum, MemorandumStatus
 from association.parks.models import Park, ParkStatus, User
 from association.parks.policy import can_manage_parks
 from association.voting.models import Initiative, InitiativeStatus
+from association.web import remember_language, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -59,6 +63,21 @@ def dashboard():
         tasks=tasks_for(db.session(), current_user),
         park_certificate=certificate,
     )
+
+
+@bp.post("/language")
+def choose_language():
+    """The switcher in the header and footer: kept in a cookie, and on the account when signed
+    in. A language we do not offer falls back to English, as everywhere."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    language = offered(form.language.data) or ENGLISH
+    if current_user.is_authenticated:
+        save_language(db.session(), current_user, language)
+        db.session.commit()
+    back = safe_next(form.next.data, url_for("main.home"))
+    return remember_language(redirect(back), language)
 
 
 @bp.get("/favicon.ico")
