@@ -23,7 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 # English is the source language: its catalog is the messages themselves.
 TRANSLATED = ("ru", "kk", "tr", "az", "uz", "ky")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    # The same English word in two meanings ("Open" a tab, "Open" a button) gets a context.
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 _METHODS = [
     ("association/**.py", "python"),
     ("templates/**.html", "jinja2"),
@@ -78,7 +87,7 @@ def problems(language: str, template: Catalog | None = None) -> list[str]:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        entry = catalog.get(message.id)
+        entry = catalog.get(message.id, context=message.context)
         if entry is None:
             found.append(f"{language}: missing: {key!r}")
             continue
@@ -99,11 +108,11 @@ def problems(language: str, template: Catalog | None = None) -> list[str]:
             have = _placeholders(text)
             if have != wanted and not (len(ids) > 1 and set(have) < set(wanted)):
                 found.append(f"{language}: placeholders {have} instead of {wanted}: {key!r}")
-    known = {m.id for m in template if m.id}
+    known = {(m.id, m.context) for m in template if m.id}
     found.extend(
         f"{language}: not marked in the code any more: {m.id!r}"
         for m in catalog
-        if m.id and m.id not in known
+        if m.id and (m.id, m.context) not in known
     )
     return found
 

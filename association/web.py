@@ -4,9 +4,12 @@ template helpers."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from urllib.parse import urlencode, urlsplit
 
 from babel.core import negotiate_locale
+from babel.numbers import format_percent
 from flask import Flask, Response, abort, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale, get_timezone
@@ -244,6 +247,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
+    app.add_template_filter(percent, "percent")
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
         nav_links=nav_links,
@@ -267,6 +271,12 @@ def local_time(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return f"{format_datetime(value, format)} ({current_timezone()})"
+
+
+def percent(share: float | Decimal | Fraction) -> str:
+    """A share as the reader's language writes a percentage (45,5 %, %45,5, 45.5%), to one
+    decimal place."""
+    return format_percent(round(float(share), 3), locale=get_locale(), decimal_quantization=False)
 
 
 def current_timezone() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField, FileSize
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -42,6 +43,6 @@ class AuditFilterForm(Form):
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=200)])
     park = SelectField(_l("Park"), choices=[], validate_choice=False)
     subject = StringField(_l("About"), validators=[Optional(), Length(max=200)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(lazy_pgettext("date range", "From"), validators=[Optional()])
+    until = DateField(lazy_pgettext("date range", "To"), validators=[Optional()])
     apply = SubmitField(_l("Filter"))

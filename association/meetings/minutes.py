@@ -12,6 +12,7 @@ import hashlib
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -165,7 +166,7 @@ def edit_minutes(
     """Change a draft's text; the text is stored cleaned of scripts, frames, handlers and script links."""
     require_staff(actor)
     if minutes.status != MinutesStatus.DRAFT:
-        raise minutes_conflict(minutes, _("edited"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "edited"))
     cleaned_body, cleaned_decisions = clean_markdown_source(body), clean_markdown_source(decisions)
     removed = (
         cleaned_body != (body or "").replace("\r\n", "\n").strip()
@@ -197,7 +198,7 @@ def circulate_minutes(
     if before it is recorded (association.history: the demo's 2022 minutes)."""
     require_staff(actor)
     if minutes.status != MinutesStatus.DRAFT:
-        raise minutes_conflict(minutes, _("circulated"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "circulated"))
     if not has_text(minutes):
         raise Invalid(
             _(
@@ -242,7 +243,7 @@ def return_minutes_to_draft(
     """
     require_staff(actor)
     if minutes.status != MinutesStatus.CIRCULATED:
-        raise minutes_conflict(minutes, _("returned to draft"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "returned to draft"))
     _refuse_while_voting(session, minutes)
     minutes.status = MinutesStatus.DRAFT
     minutes.updated_at = utcnow()
@@ -285,7 +286,7 @@ def approve_minutes(
             raise Conflict(
                 _("Minutes are approved after they have been circulated to the members.")
             )
-        raise minutes_conflict(minutes, _("approved"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "approved"))
     _refuse_while_voting(session, minutes)
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = now or utcnow()
@@ -319,7 +320,7 @@ def publish_minutes(
     if minutes.status != MinutesStatus.APPROVED:
         if minutes.status in (MinutesStatus.DRAFT, MinutesStatus.CIRCULATED):
             raise Conflict(_("Minutes are published once they have been approved."))
-        raise minutes_conflict(minutes, _("published"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "published"))
     published = now or utcnow()
     minutes.status = MinutesStatus.PUBLISHED
     minutes.published_at = published

@@ -9,20 +9,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from association.meetings.forms import LINK_LABELS
 from association.meetings.models import AgendaItem
 from association.meetings.queries import LinkTargets
-from association.voting.models import InitiativeStatus
-
-INITIATIVE_STATUS_LABELS = {
-    InitiativeStatus.DRAFT: _l("draft"),
-    InitiativeStatus.SCHEDULED: _l("scheduled"),
-    InitiativeStatus.OPEN: _l("voting open"),
-    InitiativeStatus.CLOSED: _l("closed"),
-    InitiativeStatus.CANCELLED: _l("cancelled"),
-}
+from association.voting.presenters import INITIATIVE_STATUS_LABELS
 
 
 def time_in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:

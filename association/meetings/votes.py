@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from babel.dates import format_date
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,7 +104,7 @@ def put_minutes_to_vote(
             raise Conflict(
                 _("Minutes are put to a vote once they have been circulated to the members.")
             )
-        raise minutes_conflict(minutes, _("put to a vote"))
+        raise minutes_conflict(minutes, pgettext("cannot be …", "put to a vote"))
     if minutes_vote(session, minutes) is not None:
         raise Conflict(_("The member parks are already voting on these minutes."))
     if not isinstance(days, int) or not 1 <= days <= MAX_VOTE_DAYS:

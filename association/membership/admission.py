@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -70,7 +71,7 @@ def approve_application(
     """
     require_reviewer(actor)
     category = Category(category)
-    refuse_unless(application, MAY_APPROVE, _("approved"))
+    refuse_unless(application, MAY_APPROVE, pgettext("cannot be …", "approved"))
     _refuse_while_voting(session, application, initiative)
     refusal = admission_refusal(session, application, category, park)
     if refusal:
@@ -218,7 +219,7 @@ def reject_application(
     """Refuse an application, with the reason the applicant reads."""
     require_reviewer(actor)
     reason = require_text(reason, _("Please give the reason for the rejection."))
-    refuse_unless(application, MAY_REJECT, _("rejected"))
+    refuse_unless(application, MAY_REJECT, pgettext("cannot be …", "rejected"))
     _refuse_while_voting(session, application, initiative)
     application.decision_reason = reason
     application.decided_at = utcnow()
@@ -295,7 +296,7 @@ def put_to_vote(
     cannot decide by hand.
     """
     require_reviewer(actor)
-    refuse_unless(application, MAY_APPROVE, _("put to a vote"))
+    refuse_unless(application, MAY_APPROVE, pgettext("cannot be …", "put to a vote"))
     if admission_vote(session, application) is not None:
         raise Conflict(_("The members are already voting on this admission."))
     if not 1 <= days <= 90:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -295,7 +296,7 @@ def purge_unconfirmed_applications(session: Session) -> int:
 def start_review(session: Session, actor: User | None, application: Application) -> Application:
     """The secretariat takes up a submitted (or answered) application."""
     require_reviewer(actor)
-    refuse_unless(application, MAY_START_REVIEW, _("taken up for review"))
+    refuse_unless(application, MAY_START_REVIEW, pgettext("cannot be …", "taken up for review"))
     move(session, application, ApplicationStatus.UNDER_REVIEW)
     record(session, "application.review_started", actor=actor, subject=application)
     tell_applicant(
@@ -315,7 +316,11 @@ def request_information(
     """Ask the applicant for more information; they answer on the tracking page."""
     require_reviewer(actor)
     question = require_text(question, _("Please write what the applicant should send."))
-    refuse_unless(application, MAY_REQUEST_INFORMATION, _("sent a request for information"))
+    refuse_unless(
+        application,
+        MAY_REQUEST_INFORMATION,
+        pgettext("cannot be …", "sent a request for information"),
+    )
     message = ApplicationMessage(
         application=application,
         kind=MessageKind.REQUEST,
@@ -348,7 +353,9 @@ def answer_request(
 ) -> ApplicationMessage:
     """The applicant's answer to a request for information, with any added documents
     (all of it is kept, or none: one refused document refuses the answer)."""
-    refuse_unless(application, (ApplicationStatus.INFORMATION_REQUESTED,), _("answered"))
+    refuse_unless(
+        application, (ApplicationStatus.INFORMATION_REQUESTED,), pgettext("cannot be …", "answered")
+    )
     answer = require_text(answer, _("Please write your answer."))
     message = ApplicationMessage(application=application, kind=MessageKind.ANSWER, body=answer)
     session.add(message)
@@ -376,7 +383,7 @@ def answer_request(
 @state_change
 def withdraw_application(session: Session, application: Application) -> Application:
     """The applicant withdraws (through the tracking page) an application not yet decided."""
-    refuse_unless(application, OPEN_STATUSES, _("withdrawn"))
+    refuse_unless(application, OPEN_STATUSES, pgettext("cannot be …", "withdrawn"))
     move(session, application, ApplicationStatus.WITHDRAWN, _("Withdrawn by the applicant."))
     record(session, "application.withdrawn", subject=application)
     tell_applicant(

@@ -26,7 +26,8 @@ from wtforms.validators import (
 )
 
 from association.forms import Form
-from association.parks.forms import country_choices, http_only
+from association.parks.forms import http_only
+from association.parks.service import country_choices
 
 
 def website_address(form, field):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -78,7 +79,7 @@ def memorandum_tasks(session: Session, user: User) -> list[Task]:
                         ),
                         detail=declined.reason[:200] if declined else "",
                         url=url,
-                        action=_("Open"),
+                        action=pgettext("button", "Open"),
                         urgent=True,
                     )
                 )

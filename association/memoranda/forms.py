@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from association.forms import Form
 from association.memoranda.models import TEXT_LANGUAGES
-from association.parks.forms import country_choices
+from association.parks.service import country_choices
 
 
 class MemorandumForm(Form):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pycountry
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 from association.forms import Form
 from association.languages import LANGUAGES
 from association.parks.models import ParkStatus, Role
+from association.parks.service import country_choices
 
 STATUS_LABELS = {
     ParkStatus.MEMBER: _l("Member (votes)"),
@@ -23,12 +23,6 @@ STATUS_LABELS = {
     ParkStatus.SUSPENDED: _l("Suspended (does not vote)"),
     ParkStatus.WITHDRAWN: _l("Withdrawn (no access)"),
 }
-
-
-def country_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + sorted(
-        ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]
-    )
 
 
 def http_only(form, field):

@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlparse
 
 import pycountry
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,14 +19,27 @@ from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.languages import for_country, offered
 from association.parks.models import Park, ParkStatus, ParkStatusChange, User
 from association.parks.policy import can_manage_parks
+from association.parks.presenters import park_status_word
 
 # The statuses an admitted park has; each of them has a membership number.
 ADMITTED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
 
 
 def country_name(code: str) -> str:
+    """The country's name in the reader's language (CLDR's, through Babel), else ISO 3166's."""
+    locale = get_locale()
+    if locale is not None and code in locale.territories:
+        return locale.territories[code]
     country = pycountry.countries.get(alpha_2=code)
     return country.name if country else code
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country by its name in the reader's language, in that order."""
+    return [("", "—")] + sorted(
+        ((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
+        key=lambda pair: pair[1].casefold(),
+    )
 
 
 def member_countries(session: Session) -> list[str]:
@@ -215,7 +229,11 @@ def change_park_status(
         raise Invalid(_("Please give the reason for the change."))
     if park.status == status:
         raise Conflict(
-            _("%(park)s is already %(status)s.", park=park.name_latin, status=status.value)
+            _(
+                "%(park)s is already %(status)s.",
+                park=park.name_latin,
+                status=park_status_word(status),
+            )
         )
     if status in ADMITTED:
         _admit(session, park, None)

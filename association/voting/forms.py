@@ -65,7 +65,7 @@ class InitiativeForm(Form):
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     proposer = SelectField(_l("Proposed by"), coerce=int)
     ballot_kind = SelectField(
-        _l("Ballot"), choices=[(k.value, label) for k, label in BALLOT_LABELS.items()]
+        _l("Kind of ballot"), choices=[(k.value, label) for k, label in BALLOT_LABELS.items()]
     )
     options = TextAreaField(
         _l("Options"),

@@ -322,7 +322,13 @@ def add_attachment(
             _("%(name)s is not really a %(type)s file.", name=name, type=suffix[1:].upper())
         )
     if len(initiative.attachments) >= MAX_ATTACHMENTS:
-        raise Invalid(_("An initiative has at most %(n)d attachments.", n=MAX_ATTACHMENTS))
+        raise Invalid(
+            ngettext(
+                "An initiative has at most %(num)d attachment.",
+                "An initiative has at most %(num)d attachments.",
+                MAX_ATTACHMENTS,
+            )
+        )
     attachment = Attachment(
         filename=name,
         content_type=content_type,

@@ -14,10 +14,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
 
-from association.voting.models import BallotKind, Initiative, Majority, VoteResult
+from association.voting.models import BallotKind, Initiative, InitiativeStatus, Majority, VoteResult
 from association.voting.rules import ABSTAIN, AGAINST, FOR
 
 OUTCOME_LABELS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
+
+# An initiative's status inside a sentence ("... is voting open: ...").
+INITIATIVE_STATUS_LABELS = {
+    InitiativeStatus.DRAFT: _l("draft"),
+    InitiativeStatus.SCHEDULED: _l("scheduled"),
+    InitiativeStatus.OPEN: _l("voting open"),
+    InitiativeStatus.CLOSED: _l("closed"),
+    InitiativeStatus.CANCELLED: _l("cancelled"),
+}
 
 
 def when(value: datetime) -> str:
@@ -129,7 +138,7 @@ def rules_in_words(initiative: Initiative, electorate_size: int | None) -> list[
     )
     items.append(
         (
-            _("Changes"),
+            _("Changing a ballot"),
             _("A park may change its vote until voting closes; its latest choice counts.")
             if initiative.changes_allowed
             else _("A ballot cannot be changed once cast."),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ from association.voting.models import (
     VoteResult,
 )
 from association.voting.policy import require_staff
-from association.voting.presenters import when, winner_label
+from association.voting.presenters import INITIATIVE_STATUS_LABELS, when, winner_label
 from association.voting.results import electorate_ids, freeze_result
 
 REMINDER_BEFORE = timedelta(hours=24)
@@ -154,7 +155,10 @@ def open_vote(
     now = now or utcnow()
     if initiative.status not in (InitiativeStatus.DRAFT, InitiativeStatus.SCHEDULED):
         raise Conflict(
-            _("The initiative is %(status)s: it cannot be opened.", status=initiative.status)
+            _(
+                "The initiative is %(status)s: it cannot be opened.",
+                status=INITIATIVE_STATUS_LABELS[initiative.status],
+            )
         )
     closes_at = closes_at or initiative.closes_at
     if closes_at is None:
@@ -271,7 +275,13 @@ def close_vote(
             _("Voting is closing before its deadline: please give the reason, for the record.")
         )
     if len(reason) > EARLY_REASON_MAX:
-        raise Invalid(_("Please keep the reason under %(n)d characters.", n=EARLY_REASON_MAX))
+        raise Invalid(
+            ngettext(
+                "Please keep the reason under %(num)d character.",
+                "Please keep the reason under %(num)d characters.",
+                EARLY_REASON_MAX,
+            )
+        )
     return _close(session, actor, initiative, now, early_reason=reason if early else None)
 
 

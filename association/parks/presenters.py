@@ -1,0 +1,24 @@
+"""How pages word a park's status in a sentence or a badge (the forms' longer labels explain it)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_pgettext
+
+from association.parks.models import ParkStatus
+
+STATUS_WORDS = {
+    ParkStatus.MEMBER: lazy_pgettext("park status", "member"),
+    ParkStatus.OBSERVER: lazy_pgettext("park status", "observer"),
+    ParkStatus.SUSPENDED: lazy_pgettext("park status", "suspended"),
+    ParkStatus.WITHDRAWN: lazy_pgettext("park status", "withdrawn"),
+}
+
+
+def park_status_word(status: str | None) -> str:
+    """`member`, `observer`... in the reader's language; an unknown value as it is."""
+    if not status:
+        return "—"
+    try:
+        return str(STATUS_WORDS[ParkStatus(status)])
+    except ValueError:
+        return status
