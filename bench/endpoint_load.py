@@ -32,7 +32,19 @@ def ours_endpoints(
             [Req("GET", "/initiatives", sessions[n][0], group=n) for n in loaders],
             200,
         ),
-        "initiative page": ([Req("GET", page, sessions[n][0], group=n) for n in loaders], 200),
+        # Asked in each language, whatever the parks' own: the same page, three catalogs.
+        "initiative page": (
+            [Req("GET", f"{page}?lang=en", sessions[n][0], group=n) for n in loaders],
+            200,
+        ),
+        "initiative page (ru)": (
+            [Req("GET", f"{page}?lang=ru", sessions[n][0], group=n) for n in loaders],
+            200,
+        ),
+        "initiative page (kk)": (
+            [Req("GET", f"{page}?lang=kk", sessions[n][0], group=n) for n in loaders],
+            200,
+        ),
         # Each park's For, then each park's Against: every POST changes its park's ballot.
         "ballot POST": (
             [

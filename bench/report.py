@@ -57,6 +57,14 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
         print("! some answers had an unexpected status or failed; see the load lines above")
     print()
     for outcome in outcomes:
+        english = outcome.ours["initiative page"]
+        print(
+            f"{outcome.label:<11} initiative page in Russian {outcome.ours['initiative page (ru)'].rps:.1f} req/s, "
+            f"in Kazakh {outcome.ours['initiative page (kk)'].rps:.1f} req/s, in English {english.rps:.1f} req/s: "
+            f"{ratio(outcome.ours['initiative page (ru)'].rps, english.rps).strip()} and "
+            f"{ratio(outcome.ours['initiative page (kk)'].rps, english.rps).strip()} of English (goal: at least 0.95)"
+        )
+    for outcome in outcomes:
         if outcome.data.issue:
             issue = outcome.data.issue
             print(

@@ -29,6 +29,7 @@ from association.domain import Conflict, Invalid, NotAllowed, Refusal, state_cha
 from association.languages import CODES as LANGUAGE_CODES
 from association.mail.outbox import Secret, queue_mail
 from association.parks.models import Park, ParkStatus, Role, User, normalise_email
+from association.parks.presenters import role_word
 from association.site import setting
 from association.tokens import looks_like_token, new_token, token_digest
 
@@ -390,7 +391,7 @@ def change_role(
             _(
                 "As %(role)s, %(name)s would no longer be %(duties)s. Confirm that these duties "
                 "end, or keep the role.",
-                role=role.value,
+                role=role_word(role),
                 name=user.full_name,
                 duties=", ".join(lost),
             ),

@@ -56,7 +56,9 @@ def _check_link(
     target = LINK_TARGETS[linked_type](session, linked_id)
     if target is None:
         raise Invalid(
-            _("There is no %(type)s number %(id)d to link to.", type=linked_type, id=linked_id)
+            _("There is no initiative number %(id)d to link to.", id=linked_id)
+            if linked_type == "initiative"
+            else _("There is no memorandum number %(id)d to link to.", id=linked_id)
         )
     if isinstance(target, Initiative) and target.status == InitiativeStatus.CANCELLED:
         raise Invalid(

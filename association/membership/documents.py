@@ -23,6 +23,7 @@ from association.domain import Conflict, NotAllowed, state_change
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus, User
+from association.parks.presenters import park_status_word
 
 KIND = "certificate"
 CERTIFIED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -256,7 +257,7 @@ def describe_certificate(session: Session, document: StoredDocument) -> Document
 
 STATE_WORDS = {
     ParkStatus.MEMBER: lambda: _("member in good standing"),
-    ParkStatus.OBSERVER: lambda: _("observer"),
-    ParkStatus.SUSPENDED: lambda: _("suspended"),
-    ParkStatus.WITHDRAWN: lambda: _("withdrawn"),
+    ParkStatus.OBSERVER: lambda: park_status_word(ParkStatus.OBSERVER),
+    ParkStatus.SUSPENDED: lambda: park_status_word(ParkStatus.SUSPENDED),
+    ParkStatus.WITHDRAWN: lambda: park_status_word(ParkStatus.WITHDRAWN),
 }

@@ -4,18 +4,19 @@ the secretariat's words."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from association.membership.models import ApplicationStatus
 
 STATUS_LABELS = {
     ApplicationStatus.UNCONFIRMED: _l("Waiting for the e-mail address to be confirmed"),
-    ApplicationStatus.SUBMITTED: _l("Submitted"),
+    ApplicationStatus.SUBMITTED: lazy_pgettext("application status", "Submitted"),
     ApplicationStatus.UNDER_REVIEW: _l("Under review"),
     ApplicationStatus.INFORMATION_REQUESTED: _l("Information requested"),
     ApplicationStatus.RESUBMITTED: _l("Answered, waiting for review"),
-    ApplicationStatus.APPROVED: _l("Approved"),
-    ApplicationStatus.REJECTED: _l("Rejected"),
-    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+    ApplicationStatus.APPROVED: lazy_pgettext("application status", "Approved"),
+    ApplicationStatus.REJECTED: lazy_pgettext("application status", "Rejected"),
+    ApplicationStatus.WITHDRAWN: lazy_pgettext("application status", "Withdrawn"),
 }
 
 

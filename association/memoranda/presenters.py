@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from association.markdown import render_markdown
-from association.memoranda.models import Memorandum, MemorandumStatus
+from association.memoranda.models import CirculationEnd, Memorandum, MemorandumStatus
 
 # Keyed by the status's string value (a MemorandumStatus is one), as templates pass it.
 STATUS_LABELS: dict[str, Any] = {
@@ -23,8 +23,21 @@ STATUS_LABELS: dict[str, Any] = {
 }
 
 
+# Why a circulation ended, after "ended <time> (...)".
+END_LABELS: dict[str, Any] = {
+    CirculationEnd.NEW_REVISION: _l("a new revision replaced the text"),
+    CirculationEnd.WITHDRAWN: _l("withdrawn by the secretariat"),
+    CirculationEnd.DECLINED: _l("a party declined to sign"),
+    CirculationEnd.COMPLETED: _l("every party signed"),
+}
+
+
 def memorandum_status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+def circulation_end_label(reason: str | None) -> str:
+    return str(END_LABELS.get(reason or "", reason or ""))
 
 
 def memo_markdown(text: str) -> Markup:

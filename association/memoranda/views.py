@@ -28,6 +28,7 @@ from association.memoranda.models import Memorandum
 from association.memoranda.outside import find_outside_link, send_outside_code
 from association.memoranda.presenters import (
     STATUS_LABELS,
+    circulation_end_label,
     event_sentence,
     memo_markdown,
     memorandum_status_label,
@@ -42,6 +43,7 @@ from association.memoranda.texts import authentic_clause
 
 bp = Blueprint("memoranda", __name__)
 bp.add_app_template_global(memorandum_status_label, "memorandum_status_label")
+bp.add_app_template_global(circulation_end_label, "circulation_end_label")
 bp.add_app_template_filter(memo_markdown, "memo_markdown")
 bp.add_app_template_global(event_sentence, "memorandum_event_sentence")
 # Events recorded after they happened (association.history) show when they happened.

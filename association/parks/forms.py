@@ -14,7 +14,8 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 
 from association.forms import Form
 from association.languages import LANGUAGES
-from association.parks.models import ParkStatus, Role
+from association.parks.models import ParkStatus
+from association.parks.presenters import ROLE_WORDS
 from association.parks.service import country_choices
 
 STATUS_LABELS = {
@@ -108,7 +109,7 @@ class DutiesForm(Form):
 
 
 class RoleForm(Form):
-    role = SelectField(_l("Role"), choices=[(r.value, r.value.capitalize()) for r in Role])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_WORDS.items()])
     park = SelectField(_l("Park (for a member representative)"), coerce=int)
     end_duties = BooleanField(_l("Yes, end these duties with the change of role"))
     submit = SubmitField(_l("Change role"))

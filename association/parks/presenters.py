@@ -1,10 +1,11 @@
-"""How pages word a park's status in a sentence or a badge (the forms' longer labels explain it)."""
+"""How pages word a park's status and a user's role in a sentence or a badge (the forms'
+longer labels explain a status)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_pgettext
 
-from association.parks.models import ParkStatus
+from association.parks.models import ParkStatus, Role
 
 STATUS_WORDS = {
     ParkStatus.MEMBER: lazy_pgettext("park status", "member"),
@@ -22,3 +23,17 @@ def park_status_word(status: str | None) -> str:
         return str(STATUS_WORDS[ParkStatus(status)])
     except ValueError:
         return status
+
+
+ROLE_WORDS = {
+    Role.ADMIN: lazy_pgettext("role", "administrator"),
+    Role.SECRETARIAT: lazy_pgettext("role", "secretariat"),
+    Role.MEMBER: lazy_pgettext("role", "member of a park"),
+}
+
+
+def role_word(role: str) -> str:
+    try:
+        return str(ROLE_WORDS[Role(role)])
+    except ValueError:
+        return role

@@ -28,10 +28,11 @@ from association.parks.forms import (
 )
 from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.policy import can_manage_parks
-from association.parks.presenters import park_status_word
+from association.parks.presenters import park_status_word, role_word
 
 bp = Blueprint("parks", __name__, url_prefix="/secretariat")
 bp.add_app_template_global(park_status_word, "park_status_word")
+bp.add_app_template_global(role_word, "role_word")
 
 
 def _park_or_404(park_id: int) -> Park:
