@@ -9,6 +9,7 @@ a catalog falls behind the code.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -142,8 +143,12 @@ def compile_all(languages: list[str] | tuple[str, ...] = TRANSLATED) -> None:
         if not path.exists():
             continue
         catalog = read_catalog(language)
-        with open(path.with_suffix(".mo"), "wb") as mo:
+        # Written aside, then moved into place: a running server (or a parallel test worker)
+        # never reads half a file.
+        partial = path.with_suffix(f".mo.{os.getpid()}")
+        with open(partial, "wb") as mo:
             write_mo(mo, catalog, use_fuzzy=False)
+        os.replace(partial, path.with_suffix(".mo"))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,11 @@ def login(client, user, password: str = PASSWORD):
     return response
 
 
+def without_return_address(page: bytes) -> bytes:
+    """The page without the language switcher's way back (which names the page's own path)."""
+    return re.sub(rb'name="next" value="[^"]*"', b'name="next"', page)
+
+
 def csrf_token_from(html: str) -> str:
     found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html

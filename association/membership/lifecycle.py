@@ -60,10 +60,12 @@ def refuse_unless(
     if application.status not in allowed:
         raise Conflict(
             _(
-                "The application of %(park)s cannot be %(action)s: it is %(status)s.",
+                # The status as its label reads ("Under review"): lowering it would break
+                # Turkish İ.
+                "The application of %(park)s cannot be %(action)s. Its status: %(status)s.",
                 park=application.name_latin,
                 action=action,
-                status=status_label(application.status).lower(),
+                status=status_label(application.status),
             )
         )
 

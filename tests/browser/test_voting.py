@@ -56,7 +56,7 @@ def test_a_delegate_votes_changes_the_vote_and_sees_the_result(
     staff.goto(f"{live_server}/initiatives/{initiative_id}")
     staff.get_by_role("link", name="Close voting now and publish the result").click()
     # A page says what closing does, and asks why before it closes anything.
-    assert staff.get_by_text("Turnout so far: 1 of 1 parks have voted.").is_visible()
+    assert staff.get_by_text("Turnout so far: 1 of 1 park has voted.").is_visible()
     staff.get_by_role("button", name="Close voting and publish the final result").click()
     assert staff.get_by_text("please give the reason").is_visible()
     staff.get_by_label("Reason for closing now").fill("Every park has voted.")

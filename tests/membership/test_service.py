@@ -192,7 +192,7 @@ def test_impossible_transition_is_refused_with_conflict_and_changes_nothing(
 
 def test_approving_a_rejected_application_says_why(session, secretariat, make_application):
     application = make_application(S.REJECTED)
-    with pytest.raises(Conflict, match="cannot be approved: it is rejected"):
+    with pytest.raises(Conflict, match="cannot be approved. Its status: Rejected"):
         admission.approve_application(session, secretariat, application, Category.MEMBER)
 
 

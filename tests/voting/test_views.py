@@ -207,7 +207,7 @@ def test_after_close_the_page_publishes_outcome_totals_receipts_and_roll_call(
     assert "Passed" in page
     assert "Roll-call" in page
     assert ballot.receipt_code in page
-    assert "1 of 1 parks (100.0%)" in page
+    assert "1 of 1 park (100%)" in page
     csv_text = client.get(f"/initiatives/{open_initiative.id}/results.csv").get_data(as_text=True)
     assert "outcome,passed" in csv_text
     assert f"Astana Hub,AMT-KZ-0001,For,{ballot.receipt_code}" in csv_text
@@ -417,7 +417,7 @@ def test_the_close_button_leads_to_a_page_that_says_what_closing_does_and_closes
     response = client.get(f"/secretariat/initiatives/{open_initiative.id}/close")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Turnout so far: 1 of 1 parks have voted." in page
+    assert "Turnout so far: 1 of 1 park has voted." in page
     assert "It is final" in page
     assert "ends it early" in page
     assert 'name="reason"' in page
