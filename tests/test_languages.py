@@ -91,3 +91,13 @@ def test_an_admitted_park_gets_the_language_its_application_was_made_in(session,
 def test_an_application_in_an_unknown_language_is_kept_in_english(session):
     application = submit_confirmed(session, application_input(language="xx"), []).application
     assert application.language == "en"
+
+
+def test_a_right_to_left_name_keeps_its_direction_on_a_left_to_right_page(client, session):
+    park = make_park(
+        session, "Palestine Technology Park", country="PS", name_native="حديقة فلسطين التقنية"
+    )
+    session.commit()
+    page = client.get(f"/members/{park.slug}?lang=kk").get_data(as_text=True)
+    assert '<html lang="kk">' in page
+    assert '<div dir="auto" class="native-name fs-5">حديقة فلسطين التقنية</div>' in page

@@ -76,7 +76,7 @@ def _vote_text(minutes: Minutes) -> str:
             else "—",
         ),
         "",
-        f"[{_('Read the minutes, version %(n)d', n=minutes.version)}]({url})",
+        "[" + _("Read the minutes, version %(n)d", n=minutes.version) + f"]({url})",
         "",
         _(
             "A vote For approves them; the secretariat then publishes them with their PDF. If the vote is "
@@ -84,8 +84,8 @@ def _vote_text(minutes: Minutes) -> str:
         ),
     ]
     if minutes.decisions_markdown.strip():
-        lines += ["", f"## {_('Decisions recorded')}", "", minutes.decisions_markdown]
-    lines += ["", f"{_('SHA-256 of the text put to the vote')}: `{_text_digest(minutes)}`"]
+        lines += ["", "## " + _("Decisions recorded"), "", minutes.decisions_markdown]
+    lines += ["", _("SHA-256 of the text put to the vote") + f": `{_text_digest(minutes)}`"]
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from association.membership.lifecycle import (
 )
 from association.membership.models import Application, ApplicationStatus, Category
 from association.parks.models import Park, ParkStatus, Role, User
+from association.parks.presenters import park_status_word
 from association.parks.service import change_park_status, create_park
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
@@ -316,13 +317,13 @@ def put_to_vote(
             "Admission of %(park)s (%(country)s) as %(category)s",
             park=application.name_latin,
             country=application.country,
-            category=category.value,
+            category=park_status_word(category),
         ),
         summary=_(
             "%(park)s, %(city)s, applies to join the association as %(category)s.",
             park=application.name_latin,
             city=application.city,
-            category=category.value,
+            category=park_status_word(category),
         ),
         body_markdown=_admission_text(application, category),
     )
@@ -350,13 +351,13 @@ def _admission_text(application: Application, category: Category) -> str:
         f"**{application.name_latin}**"
         + (f" ({application.name_native})" if application.name_native else ""),
         "",
-        f"- {_('Legal entity')}: {application.legal_entity}",
-        f"- {_('Country')}: {application.country}, {application.city}",
-        f"- {_('Founded')}: {application.year_founded}",
-        f"- {_('Resident companies')}: {application.resident_companies}",
-        f"- {_('Category applied for')}: {category.value}",
+        "- " + _("Legal entity") + f": {application.legal_entity}",
+        "- " + _("Country") + f": {application.country}, {application.city}",
+        "- " + _("Founded") + f": {application.year_founded}",
+        "- " + _("Resident companies") + f": {application.resident_companies}",
+        "- " + _("Category applied for") + f": {park_status_word(category)}",
         "",
-        f"## {_('Motivation')}",
+        "## " + _("Motivation"),
         "",
         application.motivation,
     ]
