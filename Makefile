@@ -43,8 +43,10 @@ run: system install
 	$(SERVE) $(FLASK) seed-demo
 	$(SERVE) $(FLASK) run
 
+# One test worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 test: system install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The benchmark (bench/run.py): installs wrk through setup-system --bench, then prints one table.
 # Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 5 --skip-postgres".
