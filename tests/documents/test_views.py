@@ -77,12 +77,17 @@ def test_a_code_in_another_written_form_is_redirected_to_the_one_address(client,
     assert response.headers["Location"].endswith(f"/verify/{document.verification_code}")
 
 
+def without_own_address(page: bytes) -> bytes:
+    return re.sub(rb'name="next" value="[^"]*"', b"", page)
+
+
 def test_unknown_and_malformed_codes_get_the_same_404(client):
     unknown = client.get("/verify/0000-0000-0000-0000")
     malformed = client.get("/verify/not-a-code")
     assert unknown.status_code == malformed.status_code == 404
     assert "No document has this code" in unknown.get_data(as_text=True)
-    assert unknown.get_data() == malformed.get_data()
+    # The language switcher brings each page back to its own address, which its reader typed.
+    assert without_own_address(unknown.get_data()) == without_own_address(malformed.get_data())
 
 
 def test_a_superseded_document_links_to_its_successor(client, session, issued, make_park):
