@@ -39,6 +39,12 @@ def offered(code: str | None) -> str | None:
     return code if code in CODES else None
 
 
+def reading_language(code: str | None) -> str:
+    """The language a message to a reader of `code` is written in: `code` when the interface
+    speaks it, else English (an unknown or empty code is no error)."""
+    return offered(code) or ENGLISH
+
+
 def for_country(country: str) -> str:
     """A park's default language, from its country (ISO 3166-1 alpha-2)."""
     return _COUNTRY_LANGUAGES.get(country.upper(), ENGLISH)

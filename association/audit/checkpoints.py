@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,8 +147,9 @@ def _mail_to_member_parks(session: Session, checkpoint: AuditCheckpoint) -> None
         queue_mail(
             session,
             user.email,
-            _("Audit log checkpoint %(seq)s", seq=checkpoint.seq),
+            _l("Audit log checkpoint %(seq)s", seq=checkpoint.seq),
             "audit_checkpoint.txt",
+            language=user.language,
             user=user,
             checkpoint=checkpoint,
             document=document,

@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -171,8 +172,9 @@ def request_password_reset(session: Session, email: str) -> None:
     queue_mail(
         session,
         user.email,
-        _("Reset your password"),
+        _l("Reset your password"),
         "password_reset.txt",
+        language=user.language,
         user=user,
         link=Secret.link("/reset/", token),
         hours=hours,
@@ -293,8 +295,9 @@ def _send_invitation(session: Session, user: User) -> str:
     queue_mail(
         session,
         user.email,
-        _("Your account at the Association of Modern Technoparks"),
+        _l("Your account at the Association of Modern Technoparks"),
         "invitation.txt",
+        language=user.language,
         user=user,
         link=Secret.link("/invitation/", token),
         hours=hours,

@@ -13,14 +13,18 @@ from datetime import datetime, timedelta
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from association.database import utcnow
 from association.domain import require_single_line, single_line_problem
+from association.languages import reading_language
 from association.mail.models import MASK, OutboxMessage
 from association.site import setting, site_url
 
@@ -49,18 +53,34 @@ class Secret:
 
 
 def queue_mail(
-    session: Session, recipient: str, subject: str, template: str, **context
+    session: Session,
+    recipient: str,
+    subject: str | LazyString,
+    template: str,
+    *,
+    language: str,
+    **context: Any,
 ) -> OutboxMessage:
     """Store one message for `recipient`, its body rendered from templates/email/<template>.
+
+    The message is written in the recipient's `language`, whatever the page's: the subject and
+    the body are both rendered under it, so a subject (or a template value) marked with `_l`
+    translates here, for this reader; a code the interface does not speak reads English. It
+    works off the web too (commands, the clock), wherever there is an application context.
 
     Called inside a state change, so the message exists exactly when the change does.
     Template values given as `Secret` are recorded as the message's secret spans: staff
     reading the outbox, and the log, see •••• there; the recipient gets the real text.
     Without MAIL_SERVER (development) the message is also printed to the log, hidden alike.
     """
+    language = reading_language(language)
+    # The refusals are in the page's language: they are for whoever caused the message.
     require_single_line(recipient, _("The recipient"))
+    with force_locale(language):
+        subject = str(subject)
     require_single_line(subject, _("The subject"))
-    body, spans = _render(template, context)
+    with force_locale(language):
+        body, spans = _render(template, context)
     message = OutboxMessage(
         recipient=recipient, subject=subject, body=body, secret_spans=json.dumps(spans)
     )

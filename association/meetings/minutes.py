@@ -12,6 +12,7 @@ import hashlib
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -219,7 +220,7 @@ def circulate_minutes(
     mail_participants(
         session,
         meeting,
-        _("Minutes for your reading: %(title)s", title=meeting.title),
+        _l("Minutes for your reading: %(title)s", title=meeting.title),
         "minutes_circulated.txt",
         minutes=minutes,
         minutes_url=site_url(f"/meetings/{meeting.id}/minutes/{minutes.version}"),
@@ -351,7 +352,7 @@ def publish_minutes(
     mail_participants(
         session,
         meeting,
-        _("Minutes published: %(title)s", title=meeting.title),
+        _l("Minutes published: %(title)s", title=meeting.title),
         "minutes_published.txt",
         minutes=minutes,
         minutes_url=site_url(f"/meetings/{meeting.id}/minutes/{minutes.version}"),

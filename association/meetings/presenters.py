@@ -42,7 +42,8 @@ def link_choices(targets: LinkTargets, item: AgendaItem | None) -> list[tuple[st
     choices += [
         (
             f"memorandum:{row.id}",
-            _("Memorandum") + f": {row.title}"
+            _("Memorandum")
+            + f": {row.title}"
             + (f" ({row.registry_number})" if row.registry_number else ""),
         )
         for row in targets.memoranda

@@ -16,13 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.languages import reading_language
 from association.mail.outbox import queue_mail
 from association.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
 from association.meetings.policy import TAKING_PART, require_staff
@@ -98,18 +101,22 @@ def participants(session: Session) -> list[User]:
 
 
 def when_for(user: User, moment: datetime) -> str:
-    """A time as the user reads it: in their own zone, with the zone named."""
+    """A time as the user reads it: in their own zone and language, with the zone named."""
     try:
         zone = ZoneInfo(user.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    return f"{format_datetime(moment, 'd MMMM y, HH:mm', tzinfo=zone, locale='en')} ({zone.key})"
+    local = format_datetime(
+        moment, "d MMMM y, HH:mm", tzinfo=zone, locale=reading_language(user.language)
+    )
+    return f"{local} ({zone.key})"
 
 
 def mail_participants(
-    session: Session, meeting: Meeting, subject: str, template: str, **context: Any
+    session: Session, meeting: Meeting, subject: str | LazyString, template: str, **context: Any
 ) -> int:
-    """Queue one e-mail about the meeting to every participant, with the times in their zone."""
+    """Queue one e-mail about the meeting to every participant, in their language, with the
+    times in their zone (give the subject with `_l`: it translates for each of them)."""
     recipients = participants(session)
     for user in recipients:
         queue_mail(
@@ -117,6 +124,7 @@ def mail_participants(
             user.email,
             subject,
             template,
+            language=user.language,
             user=user,
             meeting=meeting,
             starts=when_for(user, meeting.starts_at),
@@ -198,7 +206,7 @@ def create_meeting(
         mail_participants(
             session,
             meeting,
-            _("Meeting scheduled: %(title)s", title=title),
+            _l("Meeting scheduled: %(title)s", title=title),
             "meeting_scheduled.txt",
         )
     return meeting
@@ -280,7 +288,7 @@ def reschedule_meeting(
     mail_participants(
         session,
         meeting,
-        _("Meeting rescheduled: %(title)s", title=meeting.title),
+        _l("Meeting rescheduled: %(title)s", title=meeting.title),
         "meeting_rescheduled.txt",
         previous_start=previous_start,
         reason=reason.strip(),
@@ -309,7 +317,7 @@ def cancel_meeting(session: Session, actor: User | None, meeting: Meeting, reaso
     mail_participants(
         session,
         meeting,
-        _("Meeting cancelled: %(title)s", title=meeting.title),
+        _l("Meeting cancelled: %(title)s", title=meeting.title),
         "meeting_cancelled.txt",
         reason=reason.strip(),
     )

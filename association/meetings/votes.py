@@ -20,7 +20,9 @@ from datetime import timedelta
 
 from babel.dates import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -145,9 +147,11 @@ def _tell_secretariat(
     minutes: Minutes,
     initiative: Initiative,
     outcome: Outcome,
-    headline: str,
-    next_step: str,
+    headline: LazyString,
+    next_step: LazyString,
 ) -> None:
+    """E-mail the secretariat the vote's outcome, each in their language (so the words come
+    lazily, `_l`)."""
     staff = session.scalars(
         select(User)
         .where(User.role.in_([Role.SECRETARIAT, Role.ADMIN]), User.active.is_(True))
@@ -158,8 +162,9 @@ def _tell_secretariat(
         queue_mail(
             session,
             user.email,
-            _("Minutes vote: %(title)s", title=meeting.title),
+            _l("Minutes vote: %(title)s", title=meeting.title),
             "minutes_vote_outcome.txt",
+            language=user.language,
             user=user,
             meeting=meeting,
             minutes=minutes,
@@ -202,7 +207,10 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
         without_effect("the minutes are no longer circulated")
         return
     # The result was added by the closing just now: from the session, not a stale relationship.
-    totals = totals_words(session.get(VoteResult, initiative.id))
+    result = session.get(VoteResult, initiative.id)
+    totals = totals_words(result)
+    # The same words for the secretariat's e-mails, each in its reader's language.
+    mail_totals = LazyString(totals_words, result)
     try:
         if outcome == Outcome.PASSED:
             approve_minutes(
@@ -217,8 +225,8 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
                 minutes,
                 initiative,
                 outcome,
-                _("The member parks approved the minutes (%(totals)s).", totals=totals),
-                _("Publish them: the signed PDF is made on publication."),
+                _l("The member parks approved the minutes (%(totals)s).", totals=mail_totals),
+                _l("Publish them: the signed PDF is made on publication."),
             )
         elif outcome == Outcome.REJECTED:
             why = _(
@@ -232,8 +240,12 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
                 minutes,
                 initiative,
                 outcome,
-                why,
-                _(
+                _l(
+                    "The member parks voted against approving these minutes (initiative %(id)d: %(totals)s).",
+                    id=initiative.id,
+                    totals=mail_totals,
+                ),
+                _l(
                     "The minutes are back in draft: revise them with the members' comments and "
                     "circulate them again."
                 ),
@@ -255,11 +267,11 @@ def decide_minutes_by_vote(session: Session, initiative: Initiative, outcome: Ou
                 minutes,
                 initiative,
                 outcome,
-                _(
+                _l(
                     "The vote on the minutes did not reach its quorum (%(totals)s): it decided nothing.",
-                    totals=totals,
+                    totals=mail_totals,
                 ),
-                _(
+                _l(
                     "The minutes stay circulated: approve them after circulation, put them to a new "
                     "vote, or take them back to draft."
                 ),

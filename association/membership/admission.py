@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -119,7 +120,7 @@ def approve_application(
     tell_applicant(
         session,
         application,
-        _("Welcome to the Association of Modern Technoparks"),
+        _l("Welcome to the Association of Modern Technoparks"),
         "application_approved.txt",
         park=park,
     )
@@ -235,7 +236,7 @@ def reject_application(
     tell_applicant(
         session,
         application,
-        _("Decision on your application"),
+        _l("Decision on your application"),
         "application_rejected.txt",
         reason=reason,
     )
@@ -339,9 +340,9 @@ def put_to_vote(
     tell_applicant(
         session,
         application,
-        _("Your application is put to a vote of the members"),
+        _l("Your application is put to a vote of the members"),
         "application_put_to_vote.txt",
-        closes_at=closes_at.strftime("%d %B %Y, %H:%M"),
+        closes_at=closes_at,
     )
     return initiative
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -201,8 +202,9 @@ def queue_confirmation(
     queue_mail(
         session,
         application.contact_email,
-        _("Please confirm your e-mail address"),
+        _l("Please confirm your e-mail address"),
         "application_confirm.txt",
+        language=application.language,
         # Both codes are secret: the outbox and the log show "/apply/••••".
         link=Secret.link("/apply/", f"{tracking_code}/confirm/{confirmation_code}"),
         hours=confirmation_hours(),
@@ -255,7 +257,7 @@ def confirm_application(
     tell_applicant(
         session,
         application,
-        _("Your application to the Association of Modern Technoparks"),
+        _l("Your application to the Association of Modern Technoparks"),
         "application_received.txt",
         tracking_code=tracking_code,
     )
@@ -302,9 +304,9 @@ def start_review(session: Session, actor: User | None, application: Application)
     tell_applicant(
         session,
         application,
-        _("Your application is under review"),
+        _l("Your application is under review"),
         "application_update.txt",
-        headline=_("The secretariat has started to review your application."),
+        headline=_l("The secretariat has started to review your application."),
     )
     return application
 
@@ -340,7 +342,7 @@ def request_information(
     tell_applicant(
         session,
         application,
-        _("The secretariat asks for more information"),
+        _l("The secretariat asks for more information"),
         "application_request.txt",
         question=question,
     )
@@ -371,9 +373,9 @@ def answer_request(
     tell_applicant(
         session,
         application,
-        _("We have received your answer"),
+        _l("We have received your answer"),
         "application_update.txt",
-        headline=_(
+        headline=_l(
             "Thank you: your answer has reached the secretariat, which will continue the review."
         ),
     )
@@ -389,8 +391,8 @@ def withdraw_application(session: Session, application: Application) -> Applicat
     tell_applicant(
         session,
         application,
-        _("Your application is withdrawn"),
+        _l("Your application is withdrawn"),
         "application_update.txt",
-        headline=_("Your application has been withdrawn, as you asked."),
+        headline=_l("Your application has been withdrawn, as you asked."),
     )
     return application

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from association.database import utcnow
@@ -79,13 +80,14 @@ def require_reviewer(actor: User | None) -> None:
 def tell_applicant(
     session: Session,
     application: Application,
-    subject: str,
+    subject: str | LazyString,
     template: str,
     *,
     tracking_code: str | None = None,
     **context: Any,
 ) -> None:
-    """Queue an e-mail to the contact person.
+    """Queue an e-mail to the contact person, in the language they applied in (give the
+    subject, and any text in `context`, with `_l`: they translate into it).
 
     Only the e-mail sent on submission carries the tracking link: the code is not kept
     (only its digest is), so later e-mails point back to that first one.
@@ -96,6 +98,7 @@ def tell_applicant(
         application.contact_email,
         subject,
         template,
+        language=application.language,
         application=application,
         link=link,
         **context,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,8 +94,9 @@ def circulate(
             queue_mail(
                 session,
                 user.email,
-                _("Please sign: %(title)s", title=memorandum.title),
+                _l("Please sign: %(title)s", title=memorandum.title),
                 "memorandum_circulated.txt",
+                language=user.language,
                 name=user.full_name,
                 party=party,
                 memorandum=memorandum,
@@ -131,12 +133,13 @@ def withdraw_circulation(
     end_circulation(session, circulation, CirculationEnd.WITHDRAWN)
     memorandum.status = MemorandumStatus.DRAFT
     for party in memorandum.parties:
-        for email, name in party_recipients(party):
+        for email, name, language in party_recipients(party):
             queue_mail(
                 session,
                 email,
-                _("Signatures lapsed: %(title)s", title=memorandum.title),
+                _l("Signatures lapsed: %(title)s", title=memorandum.title),
                 "memorandum_withdrawn.txt",
+                language=language,
                 name=name,
                 memorandum=memorandum,
                 party=party,

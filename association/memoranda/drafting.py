@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -210,12 +211,13 @@ def save_revision(
     if lapsed is not None:
         details.update(circulation=lapsed.id, lapsed_signatures=len(lapsed.signatures))
         for party in memorandum.parties:
-            for email, name in party_recipients(party):
+            for email, name, language in party_recipients(party):
                 queue_mail(
                     session,
                     email,
-                    _("Signatures lapsed: %(title)s", title=memorandum.title),
+                    _l("Signatures lapsed: %(title)s", title=memorandum.title),
                     "memorandum_withdrawn.txt",
+                    language=language,
                     name=name,
                     memorandum=memorandum,
                     party=party,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -130,12 +131,13 @@ def issue_memorandum(
     if render:
         store_pdf(session, memorandum, circulation, actor=actor)
     for party in memorandum.parties:
-        for email, name in party_recipients(party):
+        for email, name, language in party_recipients(party):
             queue_mail(
                 session,
                 email,
-                _("Issued: %(number)s %(title)s", number=number, title=memorandum.title),
+                _l("Issued: %(number)s %(title)s", number=number, title=memorandum.title),
                 "memorandum_issued.txt",
+                language=language,
                 name=name,
                 memorandum=memorandum,
                 link=site_url(f"/memoranda/{memorandum.id}"),

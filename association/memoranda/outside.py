@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from association.audit.models import AuditEvent
 from association.auth.passwords import hash_password, password_matches
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
+from association.languages import ENGLISH
 from association.mail.outbox import Secret, queue_mail
 from association.memoranda.models import (
     Circulation,
@@ -55,8 +57,10 @@ def send_outside_link(session: Session, party: Party, circulation: Circulation) 
     queue_mail(
         session,
         party.signatory_email,
-        _("Please sign: %(title)s", title=circulation.memorandum.title),
+        _l("Please sign: %(title)s", title=circulation.memorandum.title),
         "memorandum_outside_link.txt",
+        # An outside signatory has no account to say which language they read.
+        language=ENGLISH,
         party=party,
         memorandum=circulation.memorandum,
         circulation=circulation,
@@ -141,8 +145,9 @@ def send_outside_code(session: Session, token: str) -> OutsideSigningLink:
     queue_mail(
         session,
         party.signatory_email,
-        _("Your confirmation code: %(title)s", title=party.memorandum.title),
+        _l("Your confirmation code: %(title)s", title=party.memorandum.title),
         "memorandum_code.txt",
+        language=ENGLISH,
         party=party,
         memorandum=party.memorandum,
         code=Secret(code),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.domain import NotAllowed
+from association.languages import ENGLISH
 from association.memoranda.models import Memorandum, MemorandumStatus, Party
 from association.parks.models import Role, User
 
@@ -93,8 +94,13 @@ def signatories(party: Party) -> list[User]:
     ]
 
 
-def party_recipients(party: Party) -> list[tuple[str, str]]:
-    """(e-mail, name) of whoever signs for the party."""
+def party_recipients(party: Party) -> list[tuple[str, str, str]]:
+    """(e-mail, name, language) of whoever signs for the party: a park's signatories read
+    their own language; an outside signatory, who has no account to say which, reads English."""
     if party.is_outside:
-        return [(party.signatory_email, party.signatory_name)] if party.signatory_email else []
-    return [(user.email, user.full_name) for user in signatories(party)]
+        return (
+            [(party.signatory_email, party.signatory_name, ENGLISH)]
+            if party.signatory_email
+            else []
+        )
+    return [(user.email, user.full_name, user.language) for user in signatories(party)]

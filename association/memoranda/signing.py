@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -133,8 +134,9 @@ def after_signature(
             queue_mail(
                 session,
                 user.email,
-                _("All parties have signed: %(title)s", title=memorandum.title),
+                _l("All parties have signed: %(title)s", title=memorandum.title),
                 "memorandum_signed_all.txt",
+                language=user.language,
                 name=user.full_name,
                 memorandum=memorandum,
                 link=site_url(f"/memoranda/{memorandum.id}"),
@@ -275,16 +277,17 @@ def record_decline(
     session.add(decline)
     end_circulation(session, circulation, CirculationEnd.DECLINED)
     memorandum.status = MemorandumStatus.DECLINED
-    recipients = [(u.email, u.full_name) for u in staff(session)]
+    recipients = [(u.email, u.full_name, u.language) for u in staff(session)]
     for other in memorandum.parties:
         if other.id != party.id:
             recipients += party_recipients(other)
-    for email, name in recipients:
+    for email, name, language in recipients:
         queue_mail(
             session,
             email,
-            _("Declined by %(party)s: %(title)s", party=party.name, title=memorandum.title),
+            _l("Declined by %(party)s: %(title)s", party=party.name, title=memorandum.title),
             "memorandum_declined.txt",
+            language=language,
             name=name,
             memorandum=memorandum,
             party=party,

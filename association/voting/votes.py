@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -34,7 +36,7 @@ from association.voting.models import (
     VoteResult,
 )
 from association.voting.policy import require_staff
-from association.voting.presenters import INITIATIVE_STATUS_LABELS, when, winner_label
+from association.voting.presenters import INITIATIVE_STATUS_LABELS, when_for, winner_label
 from association.voting.results import electorate_ids, freeze_result
 
 REMINDER_BEFORE = timedelta(hours=24)
@@ -72,23 +74,30 @@ def _delegates_of(session: Session, park_ids: Iterable[int]) -> list[User]:
 def _mail_delegates(
     session: Session,
     park_ids: Iterable[int],
-    subject: str,
+    subject: LazyString,
     template: str,
     initiative: Initiative,
+    *,
+    closes_at: datetime | None = None,
     **context: Any,
 ) -> int:
+    """E-mail the parks' delegates, each in their language, with `closes_at` (as `closes`)
+    in their zone."""
     link = site_url(f"/initiatives/{initiative.id}")
     delegates = _delegates_of(session, park_ids)
     for user in delegates:
+        times = {"closes": when_for(user, closes_at)} if closes_at is not None else {}
         queue_mail(
             session,
             user.email,
             subject,
             template,
+            language=user.language,
             user=user,
             initiative=initiative,
             link=link,
             **context,
+            **times,
         )
     return len(delegates)
 
@@ -133,10 +142,10 @@ def begin_vote(
     _mail_delegates(
         session,
         electorate,
-        _("Voting is open: %(title)s", title=initiative.title),
+        _l("Voting is open: %(title)s", title=initiative.title),
         "vote_opened.txt",
         initiative,
-        closes=when(closes_at),
+        closes_at=closes_at,
     )
     return electorate
 
@@ -215,7 +224,7 @@ def _close(
     _mail_delegates(
         session,
         electorate,
-        _("Result: %(title)s", title=initiative.title),
+        _l("Result: %(title)s", title=initiative.title),
         "vote_result.txt",
         initiative,
         result=result,
@@ -395,10 +404,10 @@ def send_reminders(
     _mail_delegates(
         session,
         waiting,
-        _("Reminder: your park has not voted on %(title)s", title=initiative.title),
+        _l("Reminder: your park has not voted on %(title)s", title=initiative.title),
         "vote_reminder.txt",
         initiative,
-        closes=when(closes_at),
+        closes_at=closes_at,
     )
     record(
         session, "vote.reminders_sent", actor=actor, subject=initiative, details={"parks": waiting}

@@ -158,9 +158,13 @@ def test_the_domain_refuses_control_characters_in_multi_line_text(session, secre
 
 def test_a_mail_subject_or_recipient_with_a_line_break_is_refused_when_queued(session):
     with pytest.raises(Invalid, match="The subject must be a single line"):
-        queue_mail(session, "a@example.org", "Hello\r\nBcc: x@example.org", "invitation.txt")
+        queue_mail(
+            session, "a@example.org", "Hello\r\nBcc: x@example.org", "invitation.txt", language="en"
+        )
     with pytest.raises(Invalid, match="The recipient must be a single line"):
-        queue_mail(session, "a@example.org\r\nBcc: x@example.org", "Hello", "invitation.txt")
+        queue_mail(
+            session, "a@example.org\r\nBcc: x@example.org", "Hello", "invitation.txt", language="en"
+        )
     session.rollback()
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 

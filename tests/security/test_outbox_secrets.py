@@ -207,6 +207,7 @@ def test_the_hidden_part_is_exactly_the_secret_whatever_else_the_message_says(ap
         "someone@example.org",
         "Reset",
         "password_reset.txt",
+        language="en",
         user=type("U", (), {"full_name": "/reset/notasecret", "email": "a@b.example"})(),
         link=Secret.link("/reset/", "tok-123"),
         hours=2,
