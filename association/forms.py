@@ -5,11 +5,21 @@ from __future__ import annotations
 from flask_babel import get_translations
 from flask_babel import gettext as _gettext
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Field,
+    FormField,
+    HiddenField,
+    PasswordField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
+from association.content_languages import TRANSLATION_LANGUAGES
 from association.domain import DomainError, single_line_problem, text_problem
+from association.languages import NAMES
 
 
 def _label(field: Field) -> str:
@@ -74,6 +84,42 @@ class Form(FlaskForm):
 
     class Meta(_Meta, FlaskForm.Meta):
         pass
+
+
+class TranslationForm(Form):
+    """The fields of one language's translation (a fieldset of a content's form). No token of
+    its own: the form it is part of carries it."""
+
+    class Meta:
+        csrf = False
+
+
+class Translations:
+    """A form with one optional fieldset per language besides English, `in_<code>` (added by
+    add_translations), each labelled with the language's own name."""
+
+    def translation_fields(self) -> list[tuple[str, FormField]]:
+        """(code, fieldset) per language, in the switcher's order."""
+        return [(code, getattr(self, f"in_{code}")) for code in TRANSLATION_LANGUAGES]
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """What each language's fieldset says, for the domain function (empty: no translation)."""
+        return {
+            code: {name: value or "" for name, value in fieldset.data.items()}
+            for code, fieldset in self.translation_fields()
+        }
+
+    @staticmethod
+    def filled(translations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        """The form's keyword arguments that fill each language's fieldset with what is given
+        for it (language -> field -> text), for an edit form."""
+        return {f"in_{code}": texts for code, texts in translations.items()}
+
+
+def add_translations(form: type[Form], translation: type[TranslationForm]) -> None:
+    """Give `form` (a Translations form) a fieldset of `translation`'s fields per language."""
+    for code in TRANSLATION_LANGUAGES:
+        setattr(form, f"in_{code}", FormField(translation, label=NAMES[code]))
 
 
 class ConfirmForm(Form):

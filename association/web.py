@@ -15,10 +15,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from jinja2 import Environment, pass_environment
+from jinja2.filters import do_truncate
+from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from association.audit.log import current_origin
+from association.content_languages import InLanguage, Translated
 from association.extensions import login_manager
 from association.languages import CODES, ENGLISH, LANGUAGES, NAMES, offered
 
@@ -214,6 +218,12 @@ def page_language() -> str:
     )
 
 
+def reader_language() -> str:
+    """The language this page (or this e-mail, under force_locale) is read in."""
+    locale = get_locale()
+    return (offered(str(locale)) if locale is not None else None) or ENGLISH
+
+
 def remember_language(response: Response, language: str) -> Response:
     """Keep the choice in the browser too, so the page after signing out stays in it."""
     response.set_cookie(
@@ -248,6 +258,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(localized, "localized")
+    app.add_template_filter(localized_text, "localized_text")
     # Globals rather than a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
         nav_links=nav_links,
@@ -257,6 +269,8 @@ def _register_template_helpers(app: Flask) -> None:
         get_locale=get_locale,
         language_name=lambda code: NAMES.get(code, NAMES[ENGLISH]),
         current_page=current_page,
+        page_in=page_in,
+        also_in=also_in,
     )
 
 
@@ -264,6 +278,59 @@ def current_page() -> str:
     """This page's address without `?lang=`, for the switcher to come back to."""
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
     return request.path + (f"?{query}" if query else "")
+
+
+def page_in(language: str) -> str:
+    """This page's address in `language` (`?lang=`): for the page alone, no choice is saved."""
+    here = current_page()
+    return f"{here}{'&' if '?' in here else '?'}{urlencode({'lang': language})}"
+
+
+# Content given in several languages (an initiative's title, a meeting's): the reader's language
+# when it is given, else English. These are the one way pages and dashboards show it.
+
+
+def marked(shown: InLanguage, text: str | None = None) -> Markup:
+    """`shown` (or `text`, a part of it) marked with its language (`<span lang="en">`) when that
+    is not the page's, so that screen readers, browsers and search engines read it as what it
+    is."""
+    text = shown.text if text is None else text
+    if shown.language == reader_language():
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(shown.language, text)
+
+
+@pass_environment
+def localized(
+    environment: Environment, item: Translated, field: str = "title", length: int = 0
+) -> Markup:
+    """`item`'s title (or other field) in the reader's language when it is given, else in
+    English, marked with its language when that is not the page's, and cut to `length`
+    characters as Jinja's truncate cuts."""
+    shown = item.text_in(field, reader_language())
+    return marked(shown, do_truncate(environment, shown.text, length) if length else None)
+
+
+def localized_text(item: Translated, field: str = "title") -> str:
+    """localized() as plain text, where no markup can stand (a page's <title>, an attribute)."""
+    return item.text_in(field, reader_language()).text
+
+
+def with_titles(message: str, **values: Translated | str) -> Markup:
+    """A translated message called without its values (`_("Meeting: %(title)s")`), filled:
+    each content item with its title as localized() shows it, any text escaped."""
+    language = reader_language()
+    return escape(message) % {
+        name: value if isinstance(value, str) else marked(value.text_in("title", language))
+        for name, value in values.items()
+    }
+
+
+def also_in(item: Translated) -> list[tuple[str, str]]:
+    """The other languages `item` is given in than the one this page shows it in, as (code,
+    own name): for the links "also in: Қазақша · Türkçe"."""
+    shown = item.text_in("title", reader_language()).language
+    return [(code, NAMES[code]) for code in item.languages if code != shown]
 
 
 def local_time(value: datetime | None, format: str = "medium") -> str:

@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from association import create_app
 from association.audit.log import GENESIS, verify_chain
@@ -16,6 +16,8 @@ from association.database import utcnow
 from association.extensions import db
 from association.parks.service import create_park
 from association.tokens import token_digest
+from association.voting.initiatives import create_initiative, update_initiative
+from association.voting.models import Initiative
 
 
 @pytest.fixture
@@ -99,3 +101,25 @@ def test_upgrade_hashes_the_tracking_codes_and_the_applicants_links_keep_working
     page = bare_app.test_client().get(f"/apply/{code}")
     assert page.status_code == 200
     assert "Migrated Technopark" in page.get_data(as_text=True)
+
+
+def test_upgrade_from_0017_adds_the_translation_tables_and_downgrade_drops_only_them(bare_app):
+    upgrade(revision="0017")
+    create_park(db.session, None, name_latin="Migrated Park", country="KZ")
+    create_initiative(db.session, None, title="Migrated initiative")
+    db.session.close()
+
+    upgrade()
+    assert differences_from_models() == []
+    initiative = db.session.scalars(select(Initiative)).one()
+    update_initiative(db.session, None, initiative, translations={"kk": {"title": "Бастама"}})
+    assert db.session.scalar(text("SELECT title FROM initiative_translations")) == "Бастама"
+
+    db.session.close()
+    downgrade(revision="0017")
+    tables = set(inspect(db.engine).get_table_names())
+    assert not tables & {"initiative_translations", "meeting_translations"}
+    assert db.session.scalar(text("SELECT title FROM initiatives")) == "Migrated initiative"
+    db.session.close()
+    upgrade()
+    assert differences_from_models() == []

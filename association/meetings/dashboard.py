@@ -13,6 +13,7 @@ from association.database import utcnow
 from association.meetings.models import Meeting, MeetingStatus, Minutes, MinutesRead, MinutesStatus
 from association.meetings.policy import takes_part
 from association.parks.models import User
+from association.web import with_titles
 
 UPCOMING_DAYS = 30
 
@@ -34,7 +35,7 @@ def meeting_tasks(session: Session, user: User) -> list[Task]:
     for meeting in upcoming:
         tasks.append(
             Task(
-                title=_("Meeting: %(title)s", title=meeting.title),
+                title=with_titles(_("Meeting: %(title)s"), title=meeting),
                 detail=f"{format_datetime(meeting.starts_at, 'EEEE d MMMM, HH:mm')} ({user.timezone})"
                 + (f" · {meeting.place}" if meeting.place else ""),
                 url=url_for("meetings.meeting_detail", meeting_id=meeting.id),
@@ -51,7 +52,9 @@ def meeting_tasks(session: Session, user: User) -> list[Task]:
         for minutes in unread:
             tasks.append(
                 Task(
-                    title=_("Minutes for your reading: %(title)s", title=minutes.meeting.title),
+                    title=with_titles(
+                        _("Minutes for your reading: %(title)s"), title=minutes.meeting
+                    ),
                     detail=_("Circulated for reading and comments before approval."),
                     url=url_for(
                         "meetings.minutes_detail",
@@ -71,8 +74,8 @@ def meeting_tasks(session: Session, user: User) -> list[Task]:
             step = _("approve") if minutes.status == MinutesStatus.CIRCULATED else _("publish")
             tasks.append(
                 Task(
-                    title=_(
-                        "Minutes to %(step)s: %(title)s", step=step, title=minutes.meeting.title
+                    title=with_titles(
+                        _("Minutes to %(step)s: %(title)s"), step=step, title=minutes.meeting
                     ),
                     detail=_(
                         "Version %(n)d is %(status)s.", n=minutes.version, status=minutes.status
@@ -90,7 +93,7 @@ def meeting_tasks(session: Session, user: User) -> list[Task]:
         for meeting in held_without:
             tasks.append(
                 Task(
-                    title=_("Minutes to write: %(title)s", title=meeting.title),
+                    title=with_titles(_("Minutes to write: %(title)s"), title=meeting),
                     detail=_("The meeting was held; its minutes are not started."),
                     url=url_for("meetings.manage_detail", meeting_id=meeting.id) + "#minutes",
                     action=_("Open the meeting"),

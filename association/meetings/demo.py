@@ -1,5 +1,6 @@
 """The demo's meetings: the heads' panel of 29 September 2022 in Astana (held, with attendance
-and published minutes) and an upcoming General Assembly in Tashkent with its agenda."""
+and published minutes) and an upcoming General Assembly in Tashkent with its agenda (its title
+also in Kazakh, Turkish, Russian and Azerbaijani)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ from association.voting.models import Initiative
 
 PANEL_TITLE = "Heads of technoparks panel, Digital Bridge Forum 2022"
 ASSEMBLY_TITLE = "General Assembly of the Association"
+# In the terms of each language's glossary ("General Assembly", "association").
+ASSEMBLY_TRANSLATIONS = {
+    "kk": {"title": "Қауымдастықтың Жалпы жиналысы"},
+    "tr": {"title": "Birlik Genel Kurulu"},
+    "ru": {"title": "Общее собрание Ассоциации"},
+    "az": {"title": "Assosiasiyanın Ümumi Yığıncağı"},
+}
 
 PANEL_MINUTES = """\
 # Heads of technoparks panel
@@ -178,6 +186,7 @@ def seed_assembly(session: Session) -> None:
         timezone="Asia/Tashkent",
         place="IT Park Uzbekistan, Tashkent",
         online_url="https://meet.technoparks.example/general-assembly",
+        translations=ASSEMBLY_TRANSLATIONS,
     )
     for title, presenter, notes in ASSEMBLY_AGENDA:
         add_agenda_item(

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from association.auth.forms import timezone_choices
-from association.forms import Form
+from association.forms import Form, TranslationForm, Translations, add_translations
 from association.meetings.models import AttendanceStatus, MeetingKind
 
 KIND_LABELS = {
@@ -37,9 +37,19 @@ def http_only(form, field):
         raise ValidationError(_l("An online meeting's link starts with http:// or https://."))
 
 
-class _MeetingDetails(Form):
+class MeetingTranslationForm(TranslationForm):
+    """The title in one more language, under the English title's rules."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+
+
+class _MeetingDetails(Translations, Form):
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("In English; the other languages below are optional."),
+    )
     timezone = SelectField(
         _l("Time zone of the meeting"),
         description=_l("Start and end are given in this zone; members see them in their own."),
@@ -57,6 +67,9 @@ class _MeetingDetails(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+
+
+add_translations(_MeetingDetails, MeetingTranslationForm)
 
 
 class _Times(Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -14,6 +15,8 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from association.content_languages import InLanguage, in_language, languages_given
+from association.languages import ENGLISH
 from association.meetings.models import AgendaItem
 from association.memoranda.models import Memorandum
 from association.voting.models import Initiative, VoteResult
@@ -77,13 +80,23 @@ class LinkedVote:
     and once closed its frozen outcome and totals."""
 
     initiative_id: int
-    title: str
+    title: str  # in English (the minutes' PDF is)
     status: str
     outcome: str | None = None  # passed / rejected / no_quorum, once closed
     totals: str = ""  # "For 6, Against 0, Abstain 0; 6 of 6 parks voted"
     closed_at: datetime | None = None
+    # The title in each language it is given in, English first.
+    titles: dict[str, str] = dataclass_field(default_factory=dict)
 
     kind = "initiative"
+
+    def text_in(self, field: str, language: str | None) -> InLanguage:
+        """The title (the one field it has) as a reader of `language` is shown it."""
+        return in_language(self.titles or {ENGLISH: self.title}, language)
+
+    @property
+    def languages(self) -> list[str]:
+        return languages_given(self.titles or {ENGLISH: self.title})
 
     @property
     def public(self) -> bool:
@@ -97,8 +110,9 @@ class LinkedVote:
 
 def _linked_vote(initiative: Initiative) -> LinkedVote:
     result = initiative.result
+    titles = initiative.texts("title")
     if result is None:
-        return LinkedVote(initiative.id, initiative.title, str(initiative.status))
+        return LinkedVote(initiative.id, initiative.title, str(initiative.status), titles=titles)
     labels = None
     if initiative.options:
         labels = {str(option.position): option.label for option in initiative.options}
@@ -110,6 +124,7 @@ def _linked_vote(initiative: Initiative) -> LinkedVote:
         str(result.outcome),
         totals_words(result, labels),
         result.closed_at,
+        titles,
     )
 
 

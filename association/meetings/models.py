@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from association.content_languages import InLanguage, in_language, languages_given, texts_of
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
 from association.parks.models import Park, User
@@ -60,9 +61,46 @@ class Meeting(Model):
     minutes_versions: Mapped[list[Minutes]] = relationship(
         back_populates="meeting", order_by="Minutes.version"
     )
+    # Loaded with the meeting: every list and page shows the title in its reader's language.
+    translations: Mapped[list[MeetingTranslation]] = relationship(
+        back_populates="meeting",
+        order_by="MeetingTranslation.language",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    def texts(self, field: str) -> dict[str, str]:
+        """The title in each language it is given in, English first."""
+        return texts_of(getattr(self, field), self.translations, field)
+
+    def text_in(self, field: str, language: str | None) -> InLanguage:
+        """The title as a reader of `language` is shown it: in their language when it is
+        given, else in English."""
+        return in_language(self.texts(field), language)
+
+    def title_in(self, language: str | None) -> InLanguage:
+        return self.text_in("title", language)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the meeting's title is given in: English, then its translations."""
+        return languages_given(self.texts("title"))
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.kind} {self.status}>"
+
+
+class MeetingTranslation(Model):
+    """The meeting's title in one more language; the meeting's own title is the English, which
+    is required. Optional, one per language."""
+
+    __tablename__ = "meeting_translations"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="translations")
 
 
 class AgendaItem(Model):

@@ -8,7 +8,7 @@ e-mails in the same transaction, or refuses with a DomainError and changes nothi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -23,16 +23,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
+from association.content_languages import TranslatedField, check_translations, set_translations
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.languages import reading_language
 from association.mail.outbox import queue_mail
-from association.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingStatus
+from association.meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    MeetingTranslation,
+)
 from association.meetings.policy import TAKING_PART, require_staff
 from association.parks.models import Park, User
 from association.site import setting, site_url
 
 # --- checks ---------------------------------------------------------------------------
+
+# What a translation gives, under the rules of the English title.
+TRANSLATED_FIELDS = (TranslatedField("title", _l("Title"), max_length=300, required=True),)
+Translations = Mapping[str, Mapping[str, str | None]]
 
 
 def check_zone(zone: str) -> str:
@@ -152,8 +163,10 @@ def create_meeting(
     place: str = "",
     online_url: str = "",
     historical: bool = False,
+    translations: Translations | None = None,
 ) -> Meeting:
-    """A scheduled meeting that starts in the future; the participants are told by e-mail.
+    """A scheduled meeting that starts in the future, with its title's translations (language
+    -> {"title"}); the participants are told by e-mail.
 
     `historical` records a meeting that took place before the platform (the command line
     only): it may lie in the past, and nobody is e-mailed.
@@ -163,6 +176,7 @@ def create_meeting(
         raise NotAllowed(_("Past meetings are recorded from the command line only."))
     kind = MeetingKind(kind)
     title = _check_title(title)
+    checked = check_translations(translations or {}, TRANSLATED_FIELDS)
     _check_times(starts_at, ends_at, future=False)
     if not historical and starts_at <= utcnow():
         raise Invalid(
@@ -187,21 +201,19 @@ def create_meeting(
         sequence=0,
         created_by=actor,
     )
+    added = set_translations(meeting.translations, checked, MeetingTranslation)
     session.add(meeting)
     session.flush()
-    record(
-        session,
-        "meeting.scheduled",
-        actor=actor,
-        subject=meeting,
-        details={
-            "kind": kind.value,
-            "title": title,
-            "starts_at": starts_at.isoformat(),
-            "ends_at": ends_at.isoformat(),
-            "historical": historical,
-        },
-    )
+    details: dict[str, Any] = {
+        "kind": kind.value,
+        "title": title,
+        "starts_at": starts_at.isoformat(),
+        "ends_at": ends_at.isoformat(),
+        "historical": historical,
+    }
+    if added:
+        details["translations"] = sorted(added)
+    record(session, "meeting.scheduled", actor=actor, subject=meeting, details=details)
     if not historical:
         mail_participants(
             session,
@@ -223,10 +235,14 @@ def update_meeting(
     timezone: str,
     place: str,
     online_url: str,
+    translations: Translations | None = None,
 ) -> Meeting:
-    """Change a scheduled meeting's kind, title, zone, place or link (the times: reschedule_meeting)."""
+    """Change a scheduled meeting's kind, title, its title's translations, zone, place or link
+    (the times: reschedule_meeting). A language given in `translations` is added or changed,
+    one given empty is removed, one not given stays as it is."""
     require_staff(actor)
     _require_scheduled(meeting, _("Only a scheduled meeting can be edited."))
+    checked = check_translations(translations or {}, TRANSLATED_FIELDS)
     changes = {
         "kind": MeetingKind(kind),
         "title": _check_title(title),
@@ -241,15 +257,13 @@ def update_meeting(
         if getattr(meeting, field) != value:
             before[field], after[field] = str(getattr(meeting, field)), str(value)
             setattr(meeting, field, value)
-    if after:
+    translated = set_translations(meeting.translations, checked, MeetingTranslation)
+    if after or translated:
         touch(meeting)
-        record(
-            session,
-            "meeting.updated",
-            actor=actor,
-            subject=meeting,
-            details={"before": before, "after": after},
-        )
+        details: dict[str, Any] = {"before": before, "after": after}
+        if translated:
+            details["translations"] = translated
+        record(session, "meeting.updated", actor=actor, subject=meeting, details=details)
     return meeting
 
 
@@ -354,15 +368,18 @@ def record_past_meeting(
     place: str = "",
     online_url: str = "",
     agenda: Sequence[str] = (),
+    translations: Translations | None = None,
 ) -> Meeting:
     """A meeting that already took place, recorded afterwards by the secretariat: held at once
     (so attendance and minutes can follow), marked as recorded afterwards by `actor` now, with
-    the agenda it had (one title per item). It was never announced, so nobody is e-mailed."""
+    the agenda it had (one title per item) and its title's translations. It was never
+    announced, so nobody is e-mailed."""
     require_staff(actor)
     if actor is None:
         raise NotAllowed(_("A past meeting is recorded by a member of the secretariat."))
     kind = MeetingKind(kind)
     title = _check_title(title)
+    checked = check_translations(translations or {}, TRANSLATED_FIELDS)
     _check_times(starts_at, ends_at, future=False)
     now = utcnow()
     if starts_at > now:
@@ -400,19 +417,17 @@ def record_past_meeting(
             for position, item in enumerate(items, start=1)
         ],
     )
+    added = set_translations(meeting.translations, checked, MeetingTranslation)
     session.add(meeting)
     session.flush()
-    record(
-        session,
-        "meeting.recorded_afterwards",
-        actor=actor,
-        subject=meeting,
-        details={
-            "kind": kind.value,
-            "title": title,
-            "starts_at": starts_at.isoformat(),
-            "ends_at": ends_at.isoformat(),
-            "agenda": items,
-        },
-    )
+    details: dict[str, Any] = {
+        "kind": kind.value,
+        "title": title,
+        "starts_at": starts_at.isoformat(),
+        "ends_at": ends_at.isoformat(),
+        "agenda": items,
+    }
+    if added:
+        details["translations"] = sorted(added)
+    record(session, "meeting.recorded_afterwards", actor=actor, subject=meeting, details=details)
     return meeting

@@ -73,6 +73,7 @@ def new_meeting_fields(form: MeetingForm | PastMeetingForm) -> dict:
         "timezone": zone,
         "place": form.place.data or "",
         "online_url": form.online_url.data or "",
+        "translations": form.translations(),
     }
 
 
@@ -185,7 +186,10 @@ def manage_page(
 def manage_edit(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     staff()
-    form = MeetingEditForm(obj=meeting)
+    form = MeetingEditForm(
+        obj=meeting,
+        **MeetingEditForm.filled({t.language: {"title": t.title} for t in meeting.translations}),
+    )
     if form.validate_on_submit():
         try:
             scheduling.update_meeting(
@@ -197,6 +201,7 @@ def manage_edit(meeting_id: int):
                 timezone=form.timezone.data,
                 place=form.place.data or "",
                 online_url=form.online_url.data or "",
+                translations=form.translations(),
             )
         except DomainError as refused:
             flash(refused.message, "danger")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from association.database import utcnow
 from association.parks.models import User
 from association.voting.models import Ballot, ElectorateMember, Initiative, InitiativeStatus
 from association.voting.presenters import when
+from association.web import with_titles
 
 
 def voting_tasks(session: Session, user: User) -> list[Task]:
@@ -38,7 +40,9 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             assert closes_at is not None  # the query asks for a closing time after now
             tasks.append(
                 Task(
-                    title=_("Your park has not voted yet: %(title)s", title=initiative.title),
+                    title=with_titles(
+                        _("Your park has not voted yet: %(title)s"), title=initiative
+                    ),
                     detail=_("Voting closes %(when)s.", when=when(closes_at)),
                     url=url_for("voting.initiative_detail", initiative_id=initiative.id),
                     action=_("Vote"),
@@ -58,7 +62,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             assert initiative.closes_at is not None  # the query asks for a closing time
             tasks.append(
                 Task(
-                    title=_("Voting closes soon: %(title)s", title=initiative.title),
+                    title=with_titles(_("Voting closes soon: %(title)s"), title=initiative),
                     detail=_(
                         "Closes %(when)s; the result is published then.",
                         when=when(initiative.closes_at),
@@ -76,7 +80,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
             assert initiative.opens_at is not None  # scheduling sets it
             tasks.append(
                 Task(
-                    title=_("Voting scheduled: %(title)s", title=initiative.title),
+                    title=with_titles(_("Voting scheduled: %(title)s"), title=initiative),
                     detail=_("Opens %(when)s.", when=when(initiative.opens_at)),
                     url=url_for("voting.initiative_detail", initiative_id=initiative.id),
                     action=_("Review"),
@@ -93,7 +97,7 @@ def voting_tasks(session: Session, user: User) -> list[Task]:
                     title=ngettext(
                         "%(num)d initiative in draft", "%(num)d initiatives in draft", len(drafts)
                     ),
-                    detail=", ".join(d.title for d in drafts[:3])
+                    detail=Markup(", ").join(with_titles("%(title)s", title=d) for d in drafts[:3])
                     + (" …" if len(drafts) > 3 else ""),
                     url=url_for("voting.manage_list", state="draft"),
                     action=_("Open the drafts"),

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from association.forms import Form
+from association.forms import Form, TranslationForm, Translations, add_translations
 from association.voting.models import BallotKind, InitiativeKind, Majority
 
 KIND_LABELS = {
@@ -49,8 +49,19 @@ QUORUM_CHOICES = [
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class InitiativeForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+class InitiativeTranslationForm(TranslationForm):
+    """The title and summary in one more language, under the English ones' rules."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+
+
+class InitiativeForm(Translations, Form):
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("In English; the other languages below are optional."),
+    )
     summary = TextAreaField(
         _l("Summary"),
         validators=[Optional(), Length(max=2000)],
@@ -91,6 +102,9 @@ class InitiativeForm(Form):
         _l("Attachments"), description=_l("PDF or office documents, at most 5 files of 10 MB each.")
     )
     submit = SubmitField(_l("Save draft"))
+
+
+add_translations(InitiativeForm, InitiativeTranslationForm)
 
 
 # The two forms share a page: their fields and buttons carry their own ids, so that each

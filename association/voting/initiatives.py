@@ -7,17 +7,19 @@ changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
+from association.content_languages import TranslatedField, check_translations, set_translations
 from association.database import utcnow
 from association.documents.verify import readable_pdf
 from association.domain import Conflict, Invalid, state_change
@@ -29,11 +31,18 @@ from association.voting.models import (
     InitiativeKind,
     InitiativeOption,
     InitiativeStatus,
+    InitiativeTranslation,
     Majority,
 )
 from association.voting.policy import require_staff
 
 MAX_OPTIONS = 20
+# What a translation gives, under the rules of the English title and summary.
+TRANSLATED_FIELDS = (
+    TranslatedField("title", _l("Title"), max_length=300, required=True),
+    TranslatedField("summary", _l("Summary"), single_line=False),
+)
+Translations = Mapping[str, Mapping[str, str | None]]
 
 # --- checking the text and rules ------------------------------------------------------------
 
@@ -207,11 +216,14 @@ def create_initiative(
     *,
     title: str,
     attachments: Iterable[tuple[str, bytes]] = (),
+    translations: Translations | None = None,
     **fields: Any,
 ) -> Initiative:
-    """A new draft, with its attachments (filename, content): all of it is saved, or nothing is.
-    Nothing is published until it is scheduled or opened."""
+    """A new draft, with its translations (language -> {"title", "summary"}, the English being
+    `title` and `summary`) and attachments (filename, content): all of it is saved, or nothing
+    is. Nothing is published until it is scheduled or opened."""
     require_staff(actor)
+    checked = check_translations(translations or {}, TRANSLATED_FIELDS)
     initiative = Initiative(
         status=InitiativeStatus.DRAFT,
         created_by_id=getattr(actor, "id", None),
@@ -227,15 +239,13 @@ def create_initiative(
     )
     fields.setdefault("ballot_kind", BallotKind.YES_NO)
     _apply(initiative, {"title": title, **fields})
+    added = set_translations(initiative.translations, checked, InitiativeTranslation)
     session.add(initiative)
     session.flush()
-    record(
-        session,
-        "initiative.created",
-        actor=actor,
-        subject=initiative,
-        details={"title": initiative.title, "kind": str(initiative.kind)},
-    )
+    details: dict[str, Any] = {"title": initiative.title, "kind": str(initiative.kind)}
+    if added:
+        details["translations"] = sorted(added)
+    record(session, "initiative.created", actor=actor, subject=initiative, details=details)
     for filename, data in attachments:
         add_attachment(session, actor, initiative, filename, data)
     return initiative
@@ -248,22 +258,27 @@ def update_initiative(
     initiative: Initiative,
     *,
     attachments: Iterable[tuple[str, bytes]] = (),
+    translations: Translations | None = None,
     **fields: Any,
 ) -> Initiative:
-    """Change the text or the rules and add attachments (filename, content): possible until
-    voting opens (the rules freeze then); all of it is saved, or nothing is."""
+    """Change the text, its translations or the rules and add attachments (filename, content):
+    possible until voting opens (the text, in every language, and the rules freeze then); all
+    of it is saved, or nothing is.
+
+    `translations` maps a language to its {"title", "summary"}: a language given is added or
+    changed, one given empty is removed, one not given stays as it is."""
     require_staff(actor)
     _require_editable(initiative)
+    checked = check_translations(translations or {}, TRANSLATED_FIELDS)
     changed = _apply(initiative, dict(fields))
-    if changed:
+    translated = set_translations(initiative.translations, checked, InitiativeTranslation)
+    if changed or translated:
         initiative.updated_at = utcnow()
-        record(
-            session,
-            "initiative.updated",
-            actor=actor,
-            subject=initiative,
-            details={"changed": sorted(changed)},
-        )
+        details: dict[str, Any] = {"changed": sorted(changed)}
+        if translated:
+            details["changed"] = sorted([*changed, "translations"])
+            details["translations"] = translated
+        record(session, "initiative.updated", actor=actor, subject=initiative, details=details)
     for filename, data in attachments:
         add_attachment(session, actor, initiative, filename, data)
     return initiative

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from association.content_languages import InLanguage, in_language, languages_given, texts_of
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
 from association.parks.models import Park, User
@@ -117,6 +118,30 @@ class Initiative(Model):
         back_populates="initiative", order_by="Attachment.id", cascade="all, delete-orphan"
     )
     result: Mapped[VoteResult | None] = relationship(back_populates="initiative", uselist=False)
+    # Loaded with the initiative: every list and page shows the title in its reader's language.
+    translations: Mapped[list[InitiativeTranslation]] = relationship(
+        back_populates="initiative",
+        order_by="InitiativeTranslation.language",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    def texts(self, field: str) -> dict[str, str]:
+        """The title or the summary in each language it is given in, English first."""
+        return texts_of(getattr(self, field), self.translations, field)
+
+    def text_in(self, field: str, language: str | None) -> InLanguage:
+        """The title or the summary as a reader of `language` is shown it: in their language
+        when it is given, else in English."""
+        return in_language(self.texts(field), language)
+
+    def title_in(self, language: str | None) -> InLanguage:
+        return self.text_in("title", language)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the initiative is given in: English, then its translations."""
+        return languages_given(self.texts("title"))
 
     @property
     def quorum(self) -> Fraction:
@@ -132,6 +157,21 @@ class Initiative(Model):
 
     def __repr__(self) -> str:
         return f"<Initiative {self.id} {self.status} {self.title[:30]!r}>"
+
+
+class InitiativeTranslation(Model):
+    """The initiative's title and summary in one more language. The initiative's own columns
+    hold the English, which is required; a translation is optional, one per language, and
+    frozen with the rest of the text when voting opens."""
+
+    __tablename__ = "initiative_translations"
+
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    initiative: Mapped[Initiative] = relationship(back_populates="translations")
 
 
 class InitiativeOption(Model):

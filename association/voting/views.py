@@ -265,6 +265,7 @@ def _form_fields(form: InitiativeForm) -> dict:
         majority=form.majority.data,
         secret=form.secret.data,
         changes_allowed=form.changes_allowed.data,
+        translations=form.translations(),
     )
 
 
@@ -310,6 +311,12 @@ def initiative_edit(initiative_id: int):
             proposer=initiative.proposer_park_id or 0,
             quorum=f"{initiative.quorum_numerator}/{initiative.quorum_denominator}",
             options="\n".join(option.label for option in initiative.options),
+            **InitiativeForm.filled(
+                {
+                    t.language: {"title": t.title, "summary": t.summary}
+                    for t in initiative.translations
+                }
+            ),
         )
     else:
         form = InitiativeForm()
