@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from association.audit.models import AuditEvent
+from association.catalogs import read_catalog
 from association.database import utcnow
 from association.domain import Conflict, Invalid
 from association.mail.models import OutboxMessage
@@ -133,7 +134,8 @@ def test_the_scheduling_mail_gives_each_reader_the_title_in_their_language(
     english = make_user(park=make_park("Sabah Lab", country="AZ"))
     make_meeting(translations={"kk": KAZAKH})
     bodies = {message.recipient: message.body for message in session.scalars(select(OutboxMessage))}
-    assert f"General Assembly\n{KAZAKH['title']}\nStarts:" in bodies[kazakh.email]
+    starts = read_catalog("kk")["Starts"].string
+    assert f"General Assembly\n{KAZAKH['title']}\n{starts}:" in bodies[kazakh.email]
     assert "General Assembly\nStarts:" in bodies[english.email]
 
 
