@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequen
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 
@@ -44,6 +45,24 @@ class Translated(Protocol):
 
     @property
     def languages(self) -> list[str]: ...
+
+
+def worded_in_every_language(
+    wording: Callable[[str], dict[str, str]],
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What the platform writes itself (an admission vote's title and summary), worded by
+    `wording(language)` under each language's catalog: the English for the content's own
+    columns, and each language that words it otherwise as a translation. Stored content is
+    never worded in whatever language the acting person's page happened to be in."""
+    with force_locale(ENGLISH):
+        english = wording(ENGLISH)
+    translations = {}
+    for language in TRANSLATION_LANGUAGES:
+        with force_locale(language):
+            worded = wording(language)
+        if worded != english:
+            translations[language] = worded
+    return english, translations
 
 
 def texts_of(english: str, translations: Iterable[Any], field: str) -> dict[str, str]:

@@ -19,16 +19,18 @@ import hashlib
 from datetime import timedelta
 
 from babel.dates import format_date
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
+from association.content_languages import worded_in_every_language
 from association.database import utcnow
 from association.domain import Conflict, DomainError, Invalid, state_change
+from association.languages import ENGLISH
 from association.mail.outbox import queue_mail
 from association.meetings.links import totals_words
 from association.meetings.minutes import (
@@ -49,9 +51,8 @@ MINUTES_VOTE_DAYS = 14
 MAX_VOTE_DAYS = 90
 
 
-def _minutes_title(minutes: Minutes) -> str:
-    meeting = minutes.meeting
-    title = _("Approval of the minutes of %(title)s", title=meeting.title)
+def _minutes_title(minutes: Minutes, language: str) -> str:
+    title = _("Approval of the minutes of %(title)s", title=minutes.meeting.title_in(language).text)
     if minutes.version > 1:
         title += " " + _("(version %(n)d)", n=minutes.version)
     return title
@@ -111,20 +112,28 @@ def put_minutes_to_vote(
         raise Conflict(_("The member parks are already voting on these minutes."))
     if not isinstance(days, int) or not 1 <= days <= MAX_VOTE_DAYS:
         raise Invalid(_("A vote lasts between 1 and %(max)d days.", max=MAX_VOTE_DAYS))
-    meeting = minutes.meeting
+    english, translations = worded_in_every_language(
+        lambda language: {
+            "title": _minutes_title(minutes, language),
+            "summary": _(
+                "Approve the minutes of %(title)s (version %(n)d), as circulated to the members.",
+                title=minutes.meeting.title_in(language).text,
+                n=minutes.version,
+            ),
+        }
+    )
+    with force_locale(ENGLISH):
+        body = _vote_text(minutes)
     initiative = create_initiative(
         session,
         actor,
         kind=InitiativeKind.MINUTES_APPROVAL,
         subject_type="Minutes",
         subject_id=minutes.id,
-        title=_minutes_title(minutes),
-        summary=_(
-            "Approve the minutes of %(title)s (version %(n)d), as circulated to the members.",
-            title=meeting.title,
-            n=minutes.version,
-        ),
-        body_markdown=_vote_text(minutes),
+        title=english["title"],
+        summary=english["summary"],
+        translations=translations,
+        body_markdown=body,
     )
     open_vote(session, actor, initiative, closes_at=utcnow() + timedelta(days=days))
     record(

@@ -11,16 +11,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.auth.service import create_user, find_user_by_email
+from association.content_languages import worded_in_every_language
 from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
+from association.languages import ENGLISH
 from association.membership import documents
 from association.membership.lifecycle import (
     MAY_APPROVE,
@@ -308,25 +310,34 @@ def put_to_vote(
     refusal = admission_refusal(session, application, category, matching_park(session, application))
     if refusal:
         raise Conflict(refusal)
+    english, translations = worded_in_every_language(
+        lambda _language: {
+            "title": _(
+                "Admission of %(park)s (%(country)s) as %(category)s",
+                park=application.name_latin,
+                country=application.country,
+                category=park_status_word(category),
+            ),
+            "summary": _(
+                "%(park)s, %(city)s, applies to join the association as %(category)s.",
+                park=application.name_latin,
+                city=application.city,
+                category=park_status_word(category),
+            ),
+        }
+    )
+    with force_locale(ENGLISH):
+        body = _admission_text(application, category)
     initiative = create_initiative(
         session,
         actor,
         kind=InitiativeKind.ADMISSION,
         subject_type="Application",
         subject_id=application.id,
-        title=_(
-            "Admission of %(park)s (%(country)s) as %(category)s",
-            park=application.name_latin,
-            country=application.country,
-            category=park_status_word(category),
-        ),
-        summary=_(
-            "%(park)s, %(city)s, applies to join the association as %(category)s.",
-            park=application.name_latin,
-            city=application.city,
-            category=park_status_word(category),
-        ),
-        body_markdown=_admission_text(application, category),
+        title=english["title"],
+        summary=english["summary"],
+        translations=translations,
+        body_markdown=body,
     )
     closes_at = utcnow() + timedelta(days=days)
     open_vote(session, actor, initiative, closes_at=closes_at)

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from association.audit.models import AuditEvent
@@ -11,6 +13,7 @@ from association.domain import Conflict
 from association.membership import admission, applications
 from association.membership.models import ApplicationStatus
 from association.parks.models import Park, ParkStatus
+from association.parks.presenters import park_status_word
 from association.parks.service import change_park_status
 from association.voting.ballots import cast_ballot
 from association.voting.models import InitiativeKind, InitiativeStatus
@@ -189,3 +192,24 @@ def test_put_to_vote_with_a_bad_period_shows_the_error(
     response = client.post(f"/secretariat/applications/{application.id}/vote", data={"days": "400"})
     assert response.status_code == 400
     assert b"between 1 and 90" in response.data
+
+
+def test_the_admission_vote_is_worded_in_english_and_in_every_language_the_catalogs_speak(
+    app, session, secretariat, electorate, make_application
+):
+    application = make_application(ApplicationStatus.UNDER_REVIEW)
+    # Put to the vote from a Turkish page: what is stored is worded for every reader.
+    with app.test_request_context("/?lang=tr"):
+        initiative = admission.put_to_vote(session, secretariat, application)
+    assert initiative.title.startswith("Admission of Technopark of Tajikistan")
+    assert "## Motivation" in initiative.body_markdown
+    for language in ("kk", "tr", "ru"):
+        with force_locale(language):
+            expected = _(
+                "Admission of %(park)s (%(country)s) as %(category)s",
+                park=application.name_latin,
+                country=application.country,
+                category=park_status_word(application.category_requested),
+            )
+        shown = initiative.title_in(language)
+        assert (shown.language, shown.text) == (language, expected)
