@@ -23,6 +23,7 @@ from association.documents.service import (
     issue_from_template,
     supersede,
 )
+from association.languages import ENGLISH
 from association.markdown import render_markdown
 from association.meetings.attendance import quorum
 from association.meetings.calendar import KIND_NAMES
@@ -127,6 +128,7 @@ def issue_minutes_document(
         title=f"Minutes of {meeting.title}{suffix}",
         filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
         subject=meeting,
+        language=ENGLISH,
         actor=actor,
         **minutes_context(session, minutes),
     )

@@ -20,6 +20,7 @@ from association.documents import service as engine
 from association.documents.models import StoredDocument
 from association.documents.service import DocumentState
 from association.domain import Conflict, NotAllowed, state_change
+from association.languages import ENGLISH
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus, User
@@ -109,6 +110,7 @@ def _render_and_store(
         title=f"Membership certificate of {park.name_latin}",
         filename=f"certificate-{park.slug}.pdf",
         subject=park,
+        language=ENGLISH,
         actor=actor,
         park=park,
         particulars=particulars,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from association.documents import service as documents
 from association.documents.models import StoredDocument
 from association.history import happened_at, recorded_later
+from association.languages import ENGLISH
 from association.memoranda.circulation import concluded_at
 from association.memoranda.models import Circulation, Memorandum, MemorandumStatus, Signature
 from association.memoranda.policy import can_read
@@ -70,6 +71,7 @@ def store_pdf(
         title=f"{number} {memorandum.title}",
         filename=f"memorandum-{number.replace('/', '-')}.pdf",
         subject=memorandum,
+        language=ENGLISH,
         actor=actor,
         **memorandum_context(session, memorandum, circulation),
     )
