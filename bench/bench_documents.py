@@ -69,7 +69,14 @@ MEMORANDUM = """{% extends "pdf/base.html" %}
 
 
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "templates"), autoescape=True)
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ROOT / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # pdf/base.html's fixed text goes through _(): outside the app it stays English.
+    templates.install_null_translations(newstyle=True)
+    return templates
 
 
 def certificate_html() -> str:

@@ -123,3 +123,29 @@ def test_upgrade_from_0017_adds_the_translation_tables_and_downgrade_drops_only_
     db.session.close()
     upgrade()
     assert differences_from_models() == []
+
+
+def test_upgrade_gives_the_minutes_and_memoranda_drafted_before_it_english_documents(bare_app):
+    upgrade(revision="0017")
+    now = utcnow()
+    for statement in (
+        "INSERT INTO meetings (id, kind, title, starts_at, ends_at, timezone, place, online_url,"
+        " status, cancelled_reason, sequence, created_at, updated_at) VALUES (1, 'board',"
+        " 'Board 2026', :now, :now, 'Asia/Almaty', '', '', 'held', '', 0, :now, :now)",
+        "INSERT INTO minutes (meeting_id, version, body_markdown, decisions_markdown, status,"
+        " created_at, updated_at, approval_reference) VALUES (1, 1, 'Text.', '', 'draft', :now,"
+        " :now, '')",
+        "INSERT INTO memoranda (title, place, status, public, created_at, termination_reason)"
+        " VALUES ('Cooperation', 'Astana', 'draft', false, :now, '')",
+    ):
+        db.session.execute(text(statement), {"now": now})
+    db.session.commit()
+    db.session.close()
+
+    upgrade()
+    for table in ("minutes", "memoranda"):
+        languages = db.session.scalars(text(f"SELECT document_language FROM {table}")).all()  # noqa: S608
+        assert languages == ["en"]
+    db.session.close()
+    downgrade(revision="0017")
+    upgrade()

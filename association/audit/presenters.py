@@ -76,6 +76,9 @@ SENTENCES: dict[str, Any] = {
     "memorandum.revised": _l("%(actor)s revised the memorandum %(subject)s"),
     "memorandum.party_added": _l("%(actor)s added a party to %(subject)s"),
     "memorandum.party_removed": _l("%(actor)s removed a party from %(subject)s"),
+    "memorandum.document_language_changed": _l(
+        "%(actor)s changed the language of the PDF of %(subject)s"
+    ),
     "memorandum.circulated": _l("%(actor)s circulated %(subject)s for signature"),
     "memorandum.circulation_withdrawn": _l("%(actor)s withdrew %(subject)s from signature"),
     "memorandum.sign_page_opened": _l("%(actor)s opened the signing page of %(subject)s"),

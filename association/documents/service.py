@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
@@ -27,12 +28,14 @@ from association.audit.checkpoints import latest_checkpoint
 from association.audit.log import record
 from association.database import utcnow
 from association.documents.fonts import FONT_CSS
+from association.documents.language import css_string, page_counter_css, written_in
 from association.documents.models import StoredDocument
 from association.documents.qr import qr_svg
 from association.documents.render import render_pdf
 from association.documents.seal import load_signer, seal_pdf
 from association.documents.verify import PdfCheck, check_pdf
 from association.domain import Conflict, Invalid
+from association.languages import ENGLISH
 from association.site import base_url, instance_path, settings
 
 if TYPE_CHECKING:
@@ -88,11 +91,18 @@ def verification_url(config: Mapping, code: str) -> str:
 def pdf_context(*, verify_url: str | None = None, **context: Any) -> dict[str, Any]:
     """What every template under templates/pdf/ expects besides its own context.
 
-    font_css (the font stacks, first in pdf/base.html's <style>), and, when verify_url
-    is given, verify_url itself, verification_code (read from its end) and qr_svg, the
-    QR code of that address as inline SVG.
+    font_css (the font stacks, first in pdf/base.html's <style>); document_language (the
+    lang attribute; English unless given); the running head and the page numbers as CSS
+    strings (page_head_css, page_number_css) in the language _() speaks now; and, when
+    verify_url is given, verify_url itself, verification_code (read from its end) and
+    qr_svg, the QR code of that address as inline SVG.
     """
     context["font_css"] = Markup(FONT_CSS)
+    context.setdefault("document_language", ENGLISH)
+    context["page_head_css"] = Markup(
+        css_string(_("Association of Modern Technoparks of the Organization of Turkic States"))
+    )
+    context["page_number_css"] = Markup(page_counter_css(_("Page %(n)d of %(total)d")))
     context["verify_url"] = verify_url
     context["verification_code"] = (
         normalise_code(verify_url.rstrip("/").rsplit("/", 1)[-1]) if verify_url else None
@@ -123,6 +133,7 @@ def issue_document(
     instance_path: Path | str,
     verification_code: str | None = None,
     actor: Any = None,
+    language: str | None = None,
 ) -> StoredDocument:
     """Render html, seal it with the association's seal, and store it; flushed, not committed.
 
@@ -131,7 +142,8 @@ def issue_document(
     it (its QR code): make it with new_verification_code(), and build the HTML with
     verification_url(config, code). The stored bytes are the only copy ever served;
     their SHA-256 and size are stored with them, and the audit log records the issue
-    with the same SHA-256, so the register itself is tamper-evident.
+    with the same SHA-256 (and `language`, the language of its fixed text, when given), so
+    the register itself is tamper-evident.
     """
     if not kind or len(kind) > 32:
         raise Invalid("A document kind is a short word such as certificate, minutes or memorandum.")
@@ -156,20 +168,17 @@ def issue_document(
     )
     session.add(document)
     session.flush()
-    record(
-        session,
-        "document.issued",
-        actor=actor,
-        subject=document,
-        details={
-            "kind": kind,
-            "code": code,
-            "sha256": document.sha256,
-            "size": document.size,
-            "title": document.title,
-            "about": f"{document.subject_type} {document.subject_id}",
-        },
-    )
+    details = {
+        "kind": kind,
+        "code": code,
+        "sha256": document.sha256,
+        "size": document.size,
+        "title": document.title,
+        "about": f"{document.subject_type} {document.subject_id}",
+    }
+    if language is not None:
+        details["language"] = language
+    record(session, "document.issued", actor=actor, subject=document, details=details)
     return document
 
 
@@ -181,19 +190,27 @@ def issue_from_template(
     title: str,
     filename: str,
     subject: Any,
+    language: str,
     actor: Any = None,
     **context: Any,
 ) -> StoredDocument:
     """Issue an area's document from its PDF template: the one shape of certificates, minutes
     and memoranda. A fresh verification code is made and its address printed (with its QR
-    code), the template rendered with `context`, then sealed and stored by issue_document()
+    code), the template rendered with `context` and its fixed text in `language` (whoever
+    clicked: see association.documents.language), then sealed and stored by issue_document()
     under the running site's settings. Flushed, not committed: call it inside the area's
     state change. The audit log's latest signed checkpoint is printed too (audit_checkpoint), so
     that every document carries a head of the chain that later tampering cannot match."""
     config = settings()
     code = new_verification_code()
     context.setdefault("audit_checkpoint", latest_checkpoint(session))
-    html = render_template_pdf(template, verify_url=verification_url(config, code), **context)
+    with written_in(language):
+        html = render_template_pdf(
+            template,
+            verify_url=verification_url(config, code),
+            document_language=language,
+            **context,
+        )
     return issue_document(
         session,
         kind=kind,
@@ -205,6 +222,7 @@ def issue_from_template(
         instance_path=instance_path(),
         verification_code=code,
         actor=actor,
+        language=language,
     )
 
 

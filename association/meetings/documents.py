@@ -12,11 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from association.documents.language import document_date, document_day_and_time, written_in
 from association.documents.models import StoredDocument
 from association.documents.service import (
     DocumentState,
@@ -25,7 +26,7 @@ from association.documents.service import (
 )
 from association.markdown import render_markdown
 from association.meetings.attendance import quorum
-from association.meetings.calendar import KIND_NAMES
+from association.meetings.forms import ATTENDANCE_LABELS, KIND_LABELS, LINK_LABELS
 from association.meetings.links import LinkedVote, linked_memoranda, load_initiatives
 from association.meetings.models import ApprovalRoute, Minutes
 from association.parks.models import User
@@ -46,20 +47,21 @@ def _day(moment: datetime | None) -> str:
 
 
 def _approved_how(minutes: Minutes) -> str:
+    """How the minutes were approved, in the language _() speaks now."""
     if minutes.approved_by == ApprovalRoute.VOTE:
         number = approval_initiative_id(minutes)
-        return (
-            f"by a vote of the member parks (initiative {number})"
-            if number
-            else f"by a vote of the member parks ({minutes.approval_reference})"
+        if number:
+            return _("by a vote of the member parks (initiative %(number)d)", number=number)
+        return _(
+            "by a vote of the member parks (%(reference)s)", reference=minutes.approval_reference
         )
-    return "by the secretariat after circulation"
+    return _("by the secretariat after circulation")
 
 
 def linked_results(session: Session, minutes: Minutes) -> dict[int, LinkedVote]:
     """Agenda item id -> the initiative it links to, with its frozen result (VoteResult) once
-    closed; key 0 holds the vote that approved these minutes, if a vote did. One query, in the
-    working language (the PDF is in English whoever publishes it)."""
+    closed; key 0 holds the vote that approved these minutes, if a vote did. One query; its
+    words (outcome, totals) in the language _() speaks now."""
     items = minutes.meeting.agenda
     wanted = {
         item.id: item.linked_id
@@ -69,16 +71,17 @@ def linked_results(session: Session, minutes: Minutes) -> dict[int, LinkedVote]:
     approval = approval_initiative_id(minutes)
     if approval is not None:
         wanted[0] = approval
-    with force_locale("en"):
-        found = load_initiatives(session, wanted.values())
+    found = load_initiatives(session, wanted.values())
     return {
         key: found[initiative_id] for key, initiative_id in wanted.items() if initiative_id in found
     }
 
 
 def minutes_context(session: Session, minutes: Minutes) -> dict[str, Any]:
-    """What pdf/minutes.html prints of a published version, in the working language."""
+    """What pdf/minutes.html prints of a published version, its words and dates in the
+    version's document language (call it inside written_in(minutes.document_language))."""
     meeting = minutes.meeting
+    language = minutes.document_language
     zone = ZoneInfo(meeting.timezone)
     attendances = sorted(
         meeting.attendances, key=lambda a: (a.park_status != "member", a.park.name_latin)
@@ -86,24 +89,24 @@ def minutes_context(session: Session, minutes: Minutes) -> dict[str, Any]:
     return {
         "minutes": minutes,
         "meeting": meeting,
-        "kind_name": KIND_NAMES.get(meeting.kind, str(meeting.kind)),
+        "kind_name": str(KIND_LABELS.get(meeting.kind, meeting.kind)),
+        "attendance_words": {status: str(label) for status, label in ATTENDANCE_LABELS.items()},
+        "link_words": {kind: str(label) for kind, label in LINK_LABELS.items()},
         "attendances": attendances,
         "quorum": quorum(meeting),
-        "starts_local": format_datetime(
-            meeting.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale="en"
-        ),
-        "ends_local": format_datetime(meeting.ends_at, "HH:mm", tzinfo=zone, locale="en"),
-        "starts_utc": format_datetime(
-            meeting.starts_at, "d MMMM y, HH:mm", tzinfo=UTC, locale="en"
-        ),
-        "ends_utc": format_datetime(meeting.ends_at, "HH:mm 'UTC'", tzinfo=UTC, locale="en"),
-        "circulated_on": _day(minutes.circulated_at),
-        "approved_on": _day(minutes.approved_at),
-        "published_on": _day(minutes.published_at),
+        "starts_local": document_day_and_time(meeting.starts_at, language, zone=zone),
+        "ends_local": f"{meeting.ends_at.astimezone(zone):%H:%M}",
+        "starts_utc": f"{document_date(meeting.starts_at, language, zone=UTC)}, "
+        f"{meeting.starts_at.astimezone(UTC):%H:%M}",
+        "ends_utc": f"{meeting.ends_at.astimezone(UTC):%H:%M} UTC",
+        "circulated_on": document_date(minutes.circulated_at, language),
+        "approved_on": document_date(minutes.approved_at, language),
+        "published_on": document_date(minutes.published_at, language),
         "approved_how": _approved_how(minutes),
-        "supersedes_published_on": _day(minutes.supersedes.published_at)
+        "supersedes_published_on": document_date(minutes.supersedes.published_at, language)
         if minutes.supersedes
         else "",
+        "vote_closed_on": lambda vote: document_date(vote.closed_at, language),
         "body_html": render_markdown(minutes.body_markdown),
         "decisions_html": render_markdown(minutes.decisions_markdown)
         if minutes.decisions_markdown.strip()
@@ -116,10 +119,13 @@ def minutes_context(session: Session, minutes: Minutes) -> dict[str, Any]:
 def issue_minutes_document(
     session: Session, minutes: Minutes, *, actor: User | None = None
 ) -> StoredDocument:
-    """Render, seal and store the published version's PDF (inside publish_minutes' transaction);
-    actor is who published it, named in the audit log."""
+    """Render, seal and store the published version's PDF (inside publish_minutes' transaction),
+    its fixed text in the version's document language; actor is who published it, named in the
+    audit log."""
     meeting = minutes.meeting
     suffix = f", version {minutes.version}" if minutes.version > 1 else ""
+    with written_in(minutes.document_language):
+        context = minutes_context(session, minutes)
     return issue_from_template(
         session,
         kind=KIND,
@@ -127,8 +133,9 @@ def issue_minutes_document(
         title=f"Minutes of {meeting.title}{suffix}",
         filename=f"minutes-{meeting.id}-v{minutes.version}.pdf",
         subject=meeting,
+        language=minutes.document_language,
         actor=actor,
-        **minutes_context(session, minutes),
+        **context,
     )
 
 

@@ -16,6 +16,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from association.auth.forms import timezone_choices
 from association.forms import Form, TranslationForm, Translations, add_translations
+from association.languages import ENGLISH, LANGUAGES
 from association.meetings.models import AttendanceStatus, MeetingKind
 
 KIND_LABELS = {
@@ -187,6 +188,15 @@ class MinutesForm(Form):
         validators=[Optional(), Length(max=50_000)],
         render_kw={"rows": 8},
         description=_l("Markdown; one numbered item per decision."),
+    )
+    document_language = SelectField(
+        _l("Language of the PDF"),
+        choices=LANGUAGES,
+        default=ENGLISH,
+        description=_l(
+            "The PDF's headings, labels and closing box are in this language, when the minutes "
+            "are published; the minutes' own text stays as written."
+        ),
     )
     submit = SubmitField(_l("Save the draft"))
 

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from association.audit.log import record
 from association.database import utcnow
+from association.documents.language import check_document_language
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.history import stating_time
+from association.languages import ENGLISH
 from association.markdown import clean_markdown_source
 from association.meetings.documents import issue_minutes_document, supersede_minutes_document
 from association.meetings.models import (
@@ -128,10 +130,13 @@ def start_minutes(
     *,
     body: str | None = None,
     decisions: str = "",
+    document_language: str = ENGLISH,
 ) -> Minutes:
     """The first draft of a held meeting's minutes (version 1); without a body, it starts
-    from the agenda's headings (agenda_outline)."""
+    from the agenda's headings (agenda_outline). `document_language` is the language of the
+    PDF's fixed text once published (one of association.languages; Invalid otherwise)."""
     require_staff(actor)
+    document_language = check_document_language(document_language)
     if body is None:
         body = agenda_outline(meeting)
     if meeting.status != MeetingStatus.HELD:
@@ -147,6 +152,7 @@ def start_minutes(
         decisions_markdown=clean_markdown_source(decisions),
         status=MinutesStatus.DRAFT,
         author=actor,
+        document_language=document_language,
     )
     session.add(minutes)
     session.flush()
@@ -155,39 +161,46 @@ def start_minutes(
         "minutes.drafted",
         actor=actor,
         subject=minutes,
-        details={"meeting": meeting.id, "version": 1},
+        details={"meeting": meeting.id, "version": 1, "document_language": document_language},
     )
     return minutes
 
 
 @state_change
 def edit_minutes(
-    session: Session, actor: User | None, minutes: Minutes, *, body: str, decisions: str
+    session: Session,
+    actor: User | None,
+    minutes: Minutes,
+    *,
+    body: str,
+    decisions: str,
+    document_language: str | None = None,
 ) -> Minutes:
-    """Change a draft's text; the text is stored cleaned of scripts, frames, handlers and script links."""
+    """Change a draft's text, and the language of its PDF's fixed text (None: leave it); the
+    text is stored cleaned of scripts, frames, handlers and script links. The language is read
+    when the version is published, so published versions' PDFs never change; an unknown one
+    is refused (Invalid) and nothing changes."""
     require_staff(actor)
     if minutes.status != MinutesStatus.DRAFT:
         raise minutes_conflict(minutes, pgettext("cannot be …", "edited"))
+    if document_language is not None:
+        document_language = check_document_language(document_language)
     cleaned_body, cleaned_decisions = clean_markdown_source(body), clean_markdown_source(decisions)
     removed = (
         cleaned_body != (body or "").replace("\r\n", "\n").strip()
         or cleaned_decisions != (decisions or "").replace("\r\n", "\n").strip()
     )
     minutes.body_markdown, minutes.decisions_markdown = cleaned_body, cleaned_decisions
+    details: dict[str, object] = {
+        "version": minutes.version,
+        "unsafe_markup_removed": removed,
+        "sha256": hashlib.sha256((cleaned_body + "\n" + cleaned_decisions).encode()).hexdigest(),
+    }
+    if document_language is not None and document_language != minutes.document_language:
+        details["document_language"] = {"from": minutes.document_language, "to": document_language}
+        minutes.document_language = document_language
     minutes.updated_at = utcnow()
-    record(
-        session,
-        "minutes.edited",
-        actor=actor,
-        subject=minutes,
-        details={
-            "version": minutes.version,
-            "unsafe_markup_removed": removed,
-            "sha256": hashlib.sha256(
-                (cleaned_body + "\n" + cleaned_decisions).encode()
-            ).hexdigest(),
-        },
-    )
+    record(session, "minutes.edited", actor=actor, subject=minutes, details=details)
     return minutes
 
 
@@ -314,9 +327,9 @@ def approve_minutes(
 def publish_minutes(
     session: Session, actor: User | None, minutes: Minutes, *, now: datetime | None = None
 ) -> Minutes:
-    """Publish approved minutes: the PDF is rendered, sealed and stored once; the version
-    it corrects (if any) is marked superseded and stays readable. `now` is when, if before
-    it is recorded (association.history)."""
+    """Publish approved minutes: the PDF is rendered, sealed and stored once, its fixed text in
+    the version's document language; the version it corrects (if any) is marked superseded and
+    stays readable. `now` is when, if before it is recorded (association.history)."""
     require_staff(actor)
     if minutes.status != MinutesStatus.APPROVED:
         if minutes.status in (MinutesStatus.DRAFT, MinutesStatus.CIRCULATED):
@@ -344,6 +357,7 @@ def publish_minutes(
                 "version": minutes.version,
                 "supersedes": previous.version if previous else None,
                 "document": minutes.document_id,
+                "document_language": minutes.document_language,
             },
             now,
         ),
@@ -362,7 +376,8 @@ def publish_minutes(
 
 @state_change
 def correct_minutes(session: Session, actor: User | None, minutes: Minutes) -> Minutes:
-    """Start a correction of the current published minutes: a new draft version holding its text."""
+    """Start a correction of the current published minutes: a new draft version holding its
+    text and its document language (which the draft may change)."""
     require_staff(actor)
     if not minutes.is_current:
         raise Conflict(_("Only the current published minutes can be corrected."))
@@ -377,6 +392,7 @@ def correct_minutes(session: Session, actor: User | None, minutes: Minutes) -> M
         status=MinutesStatus.DRAFT,
         supersedes=minutes,
         author=actor,
+        document_language=minutes.document_language,
     )
     session.add(correction)
     session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from association.content_languages import InLanguage, in_language, languages_given, texts_of
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
+from association.languages import ENGLISH
 from association.parks.models import Park, User
 
 
@@ -189,6 +190,10 @@ class Minutes(Model):
     # Set on a published version when a correction to it is published.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # The language of the PDF's fixed text (headings, labels, the verification box), chosen
+    # by the secretariat while drafting; the minutes' own text stays as written. Read once,
+    # when the version is published and its PDF rendered.
+    document_language: Mapped[str] = mapped_column(String(8), default=ENGLISH)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -35,7 +35,11 @@ def minutes_start(meeting_id: int):
 def minutes_edit(minutes_id: int):
     draft = _minutes_by_id(minutes_id)
     staff()
-    form = MinutesForm(body=draft.body_markdown, decisions=draft.decisions_markdown)
+    form = MinutesForm(
+        body=draft.body_markdown,
+        decisions=draft.decisions_markdown,
+        document_language=draft.document_language,
+    )
     if draft.status != MinutesStatus.DRAFT and not form.is_submitted():
         flash(_("Only a draft can be edited."), "warning")
         return to_meeting(draft.meeting_id, "#minutes")
@@ -43,7 +47,12 @@ def minutes_edit(minutes_id: int):
         before = (form.body.data or "", form.decisions.data or "")
         try:
             minutes.edit_minutes(
-                db.session(), current_user, draft, body=before[0], decisions=before[1]
+                db.session(),
+                current_user,
+                draft,
+                body=before[0],
+                decisions=before[1],
+                document_language=form.document_language.data,
             )
         except DomainError as refused:
             flash(refused.message, "danger")

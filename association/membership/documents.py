@@ -1,5 +1,7 @@
 """The membership area's document, its certificate: issued through the document engine,
-re-issued when what it states changes, described on the verification page.
+re-issued when what it states changes, described on the verification page. It speaks the
+park's language beside English (English alone for a park whose language is English), in
+the words of our catalogs.
 
 The park's current certificate is the newest StoredDocument of kind "certificate" for the
 park that nothing has superseded; CertificateParticulars keeps what each one states.
@@ -7,6 +9,8 @@ park that nothing has superseded; CertificateParticulars keeps what each one sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pycountry
@@ -17,9 +21,11 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.documents import service as engine
+from association.documents.language import document_date, written_in
 from association.documents.models import StoredDocument
 from association.documents.service import DocumentState
 from association.domain import Conflict, NotAllowed, state_change
+from association.languages import ENGLISH, offered
 from association.membership.models import CertificateParticulars
 from association.membership.policy import can_issue_certificates
 from association.parks.models import Park, ParkStatus, User
@@ -92,17 +98,104 @@ def is_out_of_date(session: Session, park: Park, document: StoredDocument) -> bo
     """True when the park's names, country, category or number differ from what the certificate states.
 
     A suspended or withdrawn park's certificate is not out of date: the verification page
-    says the park's state plainly instead.
+    says the park's state plainly instead. Nor is one after a change of the park's language:
+    it still states the truth; the next certificate issued (re-issue_certificate, or one made
+    after a change of what it states) is in the new language.
     """
     if park.status not in CERTIFIED:
         return False
     return _stated(session, document) != _particulars_now(park)
 
 
+@dataclass(frozen=True)
+class CertificateWords:
+    """The certificate's fixed text in one language, from the catalogs, with its dates in
+    that language's form."""
+
+    language: str
+    association: str
+    association_full: str
+    association_sub: str
+    title: str
+    lead: str
+    statement: str
+    number: str
+    category_label: str
+    category: str
+    member_since_label: str
+    member_since: str
+    issued_on_label: str
+    issued_on: str
+    secretariat: str
+    seal_note: str
+    verification_code: str
+
+
+def certificate_words(
+    language: str, *, member: bool, member_since: date | None, issued_on: date
+) -> CertificateWords:
+    """What the certificate says around the park's names, in `language`.
+
+    Each sentence stands on its own, without the park's name inside it, so that every
+    language can word it in its own order (a Turkish suffix never has to fit a name)."""
+    with written_in(language):
+        return CertificateWords(
+            language=language,
+            association=_("Association of Modern Technoparks"),
+            association_full=_(
+                "Association of Modern Technoparks of the Organization of Turkic States"
+            ),
+            association_sub=_("of the Organization of Turkic States"),
+            title=_("Membership certificate"),
+            lead=_("This certificate is issued to"),
+            statement=_(
+                "Member of the Association of Modern Technoparks, with a seat and a vote in "
+                "its General Assembly."
+            )
+            if member
+            else _(
+                "Observer of the Association of Modern Technoparks, taking part in its work "
+                "without a vote."
+            ),
+            number=_("Membership number"),
+            category_label=_("Category"),
+            category=_("Member") if member else _("Observer"),
+            member_since_label=_("Member since"),
+            member_since=document_date(member_since, language),
+            issued_on_label=_("Date of issue"),
+            issued_on=document_date(issued_on, language),
+            secretariat=_("The Secretariat of the Association"),
+            seal_note=_(
+                "Issued and sealed electronically with the association's digital seal (PAdES). "
+                "Any change to this file breaks the seal. Whether the certificate is still in "
+                "force is shown at its verification address."
+            ),
+            verification_code=_("Verification code"),
+        )
+
+
+def certificate_languages(park: Park) -> list[str]:
+    """The park's language beside English; English alone when that is the park's language
+    (or the park's is not one the catalogs speak)."""
+    native = offered(park.language)
+    return [native, ENGLISH] if native and native != ENGLISH else [ENGLISH]
+
+
 def _render_and_store(
     session: Session, park: Park, previous: StoredDocument | None, actor: User | None
 ) -> StoredDocument:
     particulars = _particulars_now(park)
+    languages = certificate_languages(park)
+    issued_on = utcnow().date()
+    words = [
+        certificate_words(
+            language,
+            member=park.status == ParkStatus.MEMBER,
+            member_since=particulars["member_since"],
+            issued_on=issued_on,
+        )
+        for language in languages
+    ]
     document = engine.issue_from_template(
         session,
         kind=KIND,
@@ -110,11 +203,14 @@ def _render_and_store(
         title=f"Membership certificate of {park.name_latin}",
         filename=f"certificate-{park.slug}.pdf",
         subject=park,
+        # The page is English's; the park's language is tagged where it speaks.
+        language=ENGLISH,
         actor=actor,
         park=park,
         particulars=particulars,
         country=printed_country(park.country),
-        issued_on=utcnow().date(),
+        native=words[0] if len(words) > 1 else None,
+        english=words[-1],
     )
     session.add(CertificateParticulars(document_id=document.id, park_id=park.id, **particulars))
     if previous is not None:
@@ -129,6 +225,7 @@ def _render_and_store(
             "verification_code": document.verification_code,
             "sha256": document.sha256,
             "supersedes": previous.verification_code if previous is not None else None,
+            "languages": languages,
         },
     )
     return document
@@ -163,7 +260,8 @@ def reissue_certificate_if_needed(
 
 @state_change
 def reissue_certificate(session: Session, actor: User | None, park: Park) -> StoredDocument:
-    """The secretariat issues a fresh certificate (a lost file, a new key); it supersedes the previous one."""
+    """The secretariat issues a fresh certificate (a lost file, a new key, the park's new
+    language); it supersedes the previous one and speaks the park's language of today."""
     if actor is not None and not can_issue_certificates(actor):
         raise NotAllowed(_("Only the secretariat issues certificates."))
     if park.status not in CERTIFIED or not park.membership_number:

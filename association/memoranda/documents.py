@@ -3,11 +3,13 @@
 Built from templates/pdf/memorandum.html with the memorandum's own context (its parties and
 their signatures, the circulated revision, the audit trail of that circulation), then
 rendered, sealed and stored once by the document engine (association.documents), inside
-the issuing transaction.
+the issuing transaction. Its fixed text is in the memorandum's document language; the texts
+are as drafted, each language from a page of its own.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.documents import service as documents
+from association.documents.language import document_date, written_in
 from association.documents.models import StoredDocument
 from association.history import happened_at, recorded_later
 from association.memoranda.circulation import concluded_at
 from association.memoranda.models import Circulation, Memorandum, MemorandumStatus, Signature
 from association.memoranda.policy import can_read
+from association.memoranda.presenters import trail_event
 from association.memoranda.queries import amended_by, audit_events
 from association.memoranda.texts import authentic_clause
 from association.parks.models import User
@@ -31,9 +35,13 @@ TEMPLATE = "pdf/memorandum.html"
 def memorandum_context(
     session: Session, memorandum: Memorandum, circulation: Circulation
 ) -> dict[str, Any]:
-    """What templates/pdf/memorandum.html prints besides the verification address and QR."""
+    """What templates/pdf/memorandum.html prints besides the verification address and QR,
+    its dates and words in the memorandum's document language (call it inside
+    written_in(memorandum.document_language))."""
+    language = memorandum.document_language
     signatures = {s.party_id: s for s in circulation.signatures}
     events = audit_events(session, memorandum, since=circulation)
+    issued_at = memorandum.issued_at
     return {
         "memorandum": memorandum,
         "circulation": circulation,
@@ -45,7 +53,11 @@ def memorandum_context(
         "any_recorded_later": any(recorded_later(event) for event in events),
         "shared_evidence": shared_paper_evidence(list(signatures.values())),
         "clause": authentic_clause,
-        "concluded": concluded_at(circulation),
+        "concluded_on": document_date(concluded_at(circulation), language),
+        "issued_on": f"{document_date(issued_at, language, zone=UTC)}, {issued_at:%H:%M} UTC"
+        if issued_at
+        else "—",
+        "trail_event": trail_event,
     }
 
 
@@ -61,8 +73,11 @@ def shared_paper_evidence(signatures: list[Signature]) -> str:
 def store_pdf(
     session: Session, memorandum: Memorandum, circulation: Circulation, *, actor: User | None = None
 ) -> StoredDocument:
-    """Render, seal and store the PDF; called once, by issue_memorandum (actor: who issued it)."""
+    """Render, seal and store the PDF, its fixed text in the memorandum's document language;
+    called once, by issue_memorandum (actor: who issued it)."""
     number = memorandum.registry_number or ""
+    with written_in(memorandum.document_language):
+        context = memorandum_context(session, memorandum, circulation)
     document = documents.issue_from_template(
         session,
         kind=KIND,
@@ -70,8 +85,9 @@ def store_pdf(
         title=f"{number} {memorandum.title}",
         filename=f"memorandum-{number.replace('/', '-')}.pdf",
         subject=memorandum,
+        language=memorandum.document_language,
         actor=actor,
-        **memorandum_context(session, memorandum, circulation),
+        **context,
     )
     memorandum.document_id = document.id
     return document

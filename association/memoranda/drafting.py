@@ -17,8 +17,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
+from association.documents.language import check_document_language
 from association.domain import Conflict, Invalid, Refusal, state_change
 from association.history import stating_time
+from association.languages import ENGLISH
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
 from association.memoranda.circulation import end_circulation
@@ -97,17 +99,26 @@ def create_memorandum(
     public: bool = False,
     note: str = "",
     now: datetime | None = None,
+    document_language: str = ENGLISH,
 ) -> Memorandum:
     """A new draft with its first revision; `titles` heads each language's text (the
-    memorandum's title where a language has none of its own).
+    memorandum's title where a language has none of its own). `document_language` is the
+    language of the issued PDF's fixed text (cover, headings, signature and audit-trail
+    pages); the texts stay as drafted. An unknown one is refused (Invalid).
 
     `now` is when it was drafted, when that was before it is recorded (association.history)."""
     require_secretariat(actor)
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, None, texts)
     titles = check_titles(titles, texts)
+    document_language = check_document_language(document_language)
     memorandum = Memorandum(
-        title=title, place=place, status=MemorandumStatus.DRAFT, public=public, created_by=actor
+        title=title,
+        place=place,
+        status=MemorandumStatus.DRAFT,
+        public=public,
+        created_by=actor,
+        document_language=document_language,
     )
     if now is not None:
         memorandum.created_at = now
@@ -122,7 +133,13 @@ def create_memorandum(
         actor=actor,
         subject=memorandum,
         details=stating_time(
-            {"title": title, "revision": revision.number, "languages": list(texts)}, now
+            {
+                "title": title,
+                "revision": revision.number,
+                "languages": list(texts),
+                "document_language": document_language,
+            },
+            now,
         ),
     )
     return memorandum
@@ -141,6 +158,7 @@ def save_revision(
     note: str = "",
     base_number: int | None = None,
     public: bool | None = None,
+    document_language: str | None = None,
 ) -> Revision:
     """Every save is a new revision; the circulated ones stay frozen.
 
@@ -149,9 +167,12 @@ def save_revision(
     memorandum is never edited (amend it instead). `base_number` is the revision the
     editor started from: if another was saved since, nothing is saved.
 
-    `public` is the edit form's visibility (None: leave it): it changes in the same
-    transaction, so a refused revision leaves the visibility as it was too. When only the
-    visibility changed, no revision is added and the latest one is returned.
+    `public` is the edit form's visibility and `document_language` the language of the
+    issued PDF's fixed text (None: leave it): they change in the same transaction, so a
+    refused revision leaves them as they were too; an unknown language is refused (Invalid)
+    and nothing changes. When only they changed, no revision is added, no circulation ends
+    (the parties sign the texts, not the PDF's labels) and the latest revision is returned.
+    Once issued, nothing changes: the PDF is rendered in that language once, at issue.
     """
     require_secretariat(actor)
     if memorandum.status in policy.ISSUED_STATES:
@@ -180,26 +201,18 @@ def save_revision(
     title, place = _check_draft_fields(title, place)
     texts = check_texts(actor, memorandum, texts)
     titles = check_titles(titles, texts)
-    visibility_changes = public is not None and public != memorandum.public
-    if (
-        latest is not None
-        and latest.title == title
-        and latest.place == place
-        and {t.language: t.body for t in latest.texts} == texts
-        and {t.language: t.heading for t in latest.texts}
-        == {language: titles.get(language) or title for language in texts}
-    ):
-        if not visibility_changes:
+    settings = _settings_changed(memorandum, public, document_language)
+    if latest is not None and _same_text(latest, title, place, texts, titles):
+        if not settings:
             raise Invalid(
                 _(
                     "Nothing was changed: revision %(number)d stays the latest.",
                     number=latest.number,
                 )
             )
-        _change_visibility(session, actor, memorandum, bool(public))
+        _change_settings(session, actor, memorandum, settings)
         return latest
-    if visibility_changes:
-        _change_visibility(session, actor, memorandum, bool(public))
+    _change_settings(session, actor, memorandum, settings)
     lapsed = None
     if memorandum.status in (MemorandumStatus.CIRCULATING, MemorandumStatus.SIGNED):
         lapsed = memorandum.last_circulation
@@ -226,6 +239,42 @@ def save_revision(
                 )
     record(session, "memorandum.revised", actor=actor, subject=memorandum, details=details)
     return revision
+
+
+def _same_text(
+    latest: Revision, title: str, place: str, texts: dict[str, str], titles: dict[str, str]
+) -> bool:
+    return (
+        latest.title == title
+        and latest.place == place
+        and {t.language: t.body for t in latest.texts} == texts
+        and {t.language: t.heading for t in latest.texts}
+        == {language: titles.get(language) or title for language in texts}
+    )
+
+
+def _settings_changed(
+    memorandum: Memorandum, public: bool | None, document_language: str | None
+) -> dict[str, Any]:
+    """What the edit form changes besides the text: visibility and the PDF's language
+    (checked: an unknown language is refused)."""
+    changed: dict[str, Any] = {}
+    if public is not None and public != memorandum.public:
+        changed["public"] = public
+    if document_language is not None:
+        document_language = check_document_language(document_language)
+        if document_language != memorandum.document_language:
+            changed["document_language"] = document_language
+    return changed
+
+
+def _change_settings(
+    session: Session, actor: User | None, memorandum: Memorandum, settings: dict[str, Any]
+) -> None:
+    if "public" in settings:
+        _change_visibility(session, actor, memorandum, bool(settings["public"]))
+    if "document_language" in settings:
+        _change_document_language(session, actor, memorandum, settings["document_language"])
 
 
 def _parties_editable(actor: User | None, memorandum: Memorandum) -> None:
@@ -368,3 +417,17 @@ def _change_visibility(
             subject=memorandum,
             details={"public": public},
         )
+
+
+def _change_document_language(
+    session: Session, actor: User | None, memorandum: Memorandum, language: str
+) -> None:
+    if memorandum.document_language != language:
+        record(
+            session,
+            "memorandum.document_language_changed",
+            actor=actor,
+            subject=memorandum,
+            details={"from": memorandum.document_language, "to": language},
+        )
+        memorandum.document_language = language

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from association.forms import Form
+from association.languages import ENGLISH, LANGUAGES
 from association.memoranda.models import TEXT_LANGUAGES
 from association.parks.service import country_choices
 
@@ -68,6 +69,15 @@ class MemorandumForm(Form):
         _l("Title (%(language)s)", language="Русский"), validators=[Optional(), Length(max=300)]
     )
     public = BooleanField(_l("Public once issued (everyone may read it and download the PDF)"))
+    document_language = SelectField(
+        _l("Language of the PDF"),
+        choices=LANGUAGES,
+        default=ENGLISH,
+        description=_l(
+            "The issued PDF's cover, headings, signature page and audit trail are in this "
+            "language; the texts above stay as written, each in its own language."
+        ),
+    )
     submit = SubmitField(_l("Save as a new revision"))
 
     def texts(self) -> dict[str, str]:

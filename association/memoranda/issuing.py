@@ -116,6 +116,7 @@ def issue_memorandum(
                 "registry_number": number,
                 "circulation": circulation.id,
                 "sha256": circulation.sha256,
+                "document_language": memorandum.document_language,
             },
             now,
         ),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from association.database import UTCDateTime, utcnow
 from association.extensions import Model
+from association.languages import ENGLISH
 
 if TYPE_CHECKING:
     from association.documents.models import StoredDocument
@@ -70,6 +71,10 @@ class Memorandum(Model):
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     termination_reason: Mapped[str] = mapped_column(Text, default="")
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("memoranda.id"), index=True)
+    # The language of the issued PDF's fixed text (cover, headings, the signature and
+    # audit-trail pages), chosen by the secretariat; the texts stay as drafted, each in its
+    # own language. Read once, when the memorandum is issued.
+    document_language: Mapped[str] = mapped_column(String(8), default=ENGLISH)
 
     parties: Mapped[list[Party]] = relationship(
         back_populates="memorandum", order_by="Party.position"

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from association.languages import NAMES
 from association.markdown import render_markdown
 from association.memoranda.models import CirculationEnd, Memorandum, MemorandumStatus
 
@@ -52,6 +53,9 @@ EVENT_SENTENCES: dict[str, Any] = {
     "memorandum.party_added": _l("%(party)s was added as a party."),
     "memorandum.party_removed": _l("%(party)s was removed as a party."),
     "memorandum.visibility_changed": _l("The memorandum was made %(visibility)s."),
+    "memorandum.document_language_changed": _l(
+        "The language of the PDF was changed from %(from_name)s to %(to_name)s."
+    ),
     "memorandum.circulated": _l("Revision %(revision)s was circulated for signature."),
     "memorandum.circulation_withdrawn": _l(
         "The circulation was withdrawn; %(lapsed_signatures)s signature(s) lapsed."
@@ -76,6 +80,34 @@ EVENT_SENTENCES: dict[str, Any] = {
     "memorandum.unsafe_text_refused": _l("A text holding HTML or a script was refused."),
 }
 
+# Each event of the circulation as the PDF's audit trail names it, in a word or two; an
+# action not listed reads as its own words.
+TRAIL_EVENTS: dict[str, Any] = {
+    "memorandum.circulated": _l("circulated"),
+    "memorandum.sign_page_opened": _l("signing page opened"),
+    "memorandum.signed": _l("signed"),
+    "memorandum.fully_signed": _l("fully signed"),
+    "memorandum.declined": _l("declined"),
+    "memorandum.issued": _l("issued"),
+    "memorandum.visibility_changed": _l("visibility changed"),
+    "memorandum.document_language_changed": _l("language of the PDF changed"),
+    "memorandum.outside_link_resent": _l("signing link sent again"),
+    "memorandum.outside_code_sent": _l("confirmation code sent"),
+    "memorandum.outside_code_wrong": _l("wrong confirmation code"),
+    "memorandum.outside_link_locked": _l("signing link locked"),
+    "memorandum.sign_wrong_password": _l("wrong password"),
+    "memorandum.sign_throttled": _l("signing paused"),
+    "memorandum.sign_refused": _l("signature refused"),
+    "memorandum.decline_refused": _l("decline refused"),
+}
+
+
+def trail_event(action: str) -> str:
+    """The event's name in the PDF's audit trail, in the language _() speaks now."""
+    label = TRAIL_EVENTS.get(action)
+    return str(label) if label is not None else action.split(".", 1)[-1].replace("_", " ")
+
+
 _METHODS: dict[str, Any] = {
     "password": _l("confirmed with the password"),
     "email_code": _l("confirmed with an e-mailed code"),
@@ -93,6 +125,9 @@ def _sentence_values(details: dict[str, Any], memorandum: Memorandum) -> dict[st
         values["visibility"] = _l("public") if details["public"] else _l("private")
     if "method" in details:
         values["method"] = _METHODS.get(details["method"], details["method"])
+    for end in ("from", "to"):
+        if isinstance(details.get(end), str):
+            values[f"{end}_name"] = NAMES.get(details[end], details[end])
     return values
 
 

@@ -70,6 +70,7 @@ def new():
                 titles=form.titles(),
                 public=bool(form.public.data),
                 note=form.note.data or "",
+                document_language=form.document_language.data,
             )
         except DomainError as refused:
             flash(refused.message, "danger")
@@ -91,12 +92,14 @@ def edit(memorandum_id: int):
             latest.place,
             memorandum.public,
         )
+        form.document_language.data = memorandum.document_language
         form.base_number.data = str(latest.number)
         for text in latest.texts:
             getattr(form, f"text_{text.language}").data = text.body
             if text.language != "en" and text.heading != latest.title:
                 getattr(form, f"title_{text.language}").data = text.heading
     if form.validate_on_submit():
+        public_before, language_before = memorandum.public, memorandum.document_language
         try:
             revision = drafting.save_revision(
                 db.session(),
@@ -109,6 +112,7 @@ def edit(memorandum_id: int):
                 note=form.note.data or "",
                 base_number=as_int(form.base_number.data),
                 public=bool(form.public.data),
+                document_language=form.document_language.data,
             )
         except DomainError as refused:
             flash(refused.message, "danger")
@@ -116,7 +120,10 @@ def edit(memorandum_id: int):
                 return render_template("memoranda/form.html", form=form, memorandum=memorandum), 409
         else:
             if latest is not None and revision.id == latest.id:
-                flash(_("The visibility is saved; the text is unchanged."), "success")
+                if memorandum.public != public_before:
+                    flash(_("The visibility is saved; the text is unchanged."), "success")
+                if memorandum.document_language != language_before:
+                    flash(_("The language of the PDF is saved; the text is unchanged."), "success")
             else:
                 flash(_("Saved as revision %(number)d.", number=revision.number), "success")
             return _back_to(memorandum)

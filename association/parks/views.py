@@ -16,6 +16,7 @@ from association.domain import DomainError
 from association.errors import allow
 from association.extensions import db
 from association.forms import ConfirmForm, show_beside_field
+from association.languages import NAMES
 from association.parks import service
 from association.parks.forms import (
     STATUS_LABELS,
@@ -132,12 +133,23 @@ def park_edit(park_id: int):
     form = ParkForm(obj=park)
     if form.validate_on_submit():
         changes = {name: (getattr(form, name).data or "") for name in service.EDITABLE_FIELDS}
+        language_before = park.language
         try:
             service.update_park(db.session(), current_user, park, **changes)
         except DomainError as refused:
             flash(refused.message, "danger")
         else:
             flash(_("The park's details are saved."), "success")
+            if park.language != language_before and park.membership_number:
+                # Its certificate in force states nothing untrue, so it stays until re-issued.
+                flash(
+                    _(
+                        "The certificate in force keeps the languages it was issued in. Re-issue "
+                        "it on the park's page in the directory for one in %(language)s.",
+                        language=NAMES.get(park.language, park.language),
+                    ),
+                    "info",
+                )
             return redirect(url_for("parks.park_detail", park_id=park.id))
     return render_template("parks/form.html", form=form, park=park)
 

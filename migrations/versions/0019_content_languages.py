@@ -6,7 +6,7 @@ which readers of that language are shown instead of the English. Nothing existin
 every initiative and meeting starts with no translation.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018_document_language
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018_document_language'
 branch_labels = None
 depends_on = None
 

@@ -41,7 +41,10 @@ pdf_templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
 )
+# pdf/base.html's fixed text goes through _(): here, outside the app, it stays English.
+pdf_templates.install_null_translations(newstyle=True)
 
 
 def font_test_html(verify_url: str | None = None) -> str:

@@ -1,3 +1,5 @@
+import html
+
 from sqlalchemy import select
 
 from association.parks.models import Park
@@ -110,3 +112,26 @@ def test_dashboard_tells_the_secretariat_of_parks_without_a_delegate(client, sec
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Astana Hub has no a delegate or a signatory" not in page
     assert "Astana Hub has no delegate or signatory" in page
+
+
+def test_a_new_language_for_a_member_park_says_its_certificate_waits_for_a_reissue(
+    client, session, secretariat, park
+):
+    login(client, secretariat)
+    response = client.post(
+        f"/secretariat/parks/{park.id}/edit",
+        data={
+            "name_latin": park.name_latin,
+            "name_native": park.name_native,
+            "country": park.country,
+            "city": park.city,
+            "website": "",
+            "language": "kk",
+        },
+        follow_redirects=True,
+    )
+    session.expire_all()
+    assert session.get(Park, park.id).language == "kk"
+    page = html.unescape(response.get_data(as_text=True))
+    assert "The certificate in force keeps the languages it was issued in." in page
+    assert "for one in Қазақша" in page
