@@ -269,7 +269,7 @@ def test_withdrawing_a_decided_application_is_409(client, make_tracked_applicati
     submitted = make_tracked_application(S.REJECTED)
     response = client.post(f"/apply/{submitted.tracking_code}/withdraw", data={"confirm": "y"})
     assert response.status_code == 409
-    assert "cannot be withdrawn: it is rejected" in response.get_data(as_text=True)
+    assert "cannot be withdrawn. Its status: Rejected" in response.get_data(as_text=True)
 
 
 # --- the secretariat's review ----------------------------------------------------------------
@@ -377,7 +377,7 @@ def test_approving_a_rejected_application_gives_a_clear_409_page(
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "This is not possible in the current state" in page
-    assert "cannot be approved: it is rejected" in page
+    assert "cannot be approved. Its status: Rejected" in page
 
 
 def test_approval_through_the_page_admits_and_invites(
