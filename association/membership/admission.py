@@ -75,7 +75,7 @@ def approve_application(
     """
     require_reviewer(actor)
     category = Category(category)
-    refuse_unless(application, MAY_APPROVE, pgettext("cannot be …", "approved"))
+    refuse_unless(application, MAY_APPROVE, pgettext("an application cannot be …", "approved"))
     _refuse_while_voting(session, application, initiative)
     refusal = admission_refusal(session, application, category, park)
     if refusal:
