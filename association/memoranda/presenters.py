@@ -83,7 +83,7 @@ EVENT_SENTENCES: dict[str, Any] = {
 # Each event of the circulation as the PDF's audit trail names it, in a word or two; an
 # action not listed reads as its own words.
 TRAIL_EVENTS: dict[str, Any] = {
-    "memorandum.circulated": _l("circulated"),
+    "memorandum.circulated": _l("circulated for signature"),
     "memorandum.sign_page_opened": _l("signing page opened"),
     "memorandum.signed": _l("signed"),
     "memorandum.fully_signed": _l("fully signed"),
