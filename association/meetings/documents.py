@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -43,7 +44,8 @@ def approval_initiative_id(minutes: Minutes) -> int | None:
 
 
 def _day(moment: datetime | None) -> str:
-    return format_date(moment, "d MMMM y", locale="en") if moment else "—"
+    """A day on the verification page, as its reader's language writes it."""
+    return format_date(moment, "long", locale=get_locale()) if moment else "—"
 
 
 def _approved_how(minutes: Minutes) -> str:
@@ -159,8 +161,10 @@ def describe_minutes(session: Session, document: StoredDocument) -> DocumentStat
         (str(_l("Meeting")), meeting.title),
         (
             str(_l("Date")),
-            format_datetime(
-                meeting.starts_at, "d MMMM y", tzinfo=ZoneInfo(meeting.timezone), locale="en"
+            format_date(
+                meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)),
+                "long",
+                locale=get_locale(),
             ),
         ),
         (str(_l("Place")), meeting.place or meeting.online_url or "—"),
@@ -170,7 +174,7 @@ def describe_minutes(session: Session, document: StoredDocument) -> DocumentStat
     ]
     if minutes.is_current:
         return DocumentState(
-            headline=f"Minutes of {meeting.title}",
+            headline=_("Minutes of %(title)s", title=meeting.title),
             state=str(_l("Current version")),
             in_force=True,
             details=details,
@@ -182,5 +186,8 @@ def describe_minutes(session: Session, document: StoredDocument) -> DocumentStat
         else str(_l("Superseded"))
     )
     return DocumentState(
-        headline=f"Minutes of {meeting.title}", state=state, in_force=False, details=details
+        headline=_("Minutes of %(title)s", title=meeting.title),
+        state=state,
+        in_force=False,
+        details=details,
     )
