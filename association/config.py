@@ -52,6 +52,7 @@ SETTINGS: dict[str, object] = {
     "INVITATION_HOURS": 72,
     "PASSWORD_RESET_HOURS": 2,
     "DEFAULT_TIMEZONE": "Asia/Almaty",
+    "COMMAND_LANGUAGE": "en",  # what the flask commands print in (en, ru, kk, tr, az, uz, ky)
     "SESSION_COOKIE_SECURE": False,  # set to true automatically when PREFERRED_URL_SCHEME is https
     "TRUST_PROXY_HOPS": 0,  # how many proxies in front set X-Forwarded-* (ProxyFix); 0 trusts none
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,

@@ -8,9 +8,20 @@ from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import urlencode, urlsplit
 
+import click
 from babel.core import negotiate_locale
 from babel.numbers import format_percent
-from flask import Flask, Response, abort, has_request_context, redirect, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
@@ -204,6 +215,9 @@ def page_language() -> str:
     its park's), else the visitor's cookie, else the browser's best match, else English. An
     unknown code anywhere is passed over, never an error."""
     if not has_request_context():
+        # A command of the operator's (flask --app association ...) speaks COMMAND_LANGUAGE.
+        if click.get_current_context(silent=True) is not None and has_app_context():
+            return offered(current_app.config.get("COMMAND_LANGUAGE")) or ENGLISH
         return ENGLISH
     asked = offered(request.args.get("lang"))
     if asked:

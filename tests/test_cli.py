@@ -1,3 +1,4 @@
+from flask_babel import force_locale, ngettext, refresh
 from sqlalchemy import func, select, update
 
 from association.audit.models import AuditEvent
@@ -85,3 +86,23 @@ def test_send_mail_without_a_server_says_so(runner):
     result = runner.invoke(args=["send-mail"])
     assert result.exit_code != 0
     assert "MAIL_SERVER is not set" in result.output
+
+
+def test_a_command_speaks_the_operators_language_and_an_unknown_one_reads_english(
+    app, runner, session, make_park
+):
+    make_park()
+    session.commit()
+    app.config["COMMAND_LANGUAGE"] = "kk"
+    kazakh = runner.invoke(args=["audit-verify"])
+    assert kazakh.exit_code == 0, kazakh.output
+    count = int(kazakh.output.split()[-2].rstrip("."))
+    with force_locale("kk"):
+        expected = ngettext(
+            "Audit chain intact: %(num)d event.", "Audit chain intact: %(num)d events.", count
+        )
+    assert kazakh.output.strip() == expected
+    assert "intact" not in expected
+    app.config["COMMAND_LANGUAGE"] = "xx"
+    refresh()  # the test's one app context keeps the locale it chose first
+    assert "Audit chain intact" in runner.invoke(args=["audit-verify"]).output

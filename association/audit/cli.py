@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from association.audit.checkpoints import (
     checkpoint_now,
@@ -34,7 +36,10 @@ def audit_verify_command(checkpoint_file: Path | None):
         try:
             raw = checkpoint_file.read_bytes()
         except OSError as error:
-            click.echo(f"Cannot read {checkpoint_file}: {error.strerror}.", err=True)
+            click.echo(
+                _("Cannot read %(file)s: %(why)s.", file=checkpoint_file, why=error.strerror),
+                err=True,
+            )
             sys.exit(2)
         try:
             verdict = verify_checkpoint(session, raw)
@@ -42,20 +47,31 @@ def audit_verify_command(checkpoint_file: Path | None):
             click.echo(str(error), err=True)
             sys.exit(2)
         if not verdict.contained:
-            click.echo(f"Checkpoint NOT contained: {verdict.message}", err=True)
+            click.echo(_("Checkpoint NOT contained: %(why)s", why=verdict.message), err=True)
             sys.exit(1)
         click.echo(verdict.message)
     report = verify_chain(session)
     if not report.intact:
         click.echo(
-            f"Audit chain BROKEN at event {report.first_bad_seq}: {report.problem}", err=True
+            _(
+                "Audit chain BROKEN at event %(seq)s: %(why)s",
+                seq=report.first_bad_seq,
+                why=report.problem,
+            ),
+            err=True,
         )
         sys.exit(1)
     problem = stored_checkpoints_problem(session)
     if problem:
-        click.echo(f"Audit chain cut short or rewritten: {problem}.", err=True)
+        click.echo(_("Audit chain cut short or rewritten: %(why)s.", why=problem), err=True)
         sys.exit(1)
-    click.echo(f"Audit chain intact: {report.events_checked} events.")
+    click.echo(
+        ngettext(
+            "Audit chain intact: %(num)d event.",
+            "Audit chain intact: %(num)d events.",
+            report.events_checked,
+        )
+    )
 
 
 @click.command("audit-checkpoint")
@@ -63,6 +79,12 @@ def audit_checkpoint_command():
     """Sign a checkpoint of the audit log's head and send it to every member park (daily, from cron)."""
     checkpoint = checkpoint_now(db.session())
     click.echo(
-        f"Checkpoint {checkpoint.id}: {checkpoint.seq} events, head {checkpoint.head_hash}, "
-        f"signed at {checkpoint.taken_at.isoformat()}."
+        ngettext(
+            "Checkpoint %(id)s: %(num)d event, head %(head)s, signed at %(time)s.",
+            "Checkpoint %(id)s: %(num)d events, head %(head)s, signed at %(time)s.",
+            checkpoint.seq,
+            id=checkpoint.id,
+            head=checkpoint.head_hash,
+            time=checkpoint.taken_at.isoformat(),
+        )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from association.audit.log import current_origin
@@ -12,6 +13,7 @@ from association.auth.service import create_user
 from association.domain import DomainError
 from association.extensions import db
 from association.parks.models import Park, Role
+from association.parks.presenters import role_word
 
 
 @click.command("create-user")
@@ -54,4 +56,4 @@ def create_user_command(email, name, role, park_slug, title, delegate, signatory
         )
     except DomainError as refused:
         raise click.ClickException(refused.message) from None
-    click.echo(f"Created {user.email} ({user.role}).")
+    click.echo(_("Created %(email)s (%(role)s).", email=user.email, role=role_word(user.role)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask_babel import ngettext
 
 from association.extensions import db
 from association.mail.outbox import send_pending
@@ -23,8 +24,15 @@ def send_mail_command():
     except (RuntimeError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
     click.echo(
-        f"Sent {sent} messages; {failed} failed (the outbox says why; they are tried again later "
-        "or, after MAIL_MAX_ATTEMPTS tries, given up)."
+        ngettext("Sent %(num)d message", "Sent %(num)d messages", sent)
+        + "; "
+        + ngettext(
+            "%(num)d failed (the outbox says why; it is tried again later or, after "
+            "MAIL_MAX_ATTEMPTS tries, given up).",
+            "%(num)d failed (the outbox says why; they are tried again later or, after "
+            "MAIL_MAX_ATTEMPTS tries, given up).",
+            failed,
+        )
     )
     if failed:
         sys.exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import ngettext
 
 from association.audit.log import current_origin
 from association.extensions import db
@@ -16,5 +17,10 @@ def purge_unconfirmed_applications_command() -> None:
     current_origin.set("cli")
     purged = purge_unconfirmed_applications(db.session())
     click.echo(
-        f"{purged} unconfirmed application(s) older than {confirmation_hours()} hours deleted."
+        ngettext(
+            "%(num)d unconfirmed application older than %(hours)d hours deleted.",
+            "%(num)d unconfirmed applications older than %(hours)d hours deleted.",
+            purged,
+            hours=confirmation_hours(),
+        )
     )

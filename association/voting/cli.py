@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
 
 from association.audit.log import current_origin
 from association.extensions import db
@@ -15,5 +16,10 @@ def close_due_votes_command():
     current_origin.set("cli")
     report = close_due_votes(db.session())
     click.echo(
-        f"Opened {report.opened}, closed {report.closed}; reminders sent to {report.reminded} parks."
+        _(
+            "Opened: %(opened)d. Closed: %(closed)d. Parks reminded to vote: %(reminded)d.",
+            opened=report.opened,
+            closed=report.closed,
+            reminded=report.reminded,
+        )
     )

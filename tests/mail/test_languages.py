@@ -150,7 +150,7 @@ def test_a_vote_the_clock_opens_tells_each_park_in_its_own_language(
     with time_machine.travel(opens + timedelta(minutes=1), tick=False):
         result = contextvars.Context().run(as_cron)
     assert result.exit_code == 0, result.output
-    assert "Opened 1" in result.output
+    assert "Opened: 1." in result.output
     session.expire_all()
     assert_vote_opened_in_each_language(session, delegates, closes_at)
 

@@ -173,7 +173,7 @@ def test_the_command_goes_on_past_a_failure_and_says_so(app, runner, session, sm
     with time_machine.travel(T0, tick=False):
         result = runner.invoke(args=["send-mail"])
     assert result.exit_code == 1
-    assert "Sent 1 messages; 1 failed" in result.output
+    assert "Sent 1 message; 1 failed" in result.output
     assert sent_to(smtp) == ["good@example.org"]
 
 

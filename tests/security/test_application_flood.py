@@ -150,7 +150,7 @@ def test_the_purge_removes_unconfirmed_applications_after_the_window(runner, ses
 
     result = runner.invoke(args=["purge-unconfirmed-applications"])
     assert result.exit_code == 0, result.output
-    assert "1 unconfirmed application(s) older than 48 hours deleted" in result.output
+    assert "1 unconfirmed application older than 48 hours deleted" in result.output
     session.expire_all()
     assert set(session.scalars(select(Application.id))) == {
         recent.application.id,
