@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -83,16 +84,19 @@ def backup_database(engine: Engine, path: Path) -> None:
     command = [pg_dump, "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"]
     if schema:
         command.append(f"--schema={schema}")
-    # pg_dump fails outright when a table it listed is dropped or renamed before it locks
-    # it (DDL running beside the backup); a second attempt sees the new catalogue.
-    for attempt in range(3):
+    # pg_dump fails outright when the catalogue changes under it (DDL running beside the
+    # backup: "does not exist", "cache lookup failed", a lock it could not take); a later
+    # attempt sees the new catalogue. Its snapshot is consistent either way, so retrying is safe.
+    attempts = 4
+    for attempt in range(attempts):
         try:
             _run(command, environment, path)
             return
-        except BackupError as problem:
-            if attempt == 2 or "does not exist" not in str(problem):
+        except BackupError:
+            if attempt == attempts - 1:
                 raise
             create_private_file(path)  # _run removed the partial file
+            time.sleep(0.5 * (attempt + 1))
 
 
 def restore_database(engine: Engine, path: Path) -> None:

@@ -125,7 +125,8 @@ def test_backup_while_changes_are_made_is_consistent(
 
 def test_backup_refuses_to_overwrite_and_restore_refuses_a_full_database(runner, tmp_path, park):
     path = tmp_path / "backup.dump"
-    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    first = runner.invoke(args=["backup", str(path)])
+    assert first.exit_code == 0, first.output
     again = runner.invoke(args=["backup", str(path)])
     assert again.exit_code != 0
     assert "exists already" in again.output
