@@ -522,7 +522,7 @@ def test_pages_render(client, secretariat, open_initiative, make_initiative):
 def test_the_close_due_votes_command(runner, session, open_initiative):
     with time_machine.travel(open_initiative.closes_at + timedelta(minutes=1), tick=False):
         result = runner.invoke(args=["close-due-votes"])
-    assert "closed 1" in result.output
+    assert "Closed: 1." in result.output
     assert result_count(session) == 1
 
 
