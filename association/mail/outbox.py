@@ -14,7 +14,9 @@ from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -278,3 +280,15 @@ def _send_each(
             yield message, (f"{type(error).__name__}: {error}", False)
         else:
             yield message, None
+
+
+def when_for(user, moment: datetime, format: str = "medium") -> str:
+    """A time for an e-mail: in its recipient's language and zone, the zone named."""
+    try:
+        zone = ZoneInfo(user.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = babel_format_datetime(
+        moment, format, tzinfo=zone, locale=reading_language(user.language)
+    )
+    return f"{local} ({zone.key})"

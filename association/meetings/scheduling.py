@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -26,8 +25,8 @@ from association.audit.log import record
 from association.content_languages import TranslatedField, check_translations, set_translations
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
-from association.languages import reading_language
 from association.mail.outbox import queue_mail
+from association.mail.outbox import when_for as mail_when_for
 from association.meetings.models import (
     AgendaItem,
     Meeting,
@@ -112,15 +111,8 @@ def participants(session: Session) -> list[User]:
 
 
 def when_for(user: User, moment: datetime) -> str:
-    """A time as the user reads it: in their own zone and language, with the zone named."""
-    try:
-        zone = ZoneInfo(user.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = format_datetime(
-        moment, "d MMMM y, HH:mm", tzinfo=zone, locale=reading_language(user.language)
-    )
-    return f"{local} ({zone.key})"
+    """A meeting's time as the user reads it: the day in full, their zone and language."""
+    return mail_when_for(user, moment, "d MMMM y, HH:mm")
 
 
 def mail_participants(

@@ -9,20 +9,17 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import format_datetime, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
 
-from association.languages import reading_language
 from association.voting.models import BallotKind, Initiative, InitiativeStatus, Majority, VoteResult
 from association.voting.rules import ABSTAIN, AGAINST, FOR
 
 if TYPE_CHECKING:
-    from association.parks.models import User
+    pass
 
 OUTCOME_LABELS = {"passed": _l("Passed"), "rejected": _l("Rejected"), "no_quorum": _l("No quorum")}
 
@@ -39,18 +36,6 @@ INITIATIVE_STATUS_LABELS = {
 def when(value: datetime) -> str:
     """A time for a page or a refusal: the reader's zone, named."""
     return f"{format_datetime(value, 'medium')} ({get_timezone()})"
-
-
-def when_for(user: User, value: datetime) -> str:
-    """A time for an e-mail: in its recipient's language and zone, named."""
-    try:
-        zone = ZoneInfo(user.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = babel_format_datetime(
-        value, "medium", tzinfo=zone, locale=reading_language(user.language)
-    )
-    return f"{local} ({zone.key})"
 
 
 def choice_labels(initiative: Initiative) -> dict[str, str]:

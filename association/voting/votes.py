@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, Refusal, state_change
-from association.mail.outbox import queue_mail
+from association.mail.outbox import queue_mail, when_for
 from association.parks.models import Park, ParkStatus, User
 from association.site import site_url
 from association.voting.initiatives import check_dates
@@ -36,7 +36,7 @@ from association.voting.models import (
     VoteResult,
 )
 from association.voting.policy import require_staff
-from association.voting.presenters import INITIATIVE_STATUS_LABELS, when_for, winner_label
+from association.voting.presenters import INITIATIVE_STATUS_LABELS, winner_label
 from association.voting.results import electorate_ids, freeze_result
 
 REMINDER_BEFORE = timedelta(hours=24)
