@@ -75,11 +75,12 @@ def event_lines(session: Session, events: list[AuditEvent]) -> list[EventLine]:
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
     users = {user.id: user for user in session.scalars(select(User).where(User.id.in_(actor_ids)))}
     park_ids = {user.park_id for user in users.values() if user.park_id is not None}
-    parks = dict(
-        session.execute(select(Park.id, Park.name_latin).where(Park.id.in_(park_ids)))
-        .tuples()
-        .all()
-    )
+    parks = {
+        park_id: name
+        for park_id, name in session.execute(
+            select(Park.id, Park.name_latin).where(Park.id.in_(park_ids))
+        )
+    }
     subjects = _subject_names(session, events)
     lines = []
     for event in events:
@@ -137,9 +138,12 @@ def action_choices(session: Session) -> list[str]:
 
 
 def park_choices(session: Session) -> list[tuple[int, str]]:
-    return list(
-        session.execute(select(Park.id, Park.name_latin).order_by(Park.name_latin)).tuples()
-    )
+    return [
+        (park_id, name)
+        for park_id, name in session.execute(
+            select(Park.id, Park.name_latin).order_by(Park.name_latin)
+        )
+    ]
 
 
 def checkpoints_page(session: Session) -> Select:

@@ -8,6 +8,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from association.catalogs import read_catalog
@@ -73,11 +74,11 @@ def test_a_visitor_switches_language_in_the_header_and_in_the_footer(live_server
     # Back on the same page, now in Kazakh, and the choice is kept for the next page.
     assert page.url == f"{live_server}/members"
     assert html_lang(page) == "kk"
-    assert page.locator("nav").get_by_role("link", name=t("kk", "Members")).is_visible()
+    expect(page.locator("nav").get_by_role("link", name=t("kk", "Members"))).to_be_visible()
     choose_in_footer(page, "Türkçe")
     page.goto(f"{live_server}/initiatives")
     assert html_lang(page) == "tr"
-    assert page.get_by_role("heading", name=t("tr", "Initiatives")).first.is_visible()
+    expect(page.get_by_role("heading", name=t("tr", "Initiatives")).first).to_be_visible()
 
 
 def test_a_delegate_votes_in_kyrgyz_and_the_choice_survives_signing_out_and_in(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from association.parks.models import ParkStatus
 from tests.browser.conftest import sign_in
@@ -46,14 +47,16 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         page.get_by_label("Ends").fill("2031-03-10T16:00")
         page.get_by_label("Place").fill("IT Park, Tashkent")
         page.get_by_role("button", name="Schedule the meeting").click()
-        assert page.get_by_text("The meeting is scheduled and the members are told.").is_visible()
+        expect(
+            page.get_by_text("The meeting is scheduled and the members are told.")
+        ).to_be_visible()
         page.screenshot(path=str(tmp_path / "1-scheduled.png"), full_page=True)
 
         for title, presenter in [("Budget 2031", "Treasurer"), ("Opening", "Secretary General")]:
             page.locator("#title").fill(title)
             page.get_by_label("Presenter").fill(presenter)
             page.get_by_role("button", name="Save the item").click()
-            assert page.get_by_text("The item is added to the agenda.").is_visible()
+            expect(page.get_by_text("The item is added to the agenda.")).to_be_visible()
             # The form stays open for the next item, its title field ready to type in.
             assert page.locator("details#add-item").get_attribute("open") is not None
             assert page.locator("#title").evaluate("el => el === document.activeElement")
@@ -68,7 +71,7 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         sign_in(page, live_server, secretariat)
         page.goto(meeting_page)
         page.get_by_role("button", name="Mark as held").click()
-        assert page.get_by_text("The meeting is marked as held").is_visible()
+        expect(page.get_by_text("The meeting is marked as held")).to_be_visible()
         assert page.get_by_role("button", name="↑ Up").count() == 0  # the agenda is fixed
 
         page.locator("#attendance").get_by_role("link", name="Record").click()
@@ -80,7 +83,7 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         rows.nth(0).locator("input[type=text]").fill("Aigerim Sadykova")
         page.screenshot(path=str(tmp_path / "2-attendance.png"), full_page=True)
         page.get_by_role("button", name="Save the attendance").click()
-        assert page.get_by_text("quorate", exact=True).is_visible()
+        expect(page.get_by_text("quorate", exact=True)).to_be_visible()
 
         page.get_by_role("button", name="Write the minutes").click()
         page.get_by_label("Minutes").fill(
@@ -91,14 +94,14 @@ def test_the_secretariat_runs_a_meeting_and_a_member_downloads_the_minutes(
         page.get_by_role("button", name="Circulate to the members").click()
         page.get_by_role("button", name="Approve (secretariat)").click()
         page.get_by_role("button", name="Publish").click()
-        assert page.get_by_text("The minutes are published.").is_visible()
+        expect(page.get_by_text("The minutes are published.")).to_be_visible()
         page.screenshot(path=str(tmp_path / "3-manage.png"), full_page=True)
         page.get_by_role("button", name="Sign out").click()
 
         sign_in(page, live_server, delegate)
         page.get_by_role("link", name="Meetings").first.click()
         page.get_by_role("link", name="General Assembly 2031").click()
-        assert page.locator("#attendance").get_by_text("Aigerim Sadykova").is_visible()
+        expect(page.locator("#attendance").get_by_text("Aigerim Sadykova")).to_be_visible()
         page.screenshot(path=str(tmp_path / "4-member-view.png"), full_page=True)
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download the minutes (PDF)").click()
@@ -131,7 +134,7 @@ def test_the_secretariat_records_a_past_meeting_with_attendance_and_minutes(
     page.get_by_label("Agenda").fill("Opening\nBudget 2027\nAny other business")
     page.screenshot(path=f"/tmp/nu-voting-record-past-form-{width}.png", full_page=True)
     page.get_by_role("button", name="Record the meeting").click()
-    assert page.get_by_text("Recorded afterwards by Saule Omarova").is_visible()
+    expect(page.get_by_text("Recorded afterwards by Saule Omarova")).to_be_visible()
     page.screenshot(path=f"/tmp/nu-voting-recorded-{width}.png", full_page=True)
 
     page.locator("#attendance").get_by_role("link", name="Record").click()

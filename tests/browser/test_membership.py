@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from association.extensions import db
@@ -54,7 +55,7 @@ def test_apply_review_approve_accept_sign_in_and_download(
     page.get_by_label("Supporting documents (PDF)").set_input_files(str(statute))
     # Refused (no city, a website without its scheme): the statute is kept, not lost.
     page.get_by_role("button", name="Submit the application").click()
-    assert page.get_by_text("you need not attach them again").is_visible()
+    expect(page.get_by_text("you need not attach them again")).to_be_visible()
     assert page.get_by_label("statute.pdf").is_checked()
     page.screenshot(path=str(tmp_path / "apply-refused.png"), full_page=True)
     page.get_by_label("City").fill("Dushanbe")
@@ -62,8 +63,8 @@ def test_apply_review_approve_accept_sign_in_and_download(
     page.get_by_role("button", name="Submit the application").click()
     page.wait_for_url(re.compile(r".*/apply/[A-Za-z0-9_-]{32}$"))
     tracking_url = page.url
-    assert page.get_by_text("Your application is saved.").is_visible()
-    assert page.get_by_text("Технопарки Тоҷикистон").is_visible()
+    expect(page.get_by_text("Your application is saved.")).to_be_visible()
+    expect(page.get_by_text("Технопарки Тоҷикистон")).to_be_visible()
 
     # The one e-mail so far holds only the confirmation link; its button confirms.
     confirmation = _mail_to("farrukh@technopark.tj", "Please confirm")
@@ -71,7 +72,7 @@ def test_apply_review_approve_accept_sign_in_and_download(
     page.goto(live_server + re.search(r"/apply/\S+/confirm/\S+", confirmation.body).group(0))
     page.get_by_role("button", name="Confirm my e-mail address").click()
     page.wait_for_url(tracking_url)
-    assert page.get_by_text("your e-mail address is confirmed").is_visible()
+    expect(page.get_by_text("your e-mail address is confirmed")).to_be_visible()
     assert page.get_by_label("This page’s address").input_value() == tracking_url
     page.screenshot(path=str(tmp_path / "tracking.png"), full_page=True)
     assert tracking_url.endswith(
@@ -93,16 +94,18 @@ def test_apply_review_approve_accept_sign_in_and_download(
     staff.goto(f"{live_server}/dashboard")
     staff.get_by_role("link", name="Review").first.click()
     staff.get_by_role("button", name="Start the review").click()
-    assert staff.get_by_text("The application is under review.").is_visible()
-    assert staff.get_by_role("link", name="statute.pdf").is_visible()
+    expect(staff.get_by_text("The application is under review.")).to_be_visible()
+    expect(staff.get_by_role("link", name="statute.pdf")).to_be_visible()
     staff.screenshot(path=str(tmp_path / "review.png"), full_page=True)
     staff.get_by_label("Member: takes part and votes").check()
     staff.get_by_role("button", name="Approve and admit").click()
-    assert staff.get_by_text("is admitted as member with number AMT-TJ-0001").is_visible()
+    expect(staff.get_by_text("is admitted as member with number AMT-TJ-0001")).to_be_visible()
 
     # The applicant's page says so.
     page.goto(tracking_url)
-    assert page.get_by_text("Welcome: Technopark of Tajikistan is admitted as member.").is_visible()
+    expect(
+        page.get_by_text("Welcome: Technopark of Tajikistan is admitted as member.")
+    ).to_be_visible()
 
     # The contact person follows the invitation link from the outbox and sets a password.
     invitation = _mail_to("farrukh@technopark.tj", "Your account")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from association.extensions import db
@@ -80,46 +81,46 @@ def test_draft_circulate_sign_by_three_parties_and_issue(
     page.get_by_role("link", name="Back to the memorandum").click()
     page.get_by_role("button", name="Circulate revision 1 for signature").click()
     page.wait_for_load_state()
-    assert page.get_by_text("is out for signature").first.is_visible()
+    expect(page.get_by_text("is out for signature").first).to_be_visible()
     shot(page, tmp_path, "02-circulating")
     sign_out(page)
 
     for signatory in (astana_signatory, sabah_signatory):
         sign_in(page, live_server, signatory)
         page.get_by_role("link", name="Read and sign").click()
-        assert page.get_by_text("Стороны договорились сотрудничать").is_visible()
+        expect(page.get_by_text("Стороны договорились сотрудничать")).to_be_visible()
         page.get_by_label("I have read the text above").check()
         page.get_by_label("Your password, to confirm").fill(PASSWORD)
         if signatory is astana_signatory:
             shot(page, tmp_path, "03-sign")
         page.get_by_role("button", name="Sign", exact=True).click()
         page.wait_for_load_state()
-        assert page.get_by_text("You signed for").is_visible()
+        expect(page.get_by_text("You signed for")).to_be_visible()
         sign_out(page)
 
     token = outside_token(db.session)
     page.goto(f"{live_server}/memoranda/sign/{token}")
     page.get_by_role("button", name="E-mail me a code").click()
     page.wait_for_load_state()
-    assert page.get_by_text("A confirmation code is on its way").is_visible()
+    expect(page.get_by_text("A confirmation code is on its way")).to_be_visible()
     page.locator("#sign-code").fill(outside_code(db.session))
     page.get_by_label("I have read the text above").check()
     shot(page, tmp_path, "04-outside")
     page.get_by_role("button", name="Sign", exact=True).click()
-    assert page.get_by_text("Your signature is recorded").is_visible()
+    expect(page.get_by_text("Your signature is recorded")).to_be_visible()
     page.goto(f"{live_server}/memoranda/sign/{token}")
-    assert page.get_by_text("already been used").is_visible()
+    expect(page.get_by_text("already been used")).to_be_visible()
 
     sign_in(page, live_server, secretariat)
-    assert page.get_by_text(
-        "All parties have signed Memorandum on joint events: issue it"
-    ).is_visible()
+    expect(
+        page.get_by_text("All parties have signed Memorandum on joint events: issue it")
+    ).to_be_visible()
     page.get_by_role("link", name="Issue").click()
     page.get_by_role("button", name="Issue: registry number and sealed PDF").click()
     page.wait_for_load_state()
     memorandum = db.session.scalar(select(Memorandum))
     db.session.refresh(memorandum)
-    assert page.get_by_text(f"Registry number {memorandum.registry_number}").is_visible()
+    expect(page.get_by_text(f"Registry number {memorandum.registry_number}")).to_be_visible()
     shot(page, tmp_path, "05-issued")
     pdf = page.request.get(f"{live_server}/memoranda/{memorandum.id}.pdf")
     assert pdf.status == 200

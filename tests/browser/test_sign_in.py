@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
@@ -12,12 +13,12 @@ def test_sign_in_see_the_dashboard_and_sign_out(live_server, page, delegate, tmp
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server}/dashboard")
-    assert page.get_by_role("heading", name="Welcome, Aigerim Sadykova").is_visible()
-    assert page.get_by_text("You represent Astana Hub").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Aigerim Sadykova")).to_be_visible()
+    expect(page.get_by_text("You represent Astana Hub")).to_be_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server}/")
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto(f"{live_server}/dashboard")
     assert "/login" in page.url
 
@@ -34,9 +35,9 @@ def test_navigation_collapses_on_a_phone(live_server, browser, delegate):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
     phone.goto(f"{live_server}/login")
-    assert phone.get_by_role("button", name="Menu").is_visible()
+    expect(phone.get_by_role("button", name="Menu")).to_be_visible()
     phone.get_by_role("button", name="Menu").click()
-    assert phone.get_by_role("link", name="Sign in").first.is_visible()
+    expect(phone.get_by_role("link", name="Sign in").first).to_be_visible()
     context.close()
 
 
@@ -45,4 +46,4 @@ def test_secretariat_signs_in_with_the_second_factor(live_server, page, secretar
     assert page.url == f"{live_server}/dashboard"
     page.get_by_role("link", name="Secretariat", exact=True).click()
     page.get_by_role("link", name="Parks", exact=True).click()
-    assert page.get_by_role("link", name="Astana Hub").is_visible()
+    expect(page.get_by_role("link", name="Astana Hub")).to_be_visible()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from association.database import utcnow
@@ -42,7 +43,7 @@ def test_a_delegate_votes_changes_the_vote_and_sees_the_result(
     page.get_by_label("For").check()
     page.get_by_role("button", name="Vote").click()
     receipt = session.scalar(select(Ballot.receipt_code))
-    assert page.get_by_text(f"Receipt code: {receipt}", exact=True).is_visible()
+    expect(page.get_by_text(f"Receipt code: {receipt}", exact=True)).to_be_visible()
     assert page.locator(".my-ballot strong").inner_text() == "For"
     page.screenshot(path="/tmp/voting-voted.png", full_page=True)
 
@@ -56,17 +57,17 @@ def test_a_delegate_votes_changes_the_vote_and_sees_the_result(
     staff.goto(f"{live_server}/initiatives/{initiative_id}")
     staff.get_by_role("link", name="Close voting now and publish the result").click()
     # A page says what closing does, and asks why before it closes anything.
-    assert staff.get_by_text("Turnout so far: 1 of 1 park has voted.").is_visible()
+    expect(staff.get_by_text("Turnout so far: 1 of 1 park has voted.")).to_be_visible()
     staff.get_by_role("button", name="Close voting and publish the final result").click()
-    assert staff.get_by_text("please give the reason").is_visible()
+    expect(staff.get_by_text("please give the reason")).to_be_visible()
     staff.get_by_label("Reason for closing now").fill("Every park has voted.")
     staff.get_by_role("button", name="Close voting and publish the final result").click()
-    assert staff.get_by_text("Voting is closed and the result is published.").is_visible()
+    expect(staff.get_by_text("Voting is closed and the result is published.")).to_be_visible()
 
     page.reload()
     assert page.locator("#result").inner_text().strip().endswith("Rejected")
-    assert page.get_by_text("Reason: Every park has voted.").is_visible()
-    assert page.get_by_role("cell", name=receipt).is_visible()
+    expect(page.get_by_text("Reason: Every park has voted.")).to_be_visible()
+    expect(page.get_by_role("cell", name=receipt)).to_be_visible()
     page.screenshot(path="/tmp/voting-result.png", full_page=True)
 
 
@@ -94,21 +95,21 @@ def test_the_secretariat_closes_early_only_after_confirming_with_a_reason(
     page.goto(f"{live_server}/initiatives/{draft.id}")
     schedule = page.locator("#schedule-voting")
     opening = page.locator("#open-voting")
-    assert schedule.get_by_label("Voting opens").is_visible()
-    assert schedule.get_by_label("Voting closes").is_visible()
-    assert opening.get_by_label("Voting closes").is_visible()
-    assert opening.get_by_role("button", name="Open voting now").is_visible()
+    expect(schedule.get_by_label("Voting opens")).to_be_visible()
+    expect(schedule.get_by_label("Voting closes")).to_be_visible()
+    expect(opening.get_by_label("Voting closes")).to_be_visible()
+    expect(opening.get_by_role("button", name="Open voting now")).to_be_visible()
     assert schedule.get_by_role("button", name="Open voting now").count() == 0
     page.screenshot(path=f"/tmp/nu-voting-draft-panel-{width}.png", full_page=True)
 
     page.goto(f"{live_server}/initiatives/{initiative.id}")
     page.get_by_role("link", name="Close voting now and publish the result").click()
-    assert page.get_by_text("Turnout so far: 1 of 2 parks have voted.").is_visible()
-    assert page.get_by_text("It is final").is_visible()
+    expect(page.get_by_text("Turnout so far: 1 of 2 parks have voted.")).to_be_visible()
+    expect(page.get_by_text("It is final")).to_be_visible()
     page.screenshot(path=f"/tmp/nu-voting-close-confirm-{width}.png", full_page=True)
     page.get_by_label("Reason for closing now").fill("The Board meets tomorrow and needs it.")
     page.get_by_role("button", name="Close voting and publish the final result").click()
-    assert page.get_by_text("Reason: The Board meets tomorrow and needs it.").is_visible()
+    expect(page.get_by_text("Reason: The Board meets tomorrow and needs it.")).to_be_visible()
     assert page.evaluate(MAIN_FITS)
     page.screenshot(path=f"/tmp/nu-voting-closed-early-{width}.png", full_page=True)
     page.context.close()
