@@ -10,6 +10,7 @@ from flask import Flask
 from association import config as settings
 from association import errors, private_files, web
 from association import models as _models  # noqa: F401  (every model, before any statement is built)
+from association.api import area as api_area
 from association.audit import area as audit_area
 from association.auth import area as auth_area
 from association.cli import register_commands
@@ -28,6 +29,7 @@ TEMPLATES = settings.PROJECT_ROOT / "templates"
 # Each area plugs in through its init_app: blueprint, dashboard tasks, what /verify says of
 # its documents, what a vote of its kind decides, its commands. The order is the dashboard's.
 AREAS = (
+    api_area,  # first: its hook sets an API request's user before anything reads it
     auth_area,
     membership_area,
     parks_area,

@@ -60,6 +60,13 @@ SETTINGS: dict[str, object] = {
     "TRUST_PROXY_HOPS": 0,  # how many proxies in front set X-Forwarded-* (ProxyFix); 0 trusts none
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "LOG_LEVEL": "INFO",
+    # The JSON API: requests per token (or, without one, per address), in Flask-Limiter's words.
+    "API_RATE_LIMIT": "300 per minute",
+    # Web origins whose pages may call the API from a browser (CORS), separated by spaces;
+    # none by default.
+    "API_CORS_ORIGINS": "",
+    # How long an Idempotency-Key of a ballot POST is honoured.
+    "API_IDEMPOTENCY_HOURS": 24,
     # The association's document seal: a PKCS#12 file in production; without one, a
     # development key and self-signed certificate are generated into instance/ on first use.
     "SIGNING_PKCS12_PATH": None,

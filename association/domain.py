@@ -35,13 +35,22 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, audit: Refusal | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        audit: Refusal | None = None,
+        field: str | None = None,
+        errors: list[dict] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.audit = audit
         # The input the refusal is about (a form field's name), so a page can show the
         # message beside that field rather than at the top.
         self.field = field
+        # Several inputs at once (the API's validation): [{"field": ..., "detail": ...}].
+        self.errors = errors
 
 
 class Invalid(DomainError):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template
+import time
+
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from association.domain import DomainError
+from association.extensions import limiter
 
 TITLES = {
     400: "The request could not be understood",
@@ -16,6 +19,11 @@ TITLES = {
     404: "There is nothing at this address",
     405: "This action is not possible here",
     409: "This is not possible in the current state",
+    401: "Sign-in credentials are missing or not valid",
+    406: "This answer cannot be given in the format asked for",
+    412: "The resource has changed since it was read",
+    415: "The body of the request is not in a format this accepts",
+    422: "The request could not be processed",
     413: "The upload is too large",
     429: "Too many attempts",
     500: "Something went wrong on our side",
@@ -43,9 +51,35 @@ def allow(allowed: bool) -> None:
         abort(403)
 
 
-def error_page(status: int, message: str | None = None):
+# The JSON API answers with RFC 9457 problems, the pages with an HTML page: the same status and
+# the same sentence, decided in one place.
+API_PREFIX = "/api/"
+
+
+def for_the_api() -> bool:
+    """Whether this request is the JSON API's (cookies do not authenticate there)."""
+    return request.path.startswith(API_PREFIX)
+
+
+def error_page(status: int, message: str | None = None, *, errors: list | None = None):
     title = _(TITLES.get(status, "Error"))
+    if for_the_api():
+        return problem(status, title, message, errors=errors)
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def problem(status: int, title: str, detail: str | None = None, *, errors: list | None = None):
+    """An `application/problem+json` answer (RFC 9457): `detail` is the sentence a page would show."""
+    body: dict = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
 
 
 def _explanation(error: HTTPException, status: int) -> str | None:
@@ -61,7 +95,15 @@ def _explanation(error: HTTPException, status: int) -> str | None:
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return error_page(error.status, error.message)
+        fields = error.errors or (
+            [{"field": error.field, "detail": error.message}] if error.field else None
+        )
+        answer = error_page(error.status, error.message, errors=fields)
+        if error.status == 401:
+            response = app.make_response(answer)
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        return answer
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -79,13 +121,33 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return error_page(429, _("Please wait a minute before trying again."))
+        answer = error_page(429, _("Please wait a minute before trying again."))
+        return _with_retry_after(answer, error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         return error_page(status, _explanation(error, status))
 
+    @app.errorhandler(405)
+    def not_here(error: HTTPException):
+        answer = error_page(405, _explanation(error, 405))
+        response = app.make_response(answer)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
         return error_page(500, _("The error has been logged. Please try again in a moment."))
+
+
+def _with_retry_after(answer, error: HTTPException):
+    # Flask-Limiter knows when the exceeded window resets; a client waits that long.
+    response = current_app.make_response(answer)
+    limit = limiter.current_limit
+    if limit is not None:
+        response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+    elif error.response is not None and "Retry-After" in error.response.headers:
+        response.headers["Retry-After"] = error.response.headers["Retry-After"]
+    return response

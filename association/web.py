@@ -34,6 +34,7 @@ from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 from association.audit.log import current_origin
 from association.content_languages import InLanguage, Translated
+from association.errors import for_the_api
 from association.extensions import login_manager
 from association.languages import CODES, ENGLISH, LANGUAGES, NAMES, offered
 
@@ -159,6 +160,8 @@ def require_second_factor() -> ResponseReturnValue | None:
         and current_user.must_use_second_factor
         and not current_user.second_factor_passed
         and request.endpoint not in SECOND_FACTOR_EXEMPT
+        # A token acts for its user (a staff token needed the second factor when made).
+        and not for_the_api()
     ):
         if current_user.has_second_factor:
             logout_user()
@@ -198,8 +201,8 @@ def security_headers(response: Response) -> Response:
 
 def _private_page() -> bool:
     endpoint = request.endpoint or ""
-    if endpoint in ("static", "bootstrap.static"):
-        return False
+    if endpoint in ("static", "bootstrap.static") or for_the_api():
+        return False  # the API says itself how its answers are kept (ETags, private)
     return endpoint.startswith("auth.") or current_user.is_authenticated
 
 

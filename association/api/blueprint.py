@@ -1,0 +1,179 @@
+"""The `/api/v1` blueprint and what every answer of it shares: the OpenAPI document made
+from the models that validate, credentials from a bearer token only, ETags, CORS, limits.
+
+spectree builds the OpenAPI 3.1 document from the same pydantic models that validate each
+request and shape each answer (pydantic's JSON Schema is 2020-12, the dialect of 3.1), on
+this plain Flask blueprint: the document cannot drift from what the code accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
+
+from association.domain import DomainError, Invalid, NotAuthenticated
+from association.extensions import csrf, limiter
+from association.site import setting
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Cookies do not authenticate here (association.api.access), so no form of another site can
+# act through a signed-in browser: the CSRF check of the pages has nothing to guard.
+csrf.exempt(bp)
+
+BEARER: dict[str, list[str]] = {"bearer": []}
+spec = SpecTree(
+    "flask",
+    mode="strict",
+    title="Association of Modern Technoparks API",
+    version="1",
+    path="api/v1/spectree",  # spectree's own pages are not served: /api/docs is ours
+    page_templates={},
+    annotations=True,
+    description=(
+        "The association's votes, meetings, memoranda and members for the parks' own "
+        "platforms. Authenticate with a personal token (`Authorization: Bearer …`) made on "
+        "/account/tokens; public resources answer without one. Errors are RFC 9457 problems "
+        '(`application/problem+json`); lists are pages with a `Link: <…>; rel="next"` '
+        "header; every GET has an ETag and answers `If-None-Match` with 304. Times are "
+        "ISO 8601 in UTC."
+    ),
+    security_schemes=[
+        SecurityScheme(
+            name="bearer",
+            data=SecuritySchemeData(
+                type=SecureType.HTTP, scheme="bearer", description="A personal API token"
+            ),
+        )
+    ],
+    validation_error_status=422,
+    # The models' own names (ParkRef, not ParkRef.7327e0d): they are unique in this API.
+    naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda _parent, child: child,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Unprocessable(DomainError):
+    """The body or the query is well formed but the models refuse it (a wrong type, an unknown
+    field, a value out of range)."""
+
+    status = 422
+
+
+class UnsupportedBody(DomainError):
+    status = 415
+
+
+def _require_json_body() -> None:
+    # spectree reads a body it cannot parse as no body at all; say what is wrong instead.
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if not request.is_json:
+        raise UnsupportedBody(_("The body must be JSON (Content-Type: application/json)."))
+    if request.get_json(silent=True) is None:
+        raise Invalid(_("The body is not valid JSON."))
+
+
+def _client_key() -> str:
+    # Limits count per token; a request without one counts against its address.
+    token = g.get("api_token")
+    return f"token:{token.id}" if token is not None else f"address:{request.remote_addr}"
+
+
+def _rate_limit() -> str:
+    return str(setting("API_RATE_LIMIT"))
+
+
+def operation(*, scope: str | None = "read", signed_in: bool = False) -> Callable[[F], F]:
+    """An API view: limited per token, and refused unless the token carries `scope`.
+
+    `signed_in`: the resource is for a token's user only (a visitor's request is told to
+    authenticate). Without it a visitor reads what a visitor reads on the pages.
+    """
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            _require_json_body()
+            token = g.get("api_token")
+            if token is None and (signed_in or scope == "vote"):
+                raise NotAuthenticated(
+                    _("This needs a personal API token: Authorization: Bearer <token>.")
+                )
+            if token is not None and scope is not None:
+                from association.api.personal_tokens import require_scope
+
+                require_scope(token, scope)
+            return view(*args, **kwargs)
+
+        return cast(F, limiter.limit(_rate_limit, key_func=_client_key)(checked))
+
+    return decorate
+
+
+def refuse_invalid_input(req, resp, error, instance, model_adapter) -> None:
+    """spectree's hook before a view: a request the models refuse becomes a problem (422)
+    listing each field and why, in the page's words rather than pydantic's objects."""
+    if error is None:
+        return
+    problems = [
+        {
+            "field": ".".join(str(part) for part in detail.get("loc", ())) or None,
+            "detail": detail.get("msg", ""),
+        }
+        for detail in error.errors()
+    ]
+    raise Unprocessable(
+        _(
+            "The request is not valid: %(problems)s.",
+            problems="; ".join(
+                f"{p['field']}: {p['detail']}" if p["field"] else p["detail"] for p in problems
+            ),
+        ),
+        errors=problems,
+    )
+
+
+spec.before = refuse_invalid_input
+
+
+def json_answer(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+@bp.after_request
+def conventions(response: Response) -> Response:
+    """ETag and 304 on every GET, the cache rules of a private answer, CORS when allowed."""
+    response.vary.update(("Authorization", "Accept-Language"))
+    if (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.direct_passthrough
+    ):
+        response.add_etag()
+        response.make_conditional(request)
+    if current_user.is_authenticated:
+        # Kept by the client only to ask again with If-None-Match; never by a shared cache.
+        response.headers["Cache-Control"] = "private, no-cache"
+    origin = request.headers.get("Origin")
+    if origin and origin in str(setting("API_CORS_ORIGINS") or "").split():
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.vary.add("Origin")
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, Content-Type, Idempotency-Key, If-None-Match"
+        )
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Retry-After"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response
