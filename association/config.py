@@ -32,6 +32,9 @@ SETTINGS: dict[str, object] = {
     "STAFF_IDLE_TIMEOUT": 30,  # minutes without a request before a staff session ends
     "MEMBER_IDLE_TIMEOUT": 12 * 60,  # the same for members, when not kept signed in
     "REMEMBER_LIFETIME": 30,  # days "keep me signed in" lasts at most, counted from sign-in
+    # Personal API tokens: the days a new token lasts unless its owner chooses, and at most.
+    "API_TOKEN_DEFAULT_DAYS": 90,
+    "API_TOKEN_MAX_DAYS": 365,
     # The public application form: submissions from one address, and attempts of any outcome.
     "APPLICATION_RATE_LIMIT": "5 per hour",
     "APPLICATION_ATTEMPT_RATE_LIMIT": "30 per hour",

@@ -56,6 +56,13 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class NotAuthenticated(DomainError):
+    """The request carries no valid credentials (an API token unknown, revoked or expired, or
+    its account no longer allowed in): the caller must authenticate anew, not ask for rights."""
+
+    status = 401
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -7,6 +7,7 @@ this module, so that holds for the app, the command line, tests and scripts alik
 the metadata (and so Alembic) sees every table.
 """
 
+from association.api import models as api
 from association.audit import models as audit
 from association.auth import models as auth
 from association.documents import models as documents
@@ -18,6 +19,7 @@ from association.parks import models as parks
 from association.voting import models as voting
 
 __all__ = [
+    "api",
     "audit",
     "auth",
     "documents",

@@ -10,14 +10,17 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select, text
 
 from association import create_app
+from association.api.models import ApiToken
 from association.audit.log import GENESIS, verify_chain
 from association.audit.models import AuditChainHead, AuditEvent
 from association.database import utcnow
 from association.extensions import db
+from association.parks.models import Park
 from association.parks.service import create_park
 from association.tokens import token_digest
 from association.voting.initiatives import create_initiative, update_initiative
 from association.voting.models import Initiative
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -149,3 +152,34 @@ def test_upgrade_gives_the_minutes_and_memoranda_drafted_before_it_english_docum
     db.session.close()
     downgrade(revision="0017")
     upgrade()
+
+
+def test_upgrade_from_0019_adds_the_api_tables_and_downgrade_drops_only_them(bare_app):
+    upgrade(revision="0019")
+    create_park(db.session, None, name_latin="Migrated Park", country="KZ")
+    db.session.close()
+
+    upgrade()
+    assert differences_from_models() == []
+    park = db.session.scalars(select(Park)).one()
+    user = make_user(db.session, park=park)
+    db.session.add(
+        ApiToken(
+            user=user,
+            name="Park portal",
+            token_hash=token_digest("amt_secret"),
+            scopes="read",
+            expires_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    assert db.session.scalar(text("SELECT name FROM api_tokens")) == "Park portal"
+
+    db.session.close()
+    downgrade(revision="0019")
+    tables = set(inspect(db.engine).get_table_names())
+    assert not tables & {"api_tokens", "api_idempotent_requests"}
+    assert db.session.scalar(text("SELECT name_latin FROM parks")) == "Migrated Park"
+    db.session.close()
+    upgrade()
+    assert differences_from_models() == []
