@@ -10,6 +10,7 @@ from flask import Flask
 from association import config as settings
 from association import errors, private_files, web
 from association import models as _models  # noqa: F401  (every model, before any statement is built)
+from association.api import area as api_area
 from association.audit import area as audit_area
 from association.auth import area as auth_area
 from association.cli import register_commands
@@ -37,6 +38,7 @@ AREAS = (
     voting_area,
     meetings_area,
     memoranda_area,
+    api_area,
 )
 
 
