@@ -39,6 +39,7 @@ AREAS = (
     voting_area,
     meetings_area,
     memoranda_area,
+    api_area,
 )
 
 

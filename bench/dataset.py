@@ -60,9 +60,9 @@ API_TOKEN_PARKS = slice(100, 160)
 
 
 def _api_tokens(session, parks) -> list[str]:
-    from association.api.personal_tokens import create_token
     from sqlalchemy import select
 
+    from association.api.personal_tokens import create_token
     from association.parks.models import User
 
     secrets = []

@@ -112,25 +112,25 @@ def _check_days(days: int) -> int:
     return days
 
 
-def _require_may_hold_tokens(user: User, second_factor_passed: bool) -> None:
+def why_no_new_token(user: User, *, second_factor_passed: bool) -> str | None:
+    """Why `user` cannot create a token now, or None when they can: an inactive account, a
+    suspended or withdrawn park, or staff whose session has not passed the second factor (a
+    staff token opens the secretariat's API, so it is made only after the second factor)."""
     if not user.active:
-        raise NotAllowed(_("This account is not active. Please contact the secretariat."))
+        return _("This account is not active. Please contact the secretariat.")
     park = user.park
     if park is not None and park.status not in _PARKS_WITH_TOKENS:
-        raise NotAllowed(
-            _(
-                "%(park)s is %(status)s: its people cannot create API tokens.",
-                park=park.name_latin,
-                status=park_status_word(park.status),
-            )
+        return _(
+            "%(park)s is %(status)s: its people cannot create API tokens.",
+            park=park.name_latin,
+            status=park_status_word(park.status),
         )
     if user.must_use_second_factor and not second_factor_passed:
-        raise NotAllowed(
-            _(
-                "Secretariat and administrator accounts must pass the second factor first: "
-                "sign in with your authentication code, then create the token."
-            )
+        return _(
+            "Secretariat and administrator accounts must pass the second factor first: "
+            "sign in with your authentication code, then create the token."
         )
+    return None
 
 
 @state_change
@@ -151,7 +151,9 @@ def create_token(
     staff whose session has not passed the second factor; the vote scope only for a user
     who may cast ballots; at most API_TOKEN_MAX_DAYS days.
     """
-    _require_may_hold_tokens(user, second_factor_passed)
+    refusal = why_no_new_token(user, second_factor_passed=second_factor_passed)
+    if refusal is not None:
+        raise NotAllowed(refusal)
     name = _check_name(name)
     chosen = _check_scopes(user, scopes)
     days = _check_days(days)
@@ -264,6 +266,8 @@ def authenticate(session: Session, secret: str, *, now: datetime | None = None) 
             .outerjoin(User.park)
             .options(contains_eager(ApiToken.user).contains_eager(User.park))
             .where(ApiToken.token_hash == token_digest(secret))
+            # What the database says now, even over a copy this session loaded before.
+            .execution_options(populate_existing=True)
         )
     refusal = _refusal(token, now)
     if refusal is not None:
