@@ -39,7 +39,6 @@ AREAS = (
     voting_area,
     meetings_area,
     memoranda_area,
-    api_area,
 )
 
 
