@@ -49,11 +49,6 @@ class FakeSMTP:
 
 
 @pytest.fixture
-def app_config(app_config):
-    return {**app_config, "WEBHOOK_ALLOW_LOOPBACK": True}
-
-
-@pytest.fixture
 def smtp(app, monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = []

@@ -1,5 +1,5 @@
-"""Webhook fixtures: loopback endpoints allowed (the receiver runs in the test process), an
-integration manager of the test park, and a receiver."""
+"""Webhook fixtures: an integration manager of the test park, and a receiver in the test process
+(tests/conftest.py allows loopback endpoints)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import pytest
 
 from tests.factories import make_integration_manager
 from tests.webhooks.receiver import Receiver
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "WEBHOOK_ALLOW_LOOPBACK": True}
 
 
 @pytest.fixture
