@@ -178,18 +178,18 @@ def retry_wait(attempts: int, config) -> timedelta:
 
 
 def _failure(
-    message: OutboxMessage, reason: str, now: datetime, config, *, final: bool
+    message_id: int, attempts: int, reason: str, now: datetime, config, *, final: bool
 ) -> dict[str, Any]:
-    """What a failed try changes in the message: one more attempt, why, and when to try again
-    (or that it is given up)."""
-    attempts = message.attempts + 1
+    """What a failed try changes in the message (tried `attempts` times before): one more
+    attempt, why, and when to try again (or that it is given up)."""
+    attempts += 1
     values: dict[str, Any] = {"attempts": attempts, "last_error": reason[:2000]}
     if final or attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
         values.update(gave_up_at=now, next_attempt_at=None)
     else:
         values["next_attempt_at"] = now + retry_wait(attempts, config)
     # The id and the reason only: a body or a subject may carry a secret link.
-    log.warning("E-mail %d could not be sent: %s", message.id, values["last_error"])
+    log.warning("E-mail %d could not be sent: %s", message_id, values["last_error"])
     return values
 
 
@@ -274,14 +274,23 @@ def send_pending(
             )
             if message is None:
                 break
+            message_id, attempts = message.id, message.attempts
             try:
-                outcome = _send_one(message, connection)
-            except BaseException:
-                _release(session, message.id, worker)  # unreachable: nobody is charged
-                raise
+                email: EmailMessage | None = build_email(message, config["MAIL_SENDER"])
+                outcome: tuple[str, bool] | None = None
+            except Unbuildable as error:
+                email = None
+                outcome = (_("The message cannot be built: %(reason)s", reason=error), True)
+            session.rollback()  # no transaction stays open while the server answers
+            if email is not None:
+                try:
+                    outcome = _send_one(email, connection)
+                except BaseException:
+                    _release(session, message_id, worker)  # unreachable: nobody is charged
+                    raise
             if outcome is None:
                 values: dict[str, Any] = {
-                    "attempts": message.attempts + 1,
+                    "attempts": attempts + 1,
                     "sent_at": utcnow(),
                     "last_error": "",
                     "next_attempt_at": None,
@@ -289,11 +298,11 @@ def send_pending(
                 sent += 1
             else:
                 reason, final = outcome
-                values = _failure(message, reason, clock, config, final=final)
+                values = _failure(message_id, attempts, reason, clock, config, final=final)
                 failed += 1
             session.execute(
                 update(OutboxMessage)
-                .where(still_ours(OutboxMessage, message.id, worker))
+                .where(still_ours(OutboxMessage, message_id, worker))
                 .values(claimed_until=None, claimed_by="", **values)
                 .execution_options(synchronize_session=False)
             )
@@ -314,13 +323,9 @@ def _release(session: Session, message_id: int, worker: str) -> None:
     session.commit()
 
 
-def _send_one(message: OutboxMessage, connection: _Connection) -> tuple[str, bool] | None:
+def _send_one(email: EmailMessage, connection: _Connection) -> tuple[str, bool] | None:
     """None when sent, or (the reason it failed, whether for good). An unreachable server
     raises OSError: the run stops there."""
-    try:
-        email = build_email(message, connection.config["MAIL_SENDER"])
-    except Unbuildable as error:
-        return _("The message cannot be built: %(reason)s", reason=error), True
     smtp = connection.get()
     try:
         smtp.send_message(email)

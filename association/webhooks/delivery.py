@@ -112,35 +112,65 @@ def deliver_due(
         )
         if delivery is None:
             break
-        outcome = attempt(delivery)
-        if _record(session, delivery, outcome, worker):
+        job = Job.of(delivery)
+        session.rollback()  # no transaction stays open while the endpoint answers (or not)
+        outcome = attempt(job)
+        if _record(session, job, outcome, worker):
             delivered += outcome.delivered
             failed += not outcome.delivered
     return DeliveryReport(delivered, failed)
 
 
-def attempt(delivery: WebhookDelivery) -> Outcome:
+@dataclass(frozen=True)
+class Job:
+    """What sending one delivery needs, read before the request so that no database
+    transaction waits on the endpoint."""
+
+    delivery_id: int
+    endpoint_id: int
+    attempts: int
+    message_id: str
+    payload: str
+    url: str
+    secret: str | None
+    receives: bool
+
+    @classmethod
+    def of(cls, delivery: WebhookDelivery) -> Job:
+        endpoint = delivery.endpoint
+        return cls(
+            delivery.id,
+            endpoint.id,
+            delivery.attempts,
+            delivery.message_id,
+            delivery.payload,
+            endpoint.url,
+            endpoint.secret,
+            receives(endpoint),
+        )
+
+
+def attempt(job: Job) -> Outcome:
     """Post the delivery once; nothing is written here."""
-    endpoint = delivery.endpoint
-    if not receives(endpoint):
+    if not job.receives:
         return Outcome(None, _("The park no longer receives events."), final=True)
-    if not endpoint.secret:
+    if not job.secret:
         return Outcome(None, _("The endpoint's secret cannot be read: register it again."))
     try:
-        checked = target(endpoint.url, allow_loopback=bool(setting("WEBHOOK_ALLOW_LOOPBACK")))
+        checked = target(job.url, allow_loopback=bool(setting("WEBHOOK_ALLOW_LOOPBACK")))
     except Refused as refused:
         return Outcome(None, refused.message)
     sent_at = utcnow()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "webhook-id": delivery.message_id,
+        "webhook-id": job.message_id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(
-            delivery.message_id, sent_at.astimezone(UTC), delivery.payload
+        "webhook-signature": Webhook(job.secret).sign(
+            job.message_id, sent_at.astimezone(UTC), job.payload
         ),
     }
-    return post(checked, delivery.payload.encode(), headers)
+    return post(checked, job.payload.encode(), headers)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -194,12 +224,12 @@ def post(checked: Target, body: bytes, headers: dict[str, str]) -> Outcome:
     return Outcome(response.status)
 
 
-def _record(session: Session, delivery: WebhookDelivery, outcome: Outcome, worker: str) -> bool:
+def _record(session: Session, job: Job, outcome: Outcome, worker: str) -> bool:
     """Write the attempt's outcome, if this worker still holds the delivery; then disable the
     endpoint if it has failed long enough. Returns whether the outcome was written."""
     now = utcnow()
-    attempts = delivery.attempts + 1
-    endpoint_id = delivery.endpoint_id
+    attempts = job.attempts + 1
+    endpoint_id = job.endpoint_id
     values: dict[str, Any] = {
         "attempts": attempts,
         "last_attempt_at": now,
@@ -218,7 +248,7 @@ def _record(session: Session, delivery: WebhookDelivery, outcome: Outcome, worke
             values["next_attempt_at"] = now + wait
     written = session.execute(
         update(WebhookDelivery)
-        .where(still_ours(WebhookDelivery, delivery.id, worker))
+        .where(still_ours(WebhookDelivery, job.delivery_id, worker))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -239,7 +269,7 @@ def _record(session: Session, delivery: WebhookDelivery, outcome: Outcome, worke
         )
     if not outcome.delivered:
         # The id and the reason only: the payload is the parks' business.
-        log.warning("Webhook delivery %d failed: %s", delivery.id, outcome.error)
+        log.warning("Webhook delivery %d failed: %s", job.delivery_id, outcome.error)
     session.commit()
     if not outcome.delivered and not outcome.final:
         disable_if_failing(session, endpoint_id, now=now)
