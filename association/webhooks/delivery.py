@@ -272,8 +272,19 @@ def _record(session: Session, job: Job, outcome: Outcome, worker: str) -> bool:
         log.warning("Webhook delivery %d failed: %s", job.delivery_id, outcome.error)
     session.commit()
     if not outcome.delivered and not outcome.final:
-        disable_if_failing(session, endpoint_id, now=now)
+        # A cheap read first: the change lock is taken only when the endpoint may be disabled.
+        since = session.scalar(
+            select(WebhookEndpoint.failing_since).where(WebhookEndpoint.id == endpoint_id)
+        )
+        if since is not None and now - since >= _disable_after():
+            disable_if_failing(session, endpoint_id, now=now)
+        else:
+            session.rollback()
     return True
+
+
+def _disable_after() -> timedelta:
+    return timedelta(days=int(setting("WEBHOOK_DISABLE_AFTER_DAYS", 3)))
 
 
 @state_change
@@ -282,13 +293,12 @@ def disable_if_failing(session: Session, endpoint_id: int, *, now: datetime | No
     its owners (who registered it, and its park's integration managers) by e-mail, each in their
     language: once, even when several workers see it fail at once."""
     now = now or utcnow()
-    days = int(setting("WEBHOOK_DISABLE_AFTER_DAYS", 3))
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if (
         endpoint is None
         or endpoint.disabled_at is not None
         or endpoint.failing_since is None
-        or now - endpoint.failing_since < timedelta(days=days)
+        or now - endpoint.failing_since < _disable_after()
     ):
         return False
     endpoint.disabled_at = now
@@ -308,7 +318,7 @@ def disable_if_failing(session: Session, endpoint_id: int, *, now: datetime | No
             language=owner.language,
             user=owner,
             endpoint=endpoint,
-            days=days,
+            days=_disable_after().days,
             link=site_url(f"/webhooks/{endpoint.id}"),
         )
     return True
