@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -199,5 +200,7 @@ def worker_command(once: bool, interval: float):
                 reminded=done.reminded,
             )
         )
+        if done.problems:  # logged above; cron hears of it by the exit status
+            sys.exit(1)
     else:
         log.info("Worker %s stopped", worker.name)
