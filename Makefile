@@ -36,7 +36,8 @@ system:
 
 # The served address goes to every step: seed-demo seals PDFs whose QR codes carry it, and
 # the application warns when BASE_URL says otherwise.
-SERVE := FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
+# Development also lets webhooks go to this machine (http://127.0.0.1, http://localhost).
+SERVE := FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) WEBHOOK_ALLOW_LOOPBACK=true
 
 run: system install
 	$(SERVE) $(FLASK) db upgrade

@@ -23,6 +23,7 @@ from association.membership import area as membership_area
 from association.memoranda import area as memoranda_area
 from association.parks import area as parks_area
 from association.voting import area as voting_area
+from association.webhooks import area as webhooks_area
 
 MIGRATIONS = settings.PROJECT_ROOT / "migrations"
 TEMPLATES = settings.PROJECT_ROOT / "templates"
@@ -39,6 +40,7 @@ AREAS = (
     voting_area,
     meetings_area,
     memoranda_area,
+    webhooks_area,
 )
 
 

@@ -10,11 +10,12 @@ from flask import Flask
 
 from association.audit.log import current_origin, verify_chain
 from association.extensions import db
+from association.worker import worker_command
 
 
 def register_commands(app: Flask) -> None:
     """The commands about the whole application; each area registers its own in its init_app."""
-    for command in (seed_demo_command, backup_command, restore_command):
+    for command in (seed_demo_command, backup_command, restore_command, worker_command):
         app.cli.add_command(command)
 
 

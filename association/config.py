@@ -74,6 +74,11 @@ SETTINGS: dict[str, object] = {
     # The audit chain's HMAC key; kept out of the database. Unset: derived from SECRET_KEY
     # (HKDF), so set it explicitly before ever changing SECRET_KEY, or the chain stops verifying.
     "AUDIT_CHAIN_KEY": None,
+    # Webhooks go only to public https:// addresses; true (development and tests) also allows
+    # http://127.0.0.1 and http://localhost, never any other address inside a network.
+    "WEBHOOK_ALLOW_LOOPBACK": False,
+    # An endpoint whose deliveries have all failed for this many days is disabled, its owners told.
+    "WEBHOOK_DISABLE_AFTER_DAYS": 3,
     # A meeting is quorate when more than this share of the member parks is present (0.5: over half).
     "MEETING_QUORUM_FRACTION": 0.5,
 }

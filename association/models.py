@@ -17,6 +17,7 @@ from association.membership import models as membership
 from association.memoranda import models as memoranda
 from association.parks import models as parks
 from association.voting import models as voting
+from association.webhooks import models as webhooks
 
 __all__ = [
     "api",
@@ -29,4 +30,5 @@ __all__ = [
     "memoranda",
     "parks",
     "voting",
+    "webhooks",
 ]

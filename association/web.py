@@ -393,4 +393,5 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("meetings.manage_list", _("Meetings")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
+        ("webhooks.endpoint_list", _("Webhooks")),
     ]

@@ -85,6 +85,8 @@ def app_config(tmp_path, postgres_schema, request) -> dict:
         "WTF_CSRF_ENABLED": request.node.get_closest_marker("csrf") is not None,
         "BASE_URL": "http://localhost",
         "MAIL_SERVER": None,
+        # Webhook receivers run in the test process, on 127.0.0.1.
+        "WEBHOOK_ALLOW_LOOPBACK": True,
     }
     config.update(_database_config(tmp_path, postgres_schema))
     return config

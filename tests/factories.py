@@ -126,3 +126,12 @@ def csrf_token_from(html: str) -> str:
     )
     assert found, "no CSRF token in the page"
     return found.group(1)
+
+
+def make_integration_manager(session: Session, actor: User, park: Park, **kwargs) -> User:
+    """A user of `park` who registers its webhook endpoints (the duty the secretariat gives)."""
+    from association.auth.service import set_park_duties
+
+    user = make_user(session, park=park, **kwargs)
+    set_park_duties(session, actor, user, delegate=False, signatory=False, integration_manager=True)
+    return user

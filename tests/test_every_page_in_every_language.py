@@ -73,10 +73,22 @@ def demo_app(tmp_path_factory):
         limiter.reset()
         seed_demo(db.session)
         db.session.commit()
+        _add_webhook_endpoint()
         yield app
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def _add_webhook_endpoint() -> None:
+    """The demo has no platform; the secretariat's endpoint, with one delivery, shows the pages."""
+    from association.webhooks import service
+
+    staff = db.session.scalars(select(User).where(User.email == SECRETARIAT_EMAIL)).one()
+    endpoint, _secret = service.register_endpoint(
+        db.session, staff, url="https://93.184.216.34/amt", events=["initiative.closed"]
+    )
+    service.send_test_event(db.session, staff, endpoint)
 
 
 def _urls(app) -> list[str]:
@@ -103,6 +115,7 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
     from association.memoranda.models import Memorandum
     from association.parks.models import Park
     from association.voting.models import Initiative
+    from association.webhooks.models import WebhookEndpoint
 
     session = db.session
     parks = session.scalars(select(Park)).all()
@@ -112,6 +125,7 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
     applications = session.scalars(select(Application)).all()
     users = session.scalars(select(User)).all()
     minutes = [m for meeting in meetings for m in meeting.minutes_versions]
+    endpoints = session.scalars(select(WebhookEndpoint)).all()
     by_id = lambda name, rows: [{name: row.id} for row in rows]  # noqa: E731
     return {
         ("slug",): {
@@ -150,6 +164,7 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
             ]
         },
         ("minutes_id",): {"meetings.minutes_edit": by_id("minutes_id", minutes)},
+        ("endpoint_id",): {"webhooks.endpoint_detail": by_id("endpoint_id", endpoints)},
         ("memorandum_id",): {
             endpoint: by_id("memorandum_id", memoranda)
             for endpoint in (

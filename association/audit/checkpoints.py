@@ -17,7 +17,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from association.audit.log import checkpoint_wanted, current_head, verify_chain
-from association.audit.models import AuditCheckpoint, AuditEvent
+from association.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from association.database import utcnow
 from association.documents.seal import certificate_fingerprint, load_signer
 from association.domain import Invalid, state_change
@@ -129,6 +129,35 @@ def take_checkpoint(session: Session, reason: str) -> AuditCheckpoint:
 def checkpoint_now(session: Session, reason: str = "daily") -> AuditCheckpoint:
     """Take a checkpoint on its own (the daily command): one serialised transaction."""
     return take_checkpoint(session, reason)
+
+
+# The spec's cadence: the chain's head is signed at least daily (and whenever a document is
+# issued or a vote closes, by before_commit below).
+DAILY = timedelta(hours=24)
+
+
+def checkpoint_due(session: Session, now: datetime | None = None) -> bool:
+    """Whether the daily checkpoint is due: the chain has moved since the last checkpoint, and
+    that one is a day old (or there is none). A cheap read, without the change lock."""
+    head = session.scalar(select(AuditChainHead.seq).where(AuditChainHead.id == 1))
+    return _due(session, head or 0, now or utcnow())
+
+
+def _due(session: Session, head_seq: int, now: datetime) -> bool:
+    if head_seq == 0:
+        return False
+    latest = latest_checkpoint(session)
+    return latest is None or (latest.seq != head_seq and latest.taken_at <= now - DAILY)
+
+
+@state_change
+def checkpoint_if_due(session: Session, now: datetime | None = None) -> AuditCheckpoint | None:
+    """The daily checkpoint, if due (checkpoint_due), asked again under the change lock: taken
+    once, however many workers ask at the same moment."""
+    seq, _hash = current_head(session)  # the lock first, then the question
+    if not _due(session, seq, now or utcnow()):
+        return None
+    return take_checkpoint(session, "daily")
 
 
 def _mail_to_member_parks(session: Session, checkpoint: AuditCheckpoint) -> None:

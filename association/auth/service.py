@@ -318,19 +318,34 @@ def reinvite_user(session: Session, actor: User, user: User) -> str:
 
 @state_change
 def set_park_duties(
-    session: Session, actor: User, user: User, *, delegate: bool, signatory: bool
+    session: Session,
+    actor: User,
+    user: User,
+    *,
+    delegate: bool,
+    signatory: bool,
+    integration_manager: bool | None = None,
 ) -> None:
-    """Make a park's user its delegate (casts the park's vote) and/or signatory (signs memoranda)."""
+    """Make a park's user its delegate (casts the park's vote), signatory (signs memoranda)
+    and/or integration manager (registers the park's webhook endpoints); an
+    `integration_manager` not given stays as it is."""
     _require(can_manage_users(actor))
-    _check_membership(user.role, user.park, delegate, signatory)
+    if integration_manager is None:
+        integration_manager = user.is_integration_manager
+    _check_membership(user.role, user.park, delegate, signatory or integration_manager)
     before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
+    after = {"delegate": delegate, "signatory": signatory}
+    if integration_manager or user.is_integration_manager:
+        before["integration_manager"] = user.is_integration_manager
+        after["integration_manager"] = integration_manager
     user.is_delegate, user.is_signatory = delegate, signatory
+    user.is_integration_manager = integration_manager
     record(
         session,
         "user.duties_changed",
         actor=actor,
         subject=user,
-        details={"before": before, "after": {"delegate": delegate, "signatory": signatory}},
+        details={"before": before, "after": after},
     )
 
 
@@ -366,6 +381,8 @@ def duties_lost_by_role_change(user: User, role: Role) -> list[str]:
         lost.append(_("delegate of %(park)s", park=park))
     if user.is_signatory:
         lost.append(_("signatory of %(park)s", park=park))
+    if user.is_integration_manager:
+        lost.append(_("integration manager of %(park)s", park=park))
     return lost
 
 
@@ -407,9 +424,11 @@ def change_role(
     )
     before = user.role
     duties_before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
+    if user.is_integration_manager:
+        duties_before["integration_manager"] = True
     user.role, user.park = role, park
     if park is None:
-        user.is_delegate = user.is_signatory = False
+        user.is_delegate = user.is_signatory = user.is_integration_manager = False
     end_every_session(session, user)
     record(
         session,

@@ -34,6 +34,10 @@ class OutboxMessage(Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when send-mail stops trying: the message cannot be built, or failed MAIL_MAX_ATTEMPTS times.
     gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender's lease on the message while it sends it: several workers never send one
+    # message twice, and one killed mid-send leaves the lease to expire for another.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(80), default="")
 
     @property
     def shown_body(self) -> str:

@@ -7,7 +7,7 @@ import logging
 import re
 import secrets
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import MessageError
@@ -21,12 +21,13 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from association.database import utcnow
 from association.domain import require_single_line, single_line_problem
 from association.languages import reading_language
+from association.leases import claim_next, still_ours, worker_name
 from association.mail.models import MASK, OutboxMessage
 from association.site import setting, site_url
 
@@ -124,18 +125,19 @@ def _render(template: str, context: dict) -> tuple[str, list[list[int]]]:
     return "".join(body), spans
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return (
+        OutboxMessage.sent_at.is_(None)
+        & OutboxMessage.gave_up_at.is_(None)
+        & or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    )
+
+
 def due_messages(session: Session, now: datetime, limit: int = 500) -> list[OutboxMessage]:
     """Unsent messages send-mail still tries, whose wait after a failure is over, oldest first."""
     return list(
         session.scalars(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.gave_up_at.is_(None),
-                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
+            select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
         )
     )
 
@@ -175,16 +177,20 @@ def retry_wait(attempts: int, config) -> timedelta:
     return timedelta(minutes=float(config["MAIL_RETRY_MINUTES"]) * 2 ** (attempts - 1))
 
 
-def _failed(message: OutboxMessage, reason: str, now: datetime, config, *, final: bool) -> None:
-    message.attempts += 1
-    message.last_error = reason[:2000]
-    if final or message.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
-        message.gave_up_at = now
-        message.next_attempt_at = None
+def _failure(
+    message_id: int, attempts: int, reason: str, now: datetime, config, *, final: bool
+) -> dict[str, Any]:
+    """What a failed try changes in the message (tried `attempts` times before): one more
+    attempt, why, and when to try again (or that it is given up)."""
+    attempts += 1
+    values: dict[str, Any] = {"attempts": attempts, "last_error": reason[:2000]}
+    if final or attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+        values.update(gave_up_at=now, next_attempt_at=None)
     else:
-        message.next_attempt_at = now + retry_wait(message.attempts, config)
+        values["next_attempt_at"] = now + retry_wait(attempts, config)
     # The id and the reason only: a body or a subject may carry a secret link.
-    log.warning("E-mail %d could not be sent: %s", message.id, message.last_error)
+    log.warning("E-mail %d could not be sent: %s", message_id, values["last_error"])
+    return values
 
 
 @dataclass
@@ -223,63 +229,114 @@ class _Connection:
             self.smtp = None
 
 
-def send_pending(session: Session, config, now: datetime | None = None) -> tuple[int, int]:
+# Longer than one message can take (SMTP's 30-second timeout, twice), so that a live sender
+# never loses its message to another.
+MAIL_LEASE = timedelta(minutes=2)
+
+
+def send_pending(
+    session: Session,
+    config,
+    now: datetime | None = None,
+    *,
+    worker: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[int, int]:
     """Send every due message through SMTP; returns (sent, failed).
 
     One message never holds up the others: a message that cannot be built is given up at
     once, one the server refuses waits (MAIL_RETRY_MINUTES, doubling) and is tried again
     until MAIL_MAX_ATTEMPTS, and the rest of the queue goes on. Only a server that cannot be
     reached at all stops the run (OSError), charging no message for it.
+
+    Several senders at once (workers on several machines) never send a message twice: each
+    claims one message at a time under a lease (association.leases), and commits its outcome
+    before it claims the next, so that a crash half way does not send the first ones again.
     """
     if not config.get("MAIL_SERVER"):
         raise RuntimeError(
             "MAIL_SERVER is not set: messages stay in the outbox (the secretariat can read them there)."
         )
-    now = now or utcnow()
+    worker = worker or worker_name()
     connection = _Connection(dict(config))
     sent = failed = 0
     try:
-        for message, outcome in _send_each(due_messages(session, now), connection):
+        while should_stop is None or not should_stop():
+            clock = now or utcnow()
+            message = claim_next(
+                session,
+                OutboxMessage,
+                _due(clock),
+                OutboxMessage.id,
+                worker=worker,
+                lease=MAIL_LEASE,
+                now=clock,
+            )
+            if message is None:
+                break
+            message_id, attempts = message.id, message.attempts
+            try:
+                email: EmailMessage | None = build_email(message, config["MAIL_SENDER"])
+                outcome: tuple[str, bool] | None = None
+            except Unbuildable as error:
+                email = None
+                outcome = (_("The message cannot be built: %(reason)s", reason=error), True)
+            session.rollback()  # no transaction stays open while the server answers
+            if email is not None:
+                try:
+                    outcome = _send_one(email, connection)
+                except BaseException:
+                    _release(session, message_id, worker)  # unreachable: nobody is charged
+                    raise
             if outcome is None:
-                message.attempts += 1
-                message.sent_at = utcnow()
-                message.last_error = ""
-                message.next_attempt_at = None
+                values: dict[str, Any] = {
+                    "attempts": attempts + 1,
+                    "sent_at": utcnow(),
+                    "last_error": "",
+                    "next_attempt_at": None,
+                }
                 sent += 1
             else:
                 reason, final = outcome
-                _failed(message, reason, now, config, final=final)
+                values = _failure(message_id, attempts, reason, clock, config, final=final)
                 failed += 1
-            # Commit per message: a crash half way must not send the first ones twice.
+            session.execute(
+                update(OutboxMessage)
+                .where(still_ours(OutboxMessage, message_id, worker))
+                .values(claimed_until=None, claimed_by="", **values)
+                .execution_options(synchronize_session=False)
+            )
             session.commit()
     finally:
         connection.quit()
     return sent, failed
 
 
-def _send_each(
-    messages: list[OutboxMessage], connection: _Connection
-) -> Iterator[tuple[OutboxMessage, tuple[str, bool] | None]]:
-    """Each message with None when sent, or (the reason it failed, whether for good)."""
-    sender = connection.config["MAIL_SENDER"]
-    for message in messages:
-        try:
-            email = build_email(message, sender)
-        except Unbuildable as error:
-            yield message, (_("The message cannot be built: %(reason)s", reason=error), True)
-            continue
-        smtp = connection.get()  # unreachable server: stop here, nobody is charged
-        try:
-            smtp.send_message(email)
-        except smtplib.SMTPServerDisconnected as error:
-            connection.drop()  # the next message opens a new session
-            yield message, (f"{type(error).__name__}: {error}", False)
-        except (smtplib.SMTPException, OSError, ValueError) as error:
-            if not isinstance(error, smtplib.SMTPException):
-                connection.drop()  # a socket error: this session is no use any more
-            yield message, (f"{type(error).__name__}: {error}", False)
-        else:
-            yield message, None
+def _release(session: Session, message_id: int, worker: str) -> None:
+    session.rollback()
+    session.execute(
+        update(OutboxMessage)
+        .where(still_ours(OutboxMessage, message_id, worker))
+        .values(claimed_until=None, claimed_by="")
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _send_one(email: EmailMessage, connection: _Connection) -> tuple[str, bool] | None:
+    """None when sent, or (the reason it failed, whether for good). An unreachable server
+    raises OSError: the run stops there."""
+    smtp = connection.get()
+    try:
+        smtp.send_message(email)
+    except smtplib.SMTPServerDisconnected as error:
+        connection.drop()  # the next message opens a new session
+        return f"{type(error).__name__}: {error}", False
+    except (smtplib.SMTPException, OSError, ValueError) as error:
+        if not isinstance(error, smtplib.SMTPException):
+            connection.drop()  # a socket error: this session is no use any more
+        return f"{type(error).__name__}: {error}", False
+    return None
 
 
 def when_for(user, moment: datetime, format: str = "medium") -> str:

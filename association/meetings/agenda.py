@@ -101,7 +101,7 @@ def add_agenda_item(
         linked_id=linked_id,
     )
     session.add(item)
-    touch(meeting)
+    touch(session, meeting)
     session.flush()
     record(
         session,
@@ -138,7 +138,7 @@ def update_agenda_item(
         (presenter or "").strip(),
         clean_markdown_source(notes),
     )
-    touch(item.meeting)
+    touch(session, item.meeting)
     record(
         session,
         "meeting.agenda_item_updated",
@@ -176,7 +176,7 @@ def move_agenda_item(
         )
     items[index], items[target] = items[target], items[index]
     _renumber(meeting, items)
-    touch(meeting)
+    touch(session, meeting)
     record(
         session,
         "meeting.agenda_item_moved",
@@ -204,4 +204,4 @@ def remove_agenda_item(session: Session, actor: User | None, item: AgendaItem) -
     meeting.agenda.remove(item)
     session.flush()
     _renumber(meeting, items)
-    touch(meeting)
+    touch(session, meeting)

@@ -24,6 +24,7 @@ from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.history import stating_time
 from association.languages import ENGLISH
 from association.markdown import clean_markdown_source
+from association.meetings.announcements import announce_minutes_published
 from association.meetings.documents import issue_minutes_document, supersede_minutes_document
 from association.meetings.models import (
     ApprovalRoute,
@@ -363,6 +364,7 @@ def publish_minutes(
         ),
     )
     meeting = minutes.meeting
+    announce_minutes_published(session, minutes)
     mail_participants(
         session,
         meeting,

@@ -27,6 +27,7 @@ from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.mail.outbox import queue_mail
 from association.mail.outbox import when_for as mail_when_for
+from association.meetings.announcements import announce_changed, announce_scheduled
 from association.meetings.models import (
     AgendaItem,
     Meeting,
@@ -89,10 +90,12 @@ def _require_scheduled(meeting: Meeting, message: str) -> None:
         raise Conflict(message)
 
 
-def touch(meeting: Meeting) -> None:
-    """A change every calendar must pick up: SEQUENCE goes up (RFC 5545 3.8.7.4)."""
+def touch(session: Session, meeting: Meeting) -> None:
+    """A change every calendar must pick up: SEQUENCE goes up (RFC 5545 3.8.7.4), and the
+    parks' platforms are told (webhooks)."""
     meeting.sequence += 1
     meeting.updated_at = utcnow()
+    announce_changed(session, meeting)
 
 
 # --- e-mail ---------------------------------------------------------------------------
@@ -207,6 +210,7 @@ def create_meeting(
         details["translations"] = sorted(added)
     record(session, "meeting.scheduled", actor=actor, subject=meeting, details=details)
     if not historical:
+        announce_scheduled(session, meeting)
         mail_participants(
             session,
             meeting,
@@ -251,7 +255,7 @@ def update_meeting(
             setattr(meeting, field, value)
     translated = set_translations(meeting.translations, checked, MeetingTranslation)
     if after or translated:
-        touch(meeting)
+        touch(session, meeting)
         details: dict[str, Any] = {"before": before, "after": after}
         if translated:
             details["translations"] = translated
@@ -278,7 +282,7 @@ def reschedule_meeting(
     before = {"starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat()}
     previous_start = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
-    touch(meeting)
+    touch(session, meeting)
     record(
         session,
         "meeting.rescheduled",
@@ -312,7 +316,7 @@ def cancel_meeting(session: Session, actor: User | None, meeting: Meeting, reaso
         raise Invalid(_("Please give the reason for cancelling."))
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_reason = reason.strip()
-    touch(meeting)
+    touch(session, meeting)
     record(
         session,
         "meeting.cancelled",

@@ -36,10 +36,11 @@ from association.membership.lifecycle import (
 from association.membership.models import Application, ApplicationStatus, Category
 from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.presenters import park_status_word
-from association.parks.service import change_park_status, create_park
+from association.parks.service import change_park_status, create_park, public_park_data
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
 from association.voting.votes import open_vote
+from association.webhooks.service import announce
 
 ADMISSION_VOTE_DAYS = 14
 
@@ -119,6 +120,7 @@ def approve_application(
             **_decision_details(initiative),
         },
     )
+    announce(session, "member.admitted", public_park_data(park))
     tell_applicant(
         session,
         application,

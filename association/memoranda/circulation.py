@@ -20,6 +20,7 @@ from association.domain import Conflict, Invalid, Refusal, state_change
 from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
+from association.memoranda.announcements import announce_circulated
 from association.memoranda.models import (
     Circulation,
     CirculationEnd,
@@ -103,6 +104,7 @@ def circulate(
                 circulation=circulation,
                 link=site_url(f"/memoranda/{memorandum.id}/sign"),
             )
+    announce_circulated(session, memorandum, circulation)
     record(
         session,
         "memorandum.circulated",

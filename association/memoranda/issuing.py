@@ -19,6 +19,7 @@ from association.domain import Conflict, Invalid, Refusal, state_change
 from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
+from association.memoranda.announcements import announce_issued
 from association.memoranda.circulation import concluded_at
 from association.memoranda.documents import store_pdf
 from association.memoranda.drafting import add_revision
@@ -131,6 +132,7 @@ def issue_memorandum(
         )
     if render:
         store_pdf(session, memorandum, circulation, actor=actor)
+    announce_issued(session, memorandum)
     for party in memorandum.parties:
         for email, name, language in party_recipients(party):
             queue_mail(

@@ -22,6 +22,7 @@ from association.domain import Conflict, Invalid, NotAllowed, NotFound, state_ch
 from association.history import stating_time
 from association.mail.outbox import queue_mail
 from association.memoranda import policy
+from association.memoranda.announcements import announce_signed
 from association.memoranda.circulation import (
     end_circulation,
     first_opened,
@@ -127,9 +128,12 @@ def after_signature(
         ),
     )
     signed = {s.party_id for s in circulation.signatures}
-    if all(party.id in signed for party in memorandum.parties):
+    complete = all(party.id in signed for party in memorandum.parties)
+    if complete:
         end_circulation(session, circulation, CirculationEnd.COMPLETED, now)
         memorandum.status = MemorandumStatus.SIGNED
+    announce_signed(session, memorandum, signature)  # the status says whether all have signed
+    if complete:
         for user in staff(session):
             queue_mail(
                 session,

@@ -6,9 +6,12 @@ from flask import Flask
 
 from association.dashboard import register_tasks
 from association.parks.dashboard import park_tasks
+from association.parks.policy import receives_events
 from association.parks.views import bp
+from association.webhooks.service import register_park_check
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_tasks(app, park_tasks)
+    register_park_check(receives_events)

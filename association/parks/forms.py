@@ -105,6 +105,9 @@ class InviteUserForm(Form):
 class DutiesForm(Form):
     delegate = BooleanField(_l("Delegate: casts the park's vote"))
     signatory = BooleanField(_l("Signatory: signs memoranda for the park"))
+    integration_manager = BooleanField(
+        _l("Integration manager: registers the park's webhook endpoints")
+    )
     submit = SubmitField(_l("Save duties"))
 
 

@@ -93,6 +93,8 @@ class User(UserMixin, Model):
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     is_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
     is_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Registers the park's webhook endpoints (its platform is told of events there).
+    is_integration_manager: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # None until the user chooses: until then they read their park's language.
     chosen_language: Mapped[str | None] = mapped_column(String(8))

@@ -20,6 +20,8 @@ from association.languages import for_country, offered
 from association.parks.models import Park, ParkStatus, ParkStatusChange, User
 from association.parks.policy import can_manage_parks
 from association.parks.presenters import park_status_word
+from association.site import site_url
+from association.webhooks.service import announce, iso
 
 # The statuses an admitted park has; each of them has a membership number.
 ADMITTED = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -253,9 +255,36 @@ def change_park_status(
         subject=park,
         details={"from": str(park.status), "to": status.value, "reason": reason.strip()},
     )
-    park.status = status
+    previous, park.status = park.status, status
+    announce(
+        session,
+        "park.status_changed",
+        {
+            **public_park_data(park),
+            "from": str(previous),
+            "to": status.value,
+            "changed_at": iso(utcnow()),
+        },
+    )
     _reissue_certificate_if_needed(session, actor, park)
     return park
+
+
+def public_park_data(park: Park) -> dict:
+    """A park as the public directory shows it, for the parks' platforms (webhooks)."""
+    return {
+        "id": park.id,
+        "slug": park.slug,
+        "name_latin": park.name_latin,
+        "name_native": park.name_native,
+        "country": park.country,
+        "city": park.city,
+        "website": park.website,
+        "status": str(park.status),
+        "membership_number": park.membership_number,
+        "member_since": park.member_since.isoformat() if park.member_since else None,
+        "url": site_url(f"/members/{park.slug}"),
+    }
 
 
 def _reissue_certificate_if_needed(session: Session, actor: User | None, park: Park) -> None:

@@ -242,7 +242,11 @@ def user_detail(user_id: int):
 
 
 def _user_page(user: User, role_form: RoleForm | None, status: int = 200):
-    duties = DutiesForm(delegate=user.is_delegate, signatory=user.is_signatory)
+    duties = DutiesForm(
+        delegate=user.is_delegate,
+        signatory=user.is_signatory,
+        integration_manager=user.is_integration_manager,
+    )
     # What a change to secretariat or administrator would end, said before it is saved.
     duties_at_stake = accounts.duties_lost_by_role_change(user, Role.SECRETARIAT)
     return render_template(
@@ -268,6 +272,7 @@ def user_duties(user_id: int):
             user,
             delegate=form.delegate.data,
             signatory=form.signatory.data,
+            integration_manager=form.integration_manager.data,
         )
         flash(_("The duties are saved."), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))

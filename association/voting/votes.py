@@ -24,6 +24,7 @@ from association.domain import Conflict, Invalid, Refusal, state_change
 from association.mail.outbox import queue_mail, when_for
 from association.parks.models import Park, ParkStatus, User
 from association.site import site_url
+from association.voting.announcements import announce_closed, announce_opened, announce_reminder
 from association.voting.initiatives import check_dates
 from association.voting.models import (
     Ballot,
@@ -139,6 +140,7 @@ def begin_vote(
             "closes_at": closes_at.isoformat(),
         },
     )
+    announce_opened(session, initiative)
     _mail_delegates(
         session,
         electorate,
@@ -221,6 +223,7 @@ def _close(
     handler = _outcome_handlers.get(InitiativeKind(initiative.kind))
     if handler is not None:
         handler(session, initiative, decision.outcome)
+    announce_closed(session, initiative, result)
     _mail_delegates(
         session,
         electorate,
@@ -409,6 +412,7 @@ def send_reminders(
         initiative,
         closes_at=closes_at,
     )
+    announce_reminder(session, initiative, waiting)
     record(
         session, "vote.reminders_sent", actor=actor, subject=initiative, details={"parks": waiting}
     )

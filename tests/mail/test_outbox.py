@@ -8,7 +8,7 @@ from sqlalchemy import select
 from association.auth import service
 from association.mail.models import OutboxMessage
 from association.mail.outbox import send_pending
-from tests.factories import login
+from tests.factories import POSTGRES_URL, login
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -185,3 +185,35 @@ def test_secretariat_reads_the_outbox(client, session, secretariat, park):
     login(client, secretariat)
     assert "new@example.org" in client.get("/secretariat/outbox/").get_data(as_text=True)
     assert "/invitation/" in client.get(f"/secretariat/outbox/{message.id}").get_data(as_text=True)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="several senders at once is PostgreSQL's case")
+def test_two_senders_at_once_send_each_message_once(app, session, smtp, config, invite):
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from association.extensions import db
+
+    for n in range(20):
+        invite(f"member{n}@example.org")
+    session.commit()
+    start = threading.Barrier(2)
+    results = []
+
+    def send(name):
+        with app.app_context():
+            own = Session(db.engine)
+            try:
+                start.wait()
+                results.append(send_pending(own, config, worker=name))
+            finally:
+                own.close()
+
+    senders = [threading.Thread(target=send, args=(f"sender-{n}",)) for n in (1, 2)]
+    for thread in senders:
+        thread.start()
+    for thread in senders:
+        thread.join(timeout=60)
+    assert sorted(sent_to(smtp)) == sorted(f"member{n}@example.org" for n in range(20))
+    assert sum(sent for sent, _failed in results) == 20
