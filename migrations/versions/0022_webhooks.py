@@ -8,8 +8,8 @@ send one twice and a worker killed mid-send does not lose it. The outbox's messa
 same lease, for the same reason. A park's user may now be its integration manager, who
 registers the park's endpoints; nobody is one until the secretariat says so.
 
-Revision ID: 0021_webhooks
-Revises: 0019
+Revision ID: 0022_webhooks
+Revises: 0021_change_counter
 Create Date: 2026-12-03 14:30:00
 
 """
@@ -20,8 +20,8 @@ import association.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_webhooks'
-down_revision = '0019'
+revision = '0022_webhooks'
+down_revision = '0021_change_counter'
 branch_labels = None
 depends_on = None
 
