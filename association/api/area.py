@@ -8,7 +8,13 @@ from flask import Flask
 from association.api.access import credentials_of_request
 from association.api.blueprint import bp
 from association.api.reference import pages
-from association.api.resources import account, initiatives, parks, verify  # noqa: F401  (routes)
+from association.api.resources import (  # noqa: F401  (routes)
+    account,
+    initiatives,
+    meetings,
+    parks,
+    verify,
+)
 
 
 def init_app(app: Flask) -> None:
