@@ -12,6 +12,7 @@ from association.api.resources import (  # noqa: F401  (routes)
     account,
     initiatives,
     meetings,
+    memoranda,
     parks,
     verify,
 )
