@@ -10,6 +10,7 @@ from association.api.blueprint import bp
 from association.api.reference import pages
 from association.api.resources import (  # noqa: F401  (routes)
     account,
+    applications,
     initiatives,
     meetings,
     memoranda,

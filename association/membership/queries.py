@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from association.documents.models import StoredDocument
@@ -78,22 +78,28 @@ class ApplicationList:
     counts: dict[str, int]  # applications per status
 
 
-def application_list(session: Session, *, status: str, country: str) -> ApplicationList:
-    """Applications, newest first: the open ones (status "open"), or those of one status;
-    of one country when `country` is given. Never those whose contact e-mail is unconfirmed:
-    until then, an application may be anyone's spam."""
-    confirmed = Application.status != ApplicationStatus.UNCONFIRMED
-    statement = (
-        select(Application)
-        .where(confirmed)
-        .order_by(Application.submitted_at.desc(), Application.id.desc())
-    )
+def applications_statement(*, status: str, country: str) -> Select[Application]:
+    """The applications the secretariat's list holds, unordered (the page orders them by
+    submission, the API's cursor pages by id): the open ones (status "open"), or those of one
+    status, or all ("all"); of one country when `country` is given. Never those whose contact
+    e-mail is unconfirmed: until then, an application may be anyone's spam."""
+    statement = select(Application).where(Application.status != ApplicationStatus.UNCONFIRMED)
     if status == "open":
         statement = statement.where(Application.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in ApplicationStatus}:
         statement = statement.where(Application.status == status)
     if country:
         statement = statement.where(Application.country == country)
+    return statement
+
+
+def application_list(session: Session, *, status: str, country: str) -> ApplicationList:
+    """Applications, newest first, as applications_statement chooses them, with the countries
+    and the counts per status of the filters."""
+    confirmed = Application.status != ApplicationStatus.UNCONFIRMED
+    statement = applications_statement(status=status, country=country).order_by(
+        Application.submitted_at.desc(), Application.id.desc()
+    )
     countries = session.scalars(
         select(Application.country)
         .where(confirmed)
@@ -213,3 +219,4 @@ def profile_page(session: Session, park: Park, *, with_certificate: bool) -> Pro
         profile_of(session, park),
         current_certificate(session, park) if with_certificate else None,
     )
+
