@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from association.documents.models import StoredDocument
 from association.membership.admission import admission_refusal, admission_vote, matching_park
-from association.membership.documents import current_certificate
+from association.membership.documents import CERTIFIED, current_certificate
+from association.membership.documents import KIND as CERTIFICATE_KIND
 from association.membership.lifecycle import (
     MAY_APPROVE,
     MAY_REJECT,
@@ -28,7 +29,7 @@ from association.membership.models import (
     ParkProfile,
 )
 from association.membership.profiles import profile_of
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.parks.service import country_name
 from association.tokens import looks_like_token, token_digest
 from association.voting.models import Initiative
@@ -220,3 +221,29 @@ def profile_page(session: Session, park: Park, *, with_certificate: bool) -> Pro
         current_certificate(session, park) if with_certificate else None,
     )
 
+
+def certificates_in_force(user: User) -> Select[StoredDocument]:
+    """The membership certificates in force that `user` may download (parks_by_id names their
+    parks): for the secretariat every member's and observer's, for anyone else their own
+    park's (policy.can_download_certificate). In force: not superseded (re-issuing supersedes
+    the previous one, so a park has at most one) and its park a member or observer. Unordered."""
+    statement = (
+        select(StoredDocument)
+        .join(Park, StoredDocument.subject_id == Park.id)
+        .where(
+            StoredDocument.kind == CERTIFICATE_KIND,
+            StoredDocument.subject_type == "Park",
+            StoredDocument.superseded_by_id.is_(None),
+            Park.status.in_(CERTIFIED),
+        )
+    )
+    if user.is_staff:
+        return statement
+    return statement.where(Park.id == user.park_id)
+
+
+def parks_by_id(session: Session, ids: set[int]) -> dict[int, Park]:
+    """The parks with these ids, in one query."""
+    if not ids:
+        return {}
+    return {park.id: park for park in session.scalars(select(Park).where(Park.id.in_(ids)))}
