@@ -11,6 +11,7 @@ from association.api.reference import pages
 from association.api.resources import (  # noqa: F401  (routes)
     account,
     applications,
+    audit,
     certificates,
     initiatives,
     meetings,
