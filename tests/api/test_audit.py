@@ -69,7 +69,15 @@ def test_the_filters_of_the_page(client, session, secretariat, delegate, park):
     tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
     later = client.get(f"/api/v1/audit/events?since={tomorrow}", headers=headers)
     assert later.get_json()["events"] == []
-    assert client.get("/api/v1/audit/events?since=soon", headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query", ["since=soon", "until=9999-12-31", "park=0", "park=99999999999999999999"]
+)
+def test_a_filter_out_of_range_is_refused_not_failed(client, session, secretariat, query):
+    answer = client.get(f"/api/v1/audit/events?{query}", headers=bearer(session, secretariat))
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
 
 
 def test_cursor_pages_neither_repeat_nor_skip_when_events_are_added(

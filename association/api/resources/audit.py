@@ -25,19 +25,31 @@ from association.extensions import db
 TAGS = ["Audit"]
 
 
+LARGEST_ID = 2**31 - 1  # an id column's largest value: a larger one is no park's
+
+
 class AuditEventQuery(PageQuery):
     action: str | None = Field(
-        None, max_length=64, description="An action (ballot.cast), or its area (ballot)"
+        None,
+        max_length=64,
+        description="An action (ballot.cast), or its area (ballot)",
     )
     actor: str | None = Field(
-        None, max_length=200, description="Part of the actor's name or e-mail address"
+        None,
+        max_length=200,
+        description="Part of the actor's name or e-mail address",
     )
-    park: int | None = Field(None, ge=1, description="Only what this park's users did (its id)")
+    park: int | None = Field(
+        None, ge=1, le=LARGEST_ID, description="Only what this park's users did (its id)"
+    )
     subject: str | None = Field(
-        None, max_length=200, description="What it was about: Initiative, or Initiative 12"
+        None,
+        max_length=200,
+        description="What it was about: Initiative, or Initiative 12",
     )
     since: date | None = Field(None, description="From this day (UTC)")
-    until: date | None = Field(None, description="To this day (UTC), inclusive")
+    # The last day the log can be asked to the end of.
+    until: date | None = Field(None, lt=date.max, description="To this day (UTC), inclusive")
 
 
 class AuditEventEntry(BaseModel):
