@@ -97,6 +97,13 @@ def make_api_token(
     )
 
 
+def bearer(session: Session, user: User, *scopes: str) -> dict[str, str]:
+    """The Authorization header of a new personal API token of the user (scope read unless
+    others are given), as a park's platform sends it."""
+    _token, secret = make_api_token(session, user, scopes=scopes or ("read",))
+    return {"Authorization": f"Bearer {secret}"}
+
+
 def current_code(session, user) -> str:
     """A code the user's authenticator would show now; tests may reuse a time step."""
     session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))

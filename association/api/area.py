@@ -9,7 +9,17 @@ from flask import Flask
 from association.api.access import credentials_of_request
 from association.api.blueprint import bp
 from association.api.reference import pages
-from association.api.resources import account, initiatives, parks, verify  # noqa: F401  (routes)
+from association.api.resources import (  # noqa: F401  (routes)
+    account,
+    applications,
+    audit,
+    certificates,
+    initiatives,
+    meetings,
+    memoranda,
+    parks,
+    verify,
+)
 from association.api.token_pages import bp as token_pages
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,12 @@ class ParkRef(BaseModel):
     membership_number: str | None
 
 
+@overload
+def park_ref(park: Park) -> ParkRef: ...
+@overload
+def park_ref(park: None) -> None: ...
+@overload
+def park_ref(park: Park | None) -> ParkRef | None: ...
 def park_ref(park: Park | None) -> ParkRef | None:
     if park is None:
         return None

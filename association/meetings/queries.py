@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, and_, not_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from association.database import utcnow
@@ -39,6 +40,20 @@ def meeting_list(session: Session, user: User) -> dict[str, Any]:
         "past": past,
         "has_feed": active_calendar_token(session, user) is not None,
     }
+
+
+def meetings_statement(*, when: str | None = None, now: datetime | None = None) -> Select:
+    """The meetings of the list, unordered (the API's cursor pages order them): with `when`
+    "upcoming" those to come (not yet over and not held), with "past" the others, as
+    meeting_list divides them."""
+    now = now or utcnow()
+    to_come = and_(Meeting.ends_at >= now, Meeting.status != MeetingStatus.HELD)
+    statement = select(Meeting)
+    if when == "upcoming":
+        return statement.where(to_come)
+    if when == "past":
+        return statement.where(not_(to_come))
+    return statement
 
 
 def minutes_votes(session: Session, meeting: Meeting) -> dict[int, Initiative]:

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from association.documents.models import StoredDocument
 from association.membership.admission import admission_refusal, admission_vote, matching_park
-from association.membership.documents import current_certificate
+from association.membership.documents import CERTIFIED, current_certificate
+from association.membership.documents import KIND as CERTIFICATE_KIND
 from association.membership.lifecycle import (
     MAY_APPROVE,
     MAY_REJECT,
@@ -28,7 +29,7 @@ from association.membership.models import (
     ParkProfile,
 )
 from association.membership.profiles import profile_of
-from association.parks.models import Park, ParkStatus
+from association.parks.models import Park, ParkStatus, User
 from association.parks.service import country_name
 from association.tokens import looks_like_token, token_digest
 from association.voting.models import Initiative
@@ -78,22 +79,28 @@ class ApplicationList:
     counts: dict[str, int]  # applications per status
 
 
-def application_list(session: Session, *, status: str, country: str) -> ApplicationList:
-    """Applications, newest first: the open ones (status "open"), or those of one status;
-    of one country when `country` is given. Never those whose contact e-mail is unconfirmed:
-    until then, an application may be anyone's spam."""
-    confirmed = Application.status != ApplicationStatus.UNCONFIRMED
-    statement = (
-        select(Application)
-        .where(confirmed)
-        .order_by(Application.submitted_at.desc(), Application.id.desc())
-    )
+def applications_statement(*, status: str, country: str) -> Select[Application]:
+    """The applications the secretariat's list holds, unordered (the page orders them by
+    submission, the API's cursor pages by id): the open ones (status "open"), or those of one
+    status, or all ("all"); of one country when `country` is given. Never those whose contact
+    e-mail is unconfirmed: until then, an application may be anyone's spam."""
+    statement = select(Application).where(Application.status != ApplicationStatus.UNCONFIRMED)
     if status == "open":
         statement = statement.where(Application.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in ApplicationStatus}:
         statement = statement.where(Application.status == status)
     if country:
         statement = statement.where(Application.country == country)
+    return statement
+
+
+def application_list(session: Session, *, status: str, country: str) -> ApplicationList:
+    """Applications, newest first, as applications_statement chooses them, with the countries
+    and the counts per status of the filters."""
+    confirmed = Application.status != ApplicationStatus.UNCONFIRMED
+    statement = applications_statement(status=status, country=country).order_by(
+        Application.submitted_at.desc(), Application.id.desc()
+    )
     countries = session.scalars(
         select(Application.country)
         .where(confirmed)
@@ -213,3 +220,30 @@ def profile_page(session: Session, park: Park, *, with_certificate: bool) -> Pro
         profile_of(session, park),
         current_certificate(session, park) if with_certificate else None,
     )
+
+
+def certificates_in_force(user: User) -> Select[StoredDocument]:
+    """The membership certificates in force that `user` may download (parks_by_id names their
+    parks): for the secretariat every member's and observer's, for anyone else their own
+    park's (policy.can_download_certificate). In force: not superseded (re-issuing supersedes
+    the previous one, so a park has at most one) and its park a member or observer. Unordered."""
+    statement = (
+        select(StoredDocument)
+        .join(Park, StoredDocument.subject_id == Park.id)
+        .where(
+            StoredDocument.kind == CERTIFICATE_KIND,
+            StoredDocument.subject_type == "Park",
+            StoredDocument.superseded_by_id.is_(None),
+            Park.status.in_(CERTIFIED),
+        )
+    )
+    if user.is_staff:
+        return statement
+    return statement.where(Park.id == user.park_id)
+
+
+def parks_by_id(session: Session, ids: set[int]) -> dict[int, Park]:
+    """The parks with these ids, in one query."""
+    if not ids:
+        return {}
+    return {park.id: park for park in session.scalars(select(Park).where(Park.id.in_(ids)))}

@@ -55,13 +55,19 @@ def _visible_statement(user: User | None) -> Select[Memorandum]:
     return statement.where(public)
 
 
-def register_page(session: Session, user: User | None, status: str) -> list[Memorandum]:
+def register_statement(user: User | None, status: str) -> Select[Memorandum]:
     """The register as this user may read it (the secretariat: all; a park: its own from
-    circulation on; everyone: public and issued), filtered by status when one is given."""
+    circulation on; everyone: public and issued), filtered by status when one is given;
+    newest first. The page and the API's list read this one statement."""
     statement = _visible_statement(user)
     if status in {s.value for s in MemorandumStatus}:
         statement = statement.where(Memorandum.status == status)
-    return list(session.scalars(statement))
+    return statement
+
+
+def register_page(session: Session, user: User | None, status: str) -> list[Memorandum]:
+    """The register page: register_statement's memoranda, all of them."""
+    return list(session.scalars(register_statement(user, status)))
 
 
 def shown_revision(user: User | None, memorandum: Memorandum) -> Revision | None:
