@@ -78,7 +78,8 @@ def _check_name(name: str) -> str:
 
 
 def _check_scopes(user: User, scopes: Iterable[str]) -> list[Scope]:
-    wanted = set(scopes)
+    # "read vote" as the column keeps them is the same as ["read", "vote"].
+    wanted = set(scopes.split() if isinstance(scopes, str) else scopes)
     if not wanted:
         raise Invalid(_("Please choose at least one scope."), field="scopes")
     if not wanted <= set(Scope):
@@ -273,6 +274,7 @@ def authenticate(session: Session, secret: str, *, now: datetime | None = None) 
     if refusal is not None:
         raise NotAuthenticated(refusal)
     assert token is not None
+    # Most requests stop here without a write: a token in use was noted minutes ago.
     last = token.last_used_at
     if last is None or last.date() < now.date():
         _note_first_use_of_the_day(session, token.id, now)

@@ -143,6 +143,11 @@ def test_a_token_carries_some_of_read_and_vote_and_nothing_else(session, delegat
     assert refused.value.field == "scopes"
 
 
+def test_scopes_may_be_given_as_the_column_keeps_them(session, delegate):
+    token, _secret = _create(session, delegate, scopes="vote read")
+    assert token.scopes == "read vote"
+
+
 def test_the_vote_scope_is_refused_to_a_member_who_is_no_delegate(session, member):
     with pytest.raises(Invalid, match="only a delegate's token can carry the vote scope"):
         _create(session, member, scopes=["read", "vote"])
