@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -22,7 +22,7 @@ SCOPE_CHOICES = [
 
 class TokenForm(Form):
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("a token's or a parameter's", "Name"),
         validators=[DataRequired(), Length(max=100)],
         description=_l("What the token is for, so that you recognise it later (e.g. Park portal)."),
     )

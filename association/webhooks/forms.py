@@ -32,7 +32,7 @@ class EndpointForm(Form):
     )
     events = CheckboxesField(_l("Events"))
     # The secretariat only: whose endpoint (0: the association's own, which receives what staff read).
-    park = SelectField(_l("For"), coerce=int, default=0)
+    park = SelectField(_l("Park"), coerce=int, default=0)
     submit = SubmitField(_l("Add endpoint"))
 
     def __init__(self, *args, **kwargs):
