@@ -14,6 +14,8 @@ import pyotp
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from association.api.models import ApiToken
+from association.api.personal_tokens import create_token
 from association.auth.second_factor import begin_enrolment, confirm_enrolment
 from association.auth.service import create_user
 from association.extensions import db
@@ -78,6 +80,21 @@ def enrol_second_factor(session, user) -> None:
     """Set up the user's TOTP second factor, as the enrolment page does."""
     begin_enrolment(session, user)
     confirm_enrolment(session, user, pyotp.TOTP(user.totp_secret).now())
+
+
+def make_api_token(
+    session: Session,
+    user: User,
+    *,
+    name: str = "Park portal",
+    scopes: tuple[str, ...] = ("read",),
+    days: int = 90,
+) -> tuple[ApiToken, str]:
+    """A personal API token of the user and its secret, made as the account's page makes it
+    (staff as if their session had passed the second factor)."""
+    return create_token(
+        session, user, name=name, scopes=scopes, days=days, second_factor_passed=True
+    )
 
 
 def current_code(session, user) -> str:

@@ -1,5 +1,6 @@
 """How the API plugs into the application: the /api/v1 blueprint and its resources, the
-reference page, the token pages, and the hook that takes credentials from a bearer token."""
+reference page, the account's API tokens page, and the hook that takes credentials from a
+bearer token."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from association.api.access import credentials_of_request
 from association.api.blueprint import bp
 from association.api.reference import pages
 from association.api.resources import account, initiatives, parks, verify  # noqa: F401  (routes)
+from association.api.token_pages import bp as token_pages
 
 
 def init_app(app: Flask) -> None:
@@ -17,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.before_request(credentials_of_request)
     app.register_blueprint(bp)
     app.register_blueprint(pages)
+    app.register_blueprint(token_pages)
