@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from association.api.personal_tokens import create_token
 from association.database import utcnow
 from association.voting.initiatives import create_initiative
 from association.voting.votes import open_vote
+from tests.factories import make_api_token
 
 
 @pytest.fixture
@@ -19,15 +19,7 @@ def make_token(session):
     the page requires of them."""
 
     def make(user, scopes=("read",), days: int = 90) -> str:
-        _token, secret = create_token(
-            session,
-            user,
-            name="Park portal",
-            scopes=list(scopes),
-            days=days,
-            second_factor_passed=True,
-        )
-        return secret
+        return make_api_token(session, user, scopes=tuple(scopes), days=days)[1]
 
     return make
 

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from association import create_app
-from association.api.personal_tokens import create_token
 from association.audit.log import GENESIS
 from association.audit.models import AuditChainHead
 from association.database import utcnow
@@ -32,7 +31,14 @@ from association.voting.ballots import cast_ballot
 from association.voting.initiatives import create_initiative, schedule_initiative
 from association.voting.models import BallotKind
 from association.voting.votes import close_vote, open_vote
-from tests.factories import EARLY, POSTGRES_URL, enrol_second_factor, make_park, make_user
+from tests.factories import (
+    EARLY,
+    POSTGRES_URL,
+    enrol_second_factor,
+    make_api_token,
+    make_park,
+    make_user,
+)
 
 
 class _Server:
@@ -128,14 +134,9 @@ def _arrange(session) -> dict[str, str]:
     create_initiative(session, secretariat, title="A draft only the secretariat sees")
     change_park_status(session, secretariat, quiet, ParkStatus.SUSPENDED, "Fees unpaid")
 
-    def secret_of(user, scopes):
-        return create_token(
-            session, user, name="Park portal", scopes=scopes, days=90, second_factor_passed=True
-        )[1]
-
     return {
-        "delegate": secret_of(delegate, ["read", "vote"]),
-        "secretariat": secret_of(secretariat, ["read"]),
+        "delegate": make_api_token(session, delegate, scopes=("read", "vote"))[1],
+        "secretariat": make_api_token(session, secretariat)[1],
     }
 
 
