@@ -45,11 +45,41 @@ class DataSet:
     certified: list[int]  # indexes of the parks holding an issued certificate
     memorandum_id: int
     issue: IssueTiming | None
+    # Personal API tokens (read) of delegates whose parks the ballot load leaves alone, so that
+    # what each token reads, and so its ETag, stays the same while the API is loaded.
+    api_tokens: list[str] = field(default_factory=list)
     phases: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
         return sum(seconds for _name, seconds in self.phases)
+
+
+# Parks 100 to 159: past the parks whose delegates the ballot load signs in (the first 48).
+API_TOKEN_PARKS = slice(100, 160)
+
+
+def _api_tokens(session, parks) -> list[str]:
+    from sqlalchemy import select
+
+    from association.api.personal_tokens import create_token
+    from association.parks.models import User
+
+    secrets = []
+    for park in parks:
+        delegate = session.scalars(
+            select(User).where(User.park_id == park.id, User.is_delegate.is_(True))
+        ).first()
+        _token, secret = create_token(
+            session,
+            delegate,
+            name="Benchmark",
+            scopes=["read"],
+            days=30,
+            second_factor_passed=False,
+        )
+        secrets.append(secret)
+    return secrets
 
 
 def app_config(database_url: str, instance: Path, secret_key: str) -> dict:
@@ -119,6 +149,9 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         drafts = bulk_draft_memoranda(session, parks, now, MEMORANDA - issued)
         stopwatch.lap(f"{drafts} memoranda in bulk")
 
+        api_tokens = _api_tokens(session, parks[API_TOKEN_PARKS])
+        stopwatch.lap(f"{len(api_tokens)} API tokens")
+
         slugs = [park.slug for park in parks]
         _check_counts(session)
         session.remove()
@@ -133,6 +166,7 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         race_park=PARKS - 1,
         certified=certified,
         memorandum_id=issue.memorandum_id,
+        api_tokens=api_tokens,
         issue=issue if issue_runs else None,
         phases=stopwatch.phases,
     )

@@ -18,8 +18,28 @@ if TYPE_CHECKING:
 Endpoints = dict[str, tuple[list[Req], int]]
 
 
+def api_etags(port: int, data: DataSet) -> list[tuple[str, str]]:
+    """Each API token with the ETag its reader gets for the vote's initiative, for the 304 load."""
+    found = []
+    for token in data.api_tokens:
+        status, text, response = request(
+            port,
+            "GET",
+            f"/api/v1/initiatives/{data.vote_initiative}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if status != 200:
+            raise RuntimeError(f"API initiative: answered {status}: {text[:300]}")
+        found.append((token, response.getheader("ETag")))
+    return found
+
+
 def ours_endpoints(
-    data: DataSet, sessions: list[tuple[str, str]], page: str, connections: int
+    data: DataSet,
+    sessions: list[tuple[str, str]],
+    page: str,
+    connections: int,
+    api: list[tuple[str, str]],
 ) -> Endpoints:
     # The parks whose sessions the load cycles through (not the race checks' parks).
     loaders = range(min(len(sessions) - 1, max(40, 3 * connections)))
@@ -44,6 +64,26 @@ def ours_endpoints(
         "initiative page (kk)": (
             [Req("GET", f"{page}?lang=kk", sessions[n][0], group=n) for n in loaders],
             200,
+        ),
+        # The same initiative through the API, then asked again with the ETag already held.
+        "API initiative GET": (
+            [
+                Req("GET", f"/api/v1{page}", headers={"Authorization": f"Bearer {token}"}, group=n)
+                for n, (token, _etag) in enumerate(api)
+            ],
+            200,
+        ),
+        "API initiative 304": (
+            [
+                Req(
+                    "GET",
+                    f"/api/v1{page}",
+                    headers={"Authorization": f"Bearer {token}", "If-None-Match": etag},
+                    group=n,
+                )
+                for n, (token, etag) in enumerate(api)
+            ],
+            304,
         ),
         # Each park's For, then each park's Against: every POST changes its park's ballot.
         "ballot POST": (
@@ -88,7 +128,7 @@ def minimal_endpoints(connections: int) -> Endpoints:
 
 def check_once(port: int, r: Req, expected: int, what: str) -> None:
     """One request before the load: a wrong answer (signed out, 404) would make the figures meaningless."""
-    status, text, _response = request(port, r.method, r.path, r.form, r.cookie)
+    status, text, _response = request(port, r.method, r.path, r.form, r.cookie, headers=r.headers)
     if status != expected:
         raise RuntimeError(
             f"{what}: {r.method} {r.path} answered {status}, expected {expected}: {text[:300]}"

@@ -25,11 +25,12 @@ def request(
     body: dict | None = None,
     cookie: str | None = None,
     timeout: float = 60,
+    headers: dict | None = None,
 ):
     """One request to 127.0.0.1:port; returns (status, text, headers)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT, **(headers or {})}
         data = None
         if body is not None:
             data = urlencode(body)

@@ -30,6 +30,7 @@ class Req:
     cookie: str | None = None
     form: dict | None = None
     group: int = 0  # requests of one group (one signed-in park) go to the same client thread
+    headers: dict | None = None  # e.g. an API token's Authorization, an If-None-Match
 
 
 @dataclass
@@ -111,6 +112,7 @@ def wrk_script(requests: list[Req], expected: int, threads: int) -> str:
         body = ""
         if r.cookie:
             headers["Cookie"] = f"session={r.cookie}"
+        headers.update(r.headers or {})
         if r.form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urlencode(r.form)
@@ -201,7 +203,7 @@ def load_threads(
             started = time.perf_counter()
             try:
                 status, _text, _response = request(
-                    port, r.method, r.path, r.form, r.cookie, timeout=30
+                    port, r.method, r.path, r.form, r.cookie, timeout=30, headers=r.headers
                 )
             except OSError:
                 status = 0

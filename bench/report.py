@@ -65,6 +65,17 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
             f"{ratio(outcome.ours['initiative page (kk)'].rps, english.rps).strip()} of English (goal: at least 0.95)"
         )
     for outcome in outcomes:
+        html = outcome.ours["initiative page"].rps
+        api, unchanged = (
+            outcome.ours["API initiative GET"].rps,
+            outcome.ours["API initiative 304"].rps,
+        )
+        print(
+            f"{outcome.label:<11} the initiative through the API {api:.1f} req/s, its 304 {unchanged:.1f} req/s, "
+            f"its HTML page {html:.1f} req/s: {ratio(api, html).strip()} (goal: at least 1) and "
+            f"{ratio(unchanged, html).strip()} (goal: at least 3) of the page"
+        )
+    for outcome in outcomes:
         if outcome.data.issue:
             issue = outcome.data.issue
             print(

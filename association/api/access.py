@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_babel import gettext as _
 
+from association.api.personal_tokens import authenticate
 from association.domain import NotAuthenticated
 from association.errors import for_the_api
 from association.extensions import db, login_manager
@@ -25,8 +26,6 @@ def credentials_of_request() -> None:
         raise NotAuthenticated(
             _("The Authorization header must be a bearer token: Authorization: Bearer <token>.")
         )
-    from association.api.personal_tokens import authenticate
-
     token = authenticate(db.session(), secret.strip())
     g.api_token = token
     g._login_user = token.user

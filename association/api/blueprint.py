@@ -8,19 +8,25 @@ this plain Flask blueprint: the document cannot drift from what the code accepts
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
+from association.api.personal_tokens import require_scope
+from association.audit.log import association_version
 from association.domain import DomainError, Invalid, NotAuthenticated
-from association.extensions import csrf, limiter
+from association.extensions import csrf, db, limiter
 from association.site import setting
+from association.voting import votes
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Cookies do not authenticate here (association.api.access), so no form of another site can
@@ -102,16 +108,14 @@ def operation(*, scope: str | None = "read", signed_in: bool = False) -> Callabl
     def decorate(view: F) -> F:
         @wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
-            _require_json_body()
             token = g.get("api_token")
             if token is None and (signed_in or scope == "vote"):
                 raise NotAuthenticated(
                     _("This needs a personal API token: Authorization: Bearer <token>.")
                 )
             if token is not None and scope is not None:
-                from association.api.personal_tokens import require_scope
-
                 require_scope(token, scope)
+            _require_json_body()
             return view(*args, **kwargs)
 
         return cast(F, limiter.limit(_rate_limit, key_func=_client_key)(checked))
@@ -153,17 +157,41 @@ def json_answer(body: Any, status: int = 200, headers: dict | None = None) -> Re
     return response
 
 
+@bp.before_request
+def answer_unchanged() -> Response | None:
+    """A GET's ETag names what the answer is made from: the association's version (it grows
+    with every state change), the reader, the language and the address. A client that holds
+    it gets 304 before anything is built; votes that fell due are settled first, as any read
+    of the pages settles them, so a 304 never keeps a vote open past its time."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    session = db.session()
+    votes.settle_on_read(session)
+    etag = _etag_of_request(session)
+    g.api_etag = etag
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    return None
+
+
+def _etag_of_request(session) -> str:
+    reader = f"user:{current_user.id}" if current_user.is_authenticated else "visitor"
+    # The minute too: a few answers depend on the clock alone (upcoming or past meetings).
+    minute = int(time.time() // 60)
+    named = f"{association_version(session)}|{minute}|{reader}|{get_locale()}|{request.full_path}"
+    return hashlib.sha256(named.encode()).hexdigest()[:32]
+
+
 @bp.after_request
 def conventions(response: Response) -> Response:
-    """ETag and 304 on every GET, the cache rules of a private answer, CORS when allowed."""
+    """The ETag of a GET, the cache rules of a private answer, CORS when allowed."""
     response.vary.update(("Authorization", "Accept-Language"))
-    if (
-        request.method in ("GET", "HEAD")
-        and response.status_code == 200
-        and not response.direct_passthrough
-    ):
-        response.add_etag()
-        response.make_conditional(request)
+    etag = g.get("api_etag")
+    # A stored PDF keeps its own ETag, its SHA-256 (association.documents.views.send_stored).
+    if etag and response.status_code == 200 and "ETag" not in response.headers:
+        response.set_etag(etag)
     if current_user.is_authenticated:
         # Kept by the client only to ask again with If-None-Match; never by a shared cache.
         response.headers["Cache-Control"] = "private, no-cache"

@@ -63,13 +63,20 @@ def cast_ballot_once(
     ).hexdigest()
     user_id = primary_key(user)
     if key is not None:
+        # The user's keys past their time go first (so the table holds a day of keys at most),
+        # and with them this key, should it be one of those.
+        honoured_since = now - timedelta(hours=float(setting("API_IDEMPOTENCY_HOURS")))
+        session.execute(
+            delete(IdempotentRequest).where(
+                IdempotentRequest.user_id == user_id, IdempotentRequest.created_at < honoured_since
+            )
+        )
         kept = session.scalar(
             select(IdempotentRequest).where(
                 IdempotentRequest.user_id == user_id, IdempotentRequest.key == key
             )
         )
-        honoured_since = now - timedelta(hours=float(setting("API_IDEMPOTENCY_HOURS")))
-        if kept is not None and kept.created_at >= honoured_since:
+        if kept is not None:
             if kept.request_digest != digest:
                 raise KeyReused(
                     _(
@@ -78,8 +85,6 @@ def cast_ballot_once(
                     )
                 )
             return kept.status_code, json.loads(kept.response_body), True
-        if kept is not None:
-            session.execute(delete(IdempotentRequest).where(IdempotentRequest.id == kept.id))
     receipt = cast_ballot(session, user, initiative_id, choice, now=now)
     park = session.get(Park, receipt.park_id)
     assert park is not None

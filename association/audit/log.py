@@ -46,9 +46,10 @@ _head = table_of(AuditChainHead)
 _TAKE_LOCK = (
     update(_head)
     .where(_head.c.id == 1)
-    .values(seq=_head.c.seq)
+    .values(changes=_head.c.changes + 1)
     .returning(_head.c.seq, _head.c.last_hash)
 )
+_READ_VERSION = select(_head.c.changes).where(_head.c.id == 1)
 _APPEND_EVENT = insert(table_of(AuditEvent))
 
 # Where the current action comes from: set by the web layer per request, by the CLI per
@@ -66,7 +67,7 @@ def lock_chain(session: Session) -> None:
     """
     head = session.execute(_TAKE_LOCK).first()
     if head is None:
-        session.execute(insert(_head).values(id=1, seq=0, last_hash=GENESIS))
+        session.execute(insert(_head).values(id=1, seq=0, last_hash=GENESIS, changes=1))
         session.info[_HEAD] = (0, GENESIS)
     else:
         session.info[_HEAD] = tuple(head)
@@ -89,6 +90,12 @@ def checkpoint_after(action: str) -> None:
 def checkpoint_wanted(session: Session) -> str | None:
     """The action that asked for a checkpoint in this transaction, once; None when none did."""
     return session.info.pop(_CHECKPOINT_WANTED, None)
+
+
+def association_version(session: Session) -> int:
+    """A number that grows with every state change (each takes the change lock, which counts
+    itself): equal numbers mean nothing has changed in between. Read without the lock."""
+    return session.execute(_READ_VERSION).scalar() or 0
 
 
 def current_head(session: Session) -> tuple[int, str]:

@@ -42,6 +42,9 @@ class AuditChainHead(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # One more with every change lock taken: the association's version, which the API's
+    # ETags are made from (association.audit.log.association_version).
+    changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditCheckpoint(Model):
