@@ -149,22 +149,29 @@ VALID_MAY_BE_REFUSED = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 def _load_schema():
     """The document as /api/v1/openapi.json serves it. It is needed when the tests are
     collected, before any test's application exists, so an application made for nothing else
-    serves it. (schemathesis.pytest.from_fixture would load it from a fixture, but it sets a
-    pytest node's `_nodeid`, which pytest 9.2 no longer has.)"""
+    (with an empty database: a GET settles due votes first) serves it.
+    (schemathesis.pytest.from_fixture would load it from a fixture, but it sets a pytest
+    node's `_nodeid`, which pytest 9.2 no longer has.)"""
     config = {"checks": {"positive_data_acceptance": {"expected-statuses": VALID_MAY_BE_REFUSED}}}
     with tempfile.TemporaryDirectory() as instance:
         SERVER.app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "only-to-serve-the-document",
-                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/document.db",
                 "INSTANCE_PATH": instance,
                 "MAIL_SERVER": None,
             }
         )
-        return schemathesis.openapi.from_wsgi(
-            "/api/v1/openapi.json", SERVER, config=schemathesis.Config.from_dict(config)
-        )
+        with SERVER.app.app_context():
+            db.create_all()
+            try:
+                return schemathesis.openapi.from_wsgi(
+                    "/api/v1/openapi.json", SERVER, config=schemathesis.Config.from_dict(config)
+                )
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
 
 schema = _load_schema()
