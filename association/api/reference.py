@@ -97,8 +97,12 @@ def operations(document: dict[str, Any]) -> dict[str, list[Operation]]:
             operation = Operation(
                 method=method.upper(),
                 path=path,
-                summary=(found.get("description") or "").split("\n\n")[0],
-                description=found.get("description") or "",
+                # spectree puts a view's docstring in the summary (its first paragraph) and
+                # the description (the rest, often empty): the page shows both.
+                summary=found.get("summary") or "",
+                description="\n\n".join(
+                    part for part in (found.get("summary"), found.get("description")) if part
+                ),
                 needs_token=bool(security) and {} not in security,
                 public={} in security,
                 parameters=[

@@ -266,7 +266,7 @@ def initiative_detail(initiative_id: int):
 @operation(scope="vote")
 @spec.validate(
     json=BallotBody,
-    resp=Response(HTTP_200=BallotReceipt, **problem_responses(404, 409, 415)),
+    resp=Response(HTTP_200=BallotReceipt, **problem_responses(404, 409, 413, 415)),
     tags=TAGS,
     security=[BEARER],
 )

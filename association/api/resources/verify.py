@@ -25,7 +25,17 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 class VerifyBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Exactly one of the two, in the document too (the validator below cannot say it there):
+    # without this, a client reading the document would think `{}` a request it may send.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["code"], "properties": {"code": {"type": "string"}}},
+                {"required": ["pdf_base64"], "properties": {"pdf_base64": {"type": "string"}}},
+            ]
+        },
+    )
     code: str | None = Field(
         None,
         max_length=64,
