@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, overload
+import re
+from datetime import date
+from typing import Annotated, Any, overload
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from association.parks.models import Park
 
@@ -51,3 +53,16 @@ EVERY_OPERATION = (400, 401, 403, 422, 429)
 def problem_responses(*statuses: int) -> dict[str, Any]:
     """spectree's `Response(...)` arguments: these problem statuses and those of every operation."""
     return {f"HTTP_{status}": Problem for status in sorted({*statuses, *EVERY_OPERATION})}
+
+
+def _iso_day(value: object) -> object:
+    # pydantic would take 0 or 20261203 as a day (a Unix time); a query names a day as
+    # YYYY-MM-DD, as the document says.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]

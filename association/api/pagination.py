@@ -22,8 +22,13 @@ MAX_LIMIT = 200
 class PageQuery(BaseModel):
     """The query of every list: where to go on from, and how many at most."""
 
-    model_config = ConfigDict(extra="allow")
+    # An unknown parameter is refused (422) rather than ignored: a misspelt filter would
+    # otherwise answer with every row.
+    model_config = ConfigDict(extra="forbid")
     cursor: str | None = Field(None, max_length=64, description="From a previous page's Link")
+    lang: str | None = Field(
+        None, max_length=8, description="The answer's words in en, ru, kk, tr, az, uz or ky"
+    )
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="At most this many (1 to 200)")
 
 
