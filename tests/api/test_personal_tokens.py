@@ -18,6 +18,7 @@ from association.api.personal_tokens import (
     create_token,
     require_scope,
     revoke_token,
+    why_no_new_token,
 )
 from association.api.queries import tokens_of
 from association.audit.models import AuditEvent
@@ -197,6 +198,14 @@ def test_staff_without_the_second_factor_passed_are_refused(request, session, st
     assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
     token, _secret = _create(session, user, second_factor_passed=True)
     assert token.user_id == user.id
+
+
+def test_the_page_can_say_why_staff_must_pass_the_second_factor_first(secretariat, delegate):
+    reason = why_no_new_token(secretariat, second_factor_passed=False)
+    assert reason is not None
+    assert "must pass the second factor first" in reason
+    assert why_no_new_token(secretariat, second_factor_passed=True) is None
+    assert why_no_new_token(delegate, second_factor_passed=False) is None
 
 
 def test_an_inactive_account_cannot_make_a_token(session, secretariat, member):
