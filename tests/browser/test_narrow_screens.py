@@ -93,6 +93,20 @@ def _minutes(session: Session) -> dict:
     return {"meeting_id": minutes.meeting_id, "version": minutes.version}
 
 
+def _endpoint(session: Session) -> int:
+    # The demo has no park platform: the secretariat's endpoint, made here once, stands for one.
+    from association.webhooks.models import WebhookEndpoint
+    from association.webhooks.service import register_endpoint
+
+    found = session.scalars(select(WebhookEndpoint).limit(1)).first()
+    if found is None:
+        staff = session.scalars(select(User).where(User.email == SECRETARIAT_EMAIL)).one()
+        found, _secret = register_endpoint(
+            session, staff, url="https://93.184.216.34/amt", events=["initiative.closed"]
+        )
+    return found.id
+
+
 # What each argument of a page means, in the demo association's data.
 ARGUMENTS: dict[str, Callable[[Session], object]] = {
     "park_id": lambda s: _first(s, select(Park).order_by(Park.id)).id,
@@ -104,6 +118,7 @@ ARGUMENTS: dict[str, Callable[[Session], object]] = {
     "application_id": lambda s: _first(s, select(Application).order_by(Application.id)).id,
     "message_id": lambda s: _first(s, select(OutboxMessage).order_by(OutboxMessage.id)).id,
     "minutes_id": lambda s: _first(s, select(Minutes).order_by(Minutes.id)).id,
+    "endpoint_id": _endpoint,
     "code": lambda s: (
         _first(s, select(StoredDocument).order_by(StoredDocument.id)).verification_code
     ),
