@@ -18,6 +18,7 @@ def credentials_of_request() -> None:
     if not for_the_api():
         return
     g._login_user = login_manager.anonymous_user()
+    g.api_token = None  # not another request's, should a context ever serve two
     header = request.headers.get("Authorization")
     if header is None:
         return
