@@ -1,10 +1,13 @@
-"""What several resources share: a park named in a list, and the problem answers."""
+"""What several resources share: a park named in a list, a day in a query, and the problem
+answers."""
 
 from __future__ import annotations
 
-from typing import Any, overload
+import re
+from datetime import date
+from typing import Annotated, Any, overload
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from association.parks.models import Park
 
@@ -51,3 +54,18 @@ EVERY_OPERATION = (400, 401, 403, 422, 429)
 def problem_responses(*statuses: int) -> dict[str, Any]:
     """spectree's `Response(...)` arguments: these problem statuses and those of every operation."""
     return {f"HTTP_{status}": Problem for status in sorted({*statuses, *EVERY_OPERATION})}
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_as_a_day(value: Any) -> Any:
+    # pydantic also reads a number ("0", "1700000000") as a Unix time: a client's slip would
+    # quietly ask for a day in 1970. The document says YYYY-MM-DD, and so does this.
+    if isinstance(value, str) and not _DAY.fullmatch(value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_written_as_a_day)]
+"""A day in a query (format: date): YYYY-MM-DD and nothing else."""

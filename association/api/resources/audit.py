@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from association.api.blueprint import BEARER, bp, json_answer, operation, spec
-from association.api.common import problem_responses
+from association.api.common import Day, problem_responses
 from association.api.pagination import PageQuery, keyset_page, link_header
 from association.audit.models import AuditCheckpoint, AuditEvent
 from association.audit.policy import can_read_audit_log
@@ -47,9 +47,9 @@ class AuditEventQuery(PageQuery):
         max_length=200,
         description="What it was about: Initiative, or Initiative 12",
     )
-    since: date | None = Field(None, description="From this day (UTC)")
+    since: Day | None = Field(None, description="From this day (UTC)")
     # The last day the log can be asked to the end of.
-    until: date | None = Field(None, lt=date.max, description="To this day (UTC), inclusive")
+    until: Day | None = Field(None, lt=date.max, description="To this day (UTC), inclusive")
 
 
 class AuditEventEntry(BaseModel):
