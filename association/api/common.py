@@ -1,4 +1,5 @@
-"""What several resources share: a park named in a list, and the problem answers."""
+"""What several resources share: a park named in a list, a day in a query, and the problem
+answers."""
 
 from __future__ import annotations
 
@@ -55,14 +56,16 @@ def problem_responses(*statuses: int) -> dict[str, Any]:
     return {f"HTTP_{status}": Problem for status in sorted({*statuses, *EVERY_OPERATION})}
 
 
-def _iso_day(value: object) -> object:
-    # pydantic would take 0 or 20261203 as a day (a Unix time); a query names a day as
-    # YYYY-MM-DD, as the document says.
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("a day is written YYYY-MM-DD")
-    if not isinstance(value, str | date):
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_as_a_day(value: Any) -> Any:
+    # pydantic also reads a number ("0", "1700000000") as a Unix time: a client's slip would
+    # quietly ask for a day in 1970. The document says YYYY-MM-DD, and so does this.
+    if isinstance(value, str) and not _DAY.fullmatch(value):
         raise ValueError("a day is written YYYY-MM-DD")
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_day)]
+Day = Annotated[date, BeforeValidator(_written_as_a_day)]
+"""A day in a query (format: date): YYYY-MM-DD and nothing else."""

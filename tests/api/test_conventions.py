@@ -38,7 +38,9 @@ def _held(session) -> dict:
     session.expire_all()
     return {
         "ballots": session.execute(
-            select(Ballot.initiative_id, Ballot.park_id, Ballot.choice, Ballot.changes)
+            select(Ballot.initiative_id, Ballot.park_id, Ballot.choice, Ballot.changes).order_by(
+                Ballot.id
+            )
         ).all(),
         "events": session.scalars(
             select(AuditEvent.action)
