@@ -16,6 +16,7 @@ from association.meetings import models as meetings
 from association.membership import models as membership
 from association.memoranda import models as memoranda
 from association.parks import models as parks
+from association.residency import models as residency
 from association.voting import models as voting
 from association.webhooks import models as webhooks
 
@@ -29,6 +30,7 @@ __all__ = [
     "membership",
     "memoranda",
     "parks",
+    "residency",
     "voting",
     "webhooks",
 ]

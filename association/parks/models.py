@@ -76,6 +76,9 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     SECRETARIAT = "secretariat"
     MEMBER = "member"
+    # The founder of a startup in the residency programme (association.residency): acts for
+    # the startup only, never for a park.
+    STARTUP = "startup"
 
 
 class User(UserMixin, Model):
@@ -95,6 +98,10 @@ class User(UserMixin, Model):
     is_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     # Registers the park's webhook endpoints (its platform is told of events there).
     is_integration_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Confirms the park's startups and reviews incoming residency applications.
+    is_programme_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The startup a user of role startup acts for (association.residency.models.Startup).
+    startup_id: Mapped[int | None] = mapped_column(ForeignKey("startups.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # None until the user chooses: until then they read their park's language.
     chosen_language: Mapped[str | None] = mapped_column(String(8))
