@@ -22,6 +22,7 @@ from association.meetings import area as meetings_area
 from association.membership import area as membership_area
 from association.memoranda import area as memoranda_area
 from association.parks import area as parks_area
+from association.residency import area as residency_area
 from association.voting import area as voting_area
 from association.webhooks import area as webhooks_area
 
@@ -41,6 +42,7 @@ AREAS = (
     meetings_area,
     memoranda_area,
     webhooks_area,
+    residency_area,
 )
 
 

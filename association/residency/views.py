@@ -1,0 +1,8 @@
+"""The residency programme's pages. The blueprint is made here; the pages of each side join it
+from their own modules (imported in area.py), as membership's secretariat pages do."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("residency", __name__, url_prefix="/residency")
