@@ -100,10 +100,9 @@ class ListedForm(Form):
 class FounderForm(TranslationForm):
     """One founder: a fieldset of the application form (no token of its own)."""
 
-    full_name = StringField(
-        _l("Full name, as in the passport"), validators=[Optional(), Length(max=200)]
-    )
-    nationality = SelectField(_l("Nationality"), validators=[Optional()])
+    full_name = StringField(_l("Full name, as in the passport"), validators=[Length(max=200)])
+    # No Optional(): it would stop the checks below, which say what a half-filled row lacks.
+    nationality = SelectField(_l("Nationality"), validate_choice=False)
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     role = StringField(
         _l("Role"), validators=[Optional(), Length(max=120)], description=_l("e.g. CEO, CTO")
@@ -119,6 +118,8 @@ class FounderForm(TranslationForm):
             raise ValidationError(_l("Give the founder's full name, or leave the row empty."))
 
     def validate_nationality(self, field):
+        if field.data and field.data not in dict(self.nationality.choices):
+            raise ValidationError(_l("Choose a country from the list."))
         if (self.full_name.data or "").strip() and not field.data:
             raise ValidationError(_l("Choose the founder's nationality (for the visa letter)."))
 
