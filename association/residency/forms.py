@@ -237,7 +237,8 @@ class DecisionForm(Form):
     decision = SelectField(_l("Decision"), choices=DECISIONS, validators=[DataRequired()])
     reason = TextAreaField(
         _l("Reason (the startup reads it)"),
-        validators=[Optional(), Length(max=5000)],
+        # No Optional(): it would stop validate_reason, which asks for it on a rejection.
+        validators=[Length(max=5000)],
         description=_l("Required to reject."),
     )
     submit = SubmitField(_l("Decide"))

@@ -250,7 +250,8 @@ def test_accept_an_offer_makes_a_residency_and_the_final_report(
     session.expire_all()
     assert choice.status == ChoiceStatus.TAKEN
     html = signed_in.get("/residency/startup").get_data(as_text=True)
-    assert hosts[1].name_latin in html and "AMT-DN-" in html
+    assert hosts[1].name_latin in html
+    assert "AMT-DN-" in html
     from association.residency.models import Residency
 
     residency = session.scalar(select(Residency))
