@@ -142,7 +142,7 @@ def test_the_secretariat_gives_the_programme_coordinators_duty(as_staff, session
     as_staff.post(f"/secretariat/users/{member.id}/duties", data={"programme_coordinator": "y"})
     session.expire_all()
     assert member.is_programme_coordinator
-    assert "programme coordinator" in as_staff.get(f"/secretariat/users").get_data(as_text=True)
+    assert "programme coordinator" in as_staff.get("/secretariat/users").get_data(as_text=True)
 
 
 def test_a_second_call_in_draft_is_not_public(client, session, secretariat, hosts):
