@@ -154,8 +154,9 @@ class ApplicationForm(Form):
     save = SubmitField(_l("Save the draft"))
 
     def set_offers(self, offers: list[tuple[int, str]]) -> None:
-        for entry in self.choices:
+        for number, entry in enumerate(self.choices, start=1):
             entry.form.offer.choices = [(0, _l("— no host —")), *offers]
+            entry.form.offer.label.text = _l("Preference %(n)d", n=number)
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data <= self.starts_on.data:
