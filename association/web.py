@@ -377,10 +377,11 @@ def nav_links() -> list[tuple[str, str]]:
         ("residency.programme", _("Residency")),
         ("documents.verify", _("Verify")),
     ]
-    if current_user.is_authenticated and current_user.role != Role.STARTUP:
-        links.insert(2, ("meetings.meeting_list", _("Meetings")))
-    else:
+    if not current_user.is_authenticated:
         links.insert(1, ("membership.apply", _("Apply")))
+    elif current_user.role != Role.STARTUP:
+        # A startup's founder is no member's reader: meetings are not theirs.
+        links.insert(2, ("meetings.meeting_list", _("Meetings")))
     return links
 
 

@@ -235,7 +235,12 @@ DECISIONS = [
 
 
 class DecisionForm(Form):
-    decision = SelectField(_l("Decision"), choices=DECISIONS, validators=[DataRequired()])
+    # No decision is preselected: accepting is not a default to slip through.
+    decision = SelectField(
+        _l("Decision"),
+        choices=[("", _l("— choose —")), *DECISIONS],
+        validators=[DataRequired(message=_l("Choose a decision."))],
+    )
     reason = TextAreaField(
         _l("Reason (the startup reads it)"),
         # No Optional(): it would stop validate_reason, which asks for it on a rejection.

@@ -317,3 +317,13 @@ def test_the_emails_links_lead_to_the_pages_where_one_acts(
     _as(client, founder)
     response = client.get(f"/residency/startups/{startup.id}")
     assert response.headers["Location"].endswith("/residency/startup")
+
+
+def test_no_decision_is_preselected(client, session, endorsed, host_coordinators):
+    login(client, host_coordinators[0])
+    choice = endorsed.choices[0]
+    response = client.post(f"/residency/park/choices/{choice.id}/decide", data={})
+    assert response.status_code == 400
+    assert "Choose a decision." in response.get_data(as_text=True)
+    session.expire_all()
+    assert choice.status == ChoiceStatus.UNDER_REVIEW
