@@ -387,17 +387,17 @@ add_translations(HostOfferForm, OfferTranslationForm)
 
 
 def host_offer_form(offer=None, park_choices: list[tuple[int, str]] | None = None) -> HostOfferForm:
-    """The offer's form, filled from `offer` when given (else from the request); with the parks
-    to choose from for the secretariat, without the field for a coordinator (its own park)."""
+    """The offer's form, filled from `offer` when given (else from the request). A new offer
+    chooses its park from `park_choices`; an offer once made stays its park's (no field)."""
     if offer is not None:
         texts = {
             t.language: {"description": t.description, "conditions": t.conditions}
             for t in offer.translations
         }
-        form = HostOfferForm(obj=offer, park=offer.park_id, **HostOfferForm.filled(texts))
+        form = HostOfferForm(obj=offer, **HostOfferForm.filled(texts))
     else:
         form = HostOfferForm()
-    if park_choices is None:
+    if offer is not None or park_choices is None:
         del form.park
     else:
         form.park.choices = park_choices

@@ -133,7 +133,7 @@ def _offer_page(call: ResidencyCall, offer: HostOffer | None, form, status: int 
 
 
 def _save_offer(call: ResidencyCall, offer: HostOffer | None, form):
-    park = db.session.get(Park, form.park.data)
+    park = offer.park if offer is not None else db.session.get(Park, form.park.data)
     if park is None:
         form.park.errors = [*form.park.errors, _("Choose the host park.")]
         return _offer_page(call, offer, form, 400)
@@ -171,10 +171,8 @@ def offer_edit(offer_id: int):
     _staff()
     offer = db.get_or_404(HostOffer, offer_id)
     if request.method == "GET":
-        return _offer_page(
-            offer.call, offer, host_offer_form(offer, queries.home_park_choices(db.session()))
-        )
-    form = host_offer_form(None, queries.home_park_choices(db.session()))
+        return _offer_page(offer.call, offer, host_offer_form(offer))
+    form = host_offer_form(None)  # an offer stays its park's
     if not form.validate_on_submit():
         return _offer_page(offer.call, offer, form, 400)
     return _save_offer(offer.call, offer, form)

@@ -148,3 +148,24 @@ def test_the_secretariat_gives_the_programme_coordinators_duty(as_staff, session
 def test_a_second_call_in_draft_is_not_public(client, session, secretariat, hosts):
     make_call(session, secretariat, hosts, title="Not yet", open=False)
     assert "Not yet" not in client.get("/residency").get_data(as_text=True)
+
+
+def test_editing_an_offer_keeps_its_park(as_staff, session, call, hosts):
+    offer = offer_of(call, hosts[1])
+    html = as_staff.get(f"/secretariat/residency/offers/{offer.id}").get_data(as_text=True)
+    assert f"The offer of {hosts[1].name_latin}" in html
+    assert 'name="park"' not in html
+    response = as_staff.post(
+        f"/secretariat/residency/offers/{offer.id}",
+        data={
+            "park": str(hosts[0].id),
+            "places": "4",
+            "description": "Desks.",
+            "contact_name": "Contact",
+            "contact_email": "contact@host.example",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    assert offer.places == 4
+    assert offer_of(call, hosts[0]).places == 2
