@@ -20,6 +20,7 @@ from association.membership.uploads import MEGABYTE, Upload, check_pdf, clean_fi
 from association.parks.models import User
 from association.parks.service import check_country
 from association.residency import policy
+from association.residency.announcements import announce_endorsed
 from association.residency.models import (
     ApplicationStatus,
     CallStatus,
@@ -531,6 +532,8 @@ def endorse_application(
         startup=startup,
         link=application_link(application),
     )
+    session.flush()
+    announce_endorsed(session, application)
     record(
         session,
         "residency.application_endorsed",

@@ -18,6 +18,7 @@ from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.parks.models import User
 from association.residency import policy
+from association.residency.announcements import announce_decided
 from association.residency.applications import (
     SETTLED,
     first_waitlisted,
@@ -169,6 +170,7 @@ def decide(
         choice=choice,
         link=application_link(application),
     )
+    announce_decided(session, choice)
     record(
         session,
         "residency.decided",
@@ -213,6 +215,7 @@ def offer_freed_place(session: Session, coordinator: User | None, choice: HostCh
         choice=choice,
         link=application_link(application),
     )
+    announce_decided(session, choice)
     record(
         session,
         "residency.freed_place_offered",

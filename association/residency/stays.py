@@ -14,6 +14,7 @@ from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
 from association.parks.models import User
 from association.residency import policy
+from association.residency.announcements import announce_started
 from association.residency.applications import add_months
 from association.residency.models import Residency, ResidencyStatus
 from association.residency.notifications import residency_link, tell
@@ -57,6 +58,7 @@ def check_in(session: Session, coordinator: User | None, residency: Residency) -
         residency=residency,
         link=residency_link(residency),
     )
+    announce_started(session, residency)
     record(session, "residency.checked_in", actor=coordinator, subject=residency)
     return residency
 

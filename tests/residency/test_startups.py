@@ -150,3 +150,42 @@ def test_only_a_confirmed_startups_founder_chooses_to_be_listed(session, home, s
         set_listed_publicly(session, pending_founder, startup, True)
     set_listed_publicly(session, founder, startup, True)
     assert startup.listed_publicly is True
+
+
+def test_a_pending_founder_signs_in_and_reads_but_cannot_apply(
+    session, home, secretariat, make_park
+):
+    from association.auth.service import sign_in
+    from association.residency.applications import start_application
+    from tests.factories import make_call
+
+    _startup, founder = make_startup(session, home, confirmed=False)
+    assert sign_in(session, founder.email, PASSWORD).id == founder.id
+    call = make_call(session, secretariat, [make_park()])
+    with pytest.raises(Conflict, match="not confirmed"):
+        start_application(session, founder, call)
+
+
+def test_the_programme_coordinator_duty_is_given_audited_and_ends_with_the_park_role(
+    session, home, secretariat, admin, make_user
+):
+    from association.audit.models import AuditEvent
+    from association.auth.service import change_role, duties_lost_by_role_change, set_park_duties
+
+    user = make_user(park=home)
+    set_park_duties(
+        session, secretariat, user, delegate=False, signatory=False, programme_coordinator=True
+    )
+    assert user.is_programme_coordinator
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.duties_changed")
+    ).all()[-1]
+    assert '"programme_coordinator":true' in event.details
+    # Not given: it stays as it is.
+    set_park_duties(session, secretariat, user, delegate=True, signatory=False)
+    assert user.is_programme_coordinator
+    assert duties_lost_by_role_change(user, Role.SECRETARIAT)[-1] == (
+        "programme coordinator of Astana Hub"
+    )
+    change_role(session, admin, user, Role.SECRETARIAT, end_duties=True)
+    assert not user.is_programme_coordinator
