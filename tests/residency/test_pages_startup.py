@@ -306,3 +306,25 @@ def test_the_list_me_publicly_switch(signed_in, session, startup):
 def test_a_startup_cannot_create_api_tokens(signed_in):
     html = signed_in.get("/account/tokens").get_data(as_text=True)
     assert "cannot create API tokens" in html
+
+
+def test_every_secretariat_and_meetings_page_is_refused_to_a_startup(app, signed_in):
+    from tests.security.conftest import routes
+
+    checked = routes(app, methods={"GET"}, prefix="/secretariat") + routes(
+        app, methods={"GET"}, prefix="/meetings"
+    )
+    assert len(checked) >= 10
+    for _method, path, endpoint in checked:
+        if endpoint == "meetings.calendar_feed_ics":  # its secret link is its credential
+            continue
+        response = signed_in.get(path)
+        assert response.status_code in (403, 404), (path, endpoint, response.status_code)
+
+
+def test_every_coordinator_page_is_refused_to_a_startup(app, signed_in):
+    from tests.security.conftest import routes
+
+    for method, path, endpoint in routes(app, methods={"GET", "POST"}, prefix="/residency/park"):
+        response = signed_in.open(path, method=method)
+        assert response.status_code == 403, (method, path, endpoint, response.status_code)
