@@ -18,6 +18,7 @@ from association.forms import show_beside_field
 from association.parks.models import Role
 from association.residency import applications as service
 from association.residency import decisions, queries, stays
+from association.residency.applications import max_document_bytes
 from association.residency.forms import (
     MAX_FOUNDERS,
     AnswerForm,
@@ -41,8 +42,8 @@ from association.residency.policy import is_founder_of
 from association.residency.startups import set_listed_publicly
 from association.residency.views import bp
 
-# Both PDFs of an application together, and a megabyte for the form's text.
-APPLICATION_LIMIT = 2 * 10 * 1024 * 1024 + 1024 * 1024
+# The form's text: a megabyte besides the two PDFs.
+TEXT_ALLOWANCE = 1024 * 1024
 UPLOADS = {
     "pitch_deck": DocumentPurpose.PITCH_DECK,
     "company_registration": DocumentPurpose.COMPANY_REGISTRATION,
@@ -53,7 +54,8 @@ UPLOADS = {
 def limit_request_size(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # Before the CSRF check reads the body: beyond it the 413 page answers.
     if endpoint == "residency.application_edit":
-        request.max_content_length = APPLICATION_LIMIT
+        # Both PDFs at their most, and the text: beyond it the 413 page answers.
+        request.max_content_length = len(UPLOADS) * max_document_bytes() + TEXT_ALLOWANCE
 
 
 def _startup() -> Startup:

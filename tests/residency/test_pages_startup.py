@@ -328,3 +328,16 @@ def test_every_coordinator_page_is_refused_to_a_startup(app, signed_in):
     for method, path, endpoint in routes(app, methods={"GET", "POST"}, prefix="/residency/park"):
         response = signed_in.open(path, method=method)
         assert response.status_code == 403, (method, path, endpoint, response.status_code)
+
+
+def test_an_application_larger_than_its_two_documents_is_refused_whole(
+    app, signed_in, session, call
+):
+    app.config["RESIDENCY_DOCUMENT_MAX_MB"] = 1
+    application = _start(signed_in, session, call)
+    response = signed_in.post(
+        f"/residency/startup/applications/{application.id}",
+        data={"pitch_deck": (io.BytesIO(b"%PDF" + b"0" * 3_500_000), "deck.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
