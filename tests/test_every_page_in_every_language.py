@@ -46,6 +46,11 @@ NOT_PAGES = {
     "meetings.minutes_version_pdf",
     "meetings.calendar_feed_ics",
     "memoranda.download",
+    "residency.application_document",
+    # Redirects to the page where the reader acts (the links in the programme's e-mails).
+    "residency.startup_link",
+    "residency.residency_link",
+    "residency.registered",
 }
 
 
@@ -114,6 +119,7 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
     from association.membership.models import Application
     from association.memoranda.models import Memorandum
     from association.parks.models import Park
+    from association.residency.models import HostOffer, ResidencyApplication, ResidencyCall
     from association.voting.models import Initiative
     from association.webhooks.models import WebhookEndpoint
 
@@ -126,6 +132,9 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
     users = session.scalars(select(User)).all()
     minutes = [m for meeting in meetings for m in meeting.minutes_versions]
     endpoints = session.scalars(select(WebhookEndpoint)).all()
+    calls = session.scalars(select(ResidencyCall)).all()
+    offers = session.scalars(select(HostOffer)).all()
+    residency_applications = session.scalars(select(ResidencyApplication).limit(5)).all()
     by_id = lambda name, rows: [{name: row.id} for row in rows]  # noqa: E731
     return {
         ("slug",): {
@@ -138,7 +147,20 @@ def _address_values() -> dict[tuple[str, ...], dict[str, list[dict]]]:
         },
         ("user_id",): {"parks.user_detail": by_id("user_id", users[:4])},
         ("application_id",): {
-            "membership.application_detail": by_id("application_id", applications)
+            "membership.application_detail": by_id("application_id", applications),
+            "residency.application_detail": by_id("application_id", residency_applications),
+        },
+        ("call_id",): {
+            endpoint: by_id("call_id", calls)
+            for endpoint in (
+                "residency_secretariat.call_detail",
+                "residency_secretariat.call_edit",
+                "residency_secretariat.offer_create",
+            )
+        },
+        ("offer_id",): {
+            endpoint: by_id("offer_id", offers)
+            for endpoint in ("residency_secretariat.offer_edit", "residency.offer_edit")
         },
         ("initiative_id",): {
             endpoint: by_id("initiative_id", initiatives)
