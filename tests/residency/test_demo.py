@@ -14,12 +14,8 @@ from association.auth.service import find_user_by_email
 from association.demo import seed_demo
 from association.extensions import Model
 from association.history import happened_at
-from association.residency.demo import (
-    AUTUMN_2025_TITLE,
-    CURRENT_TITLE,
-    SPRING_2026_TITLE,
-    residency_logins,
-)
+from association.residency.demo import residency_logins
+from association.residency.demo_data import AUTUMN_2025_TITLE, CURRENT_TITLE, SPRING_2026_TITLE
 from association.residency.models import (
     ApplicationStatus,
     CallStatus,
