@@ -295,6 +295,8 @@ def _seed_story(session: Session, story: Story, call: ResidencyCall) -> None:
             ],
             now=started + timedelta(minutes=20),
         )
+    attached = {document.purpose for document in application.documents}
+    if application.status == ApplicationStatus.DRAFT and len(attached) < len(DocumentPurpose):
         for purpose, content in _documents(demo, startup, call).items():
             applications.attach_document(
                 session,
