@@ -24,6 +24,7 @@ from association.membership.demo import seed_membership
 from association.memoranda.demo import seed_memoranda
 from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
+from association.residency.demo import residency_logins, seed_residency
 from association.voting.demo import seed_voting
 
 
@@ -85,7 +86,14 @@ def seed_parks_and_users(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users, seed_membership, seed_voting, seed_meetings, seed_memoranda]
+SEEDERS = [
+    seed_parks_and_users,
+    seed_membership,
+    seed_voting,
+    seed_meetings,
+    seed_memoranda,
+    seed_residency,
+]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:
@@ -96,4 +104,5 @@ def seed_demo(session: Session) -> list[tuple[str, str]]:
     for demo in FOUNDERS:
         logins.append((demo_email("delegate", demo), f"delegate of {demo.name_latin}"))
         logins.append((demo_email("signatory", demo), f"signatory of {demo.name_latin}"))
+    logins.extend(residency_logins())
     return logins

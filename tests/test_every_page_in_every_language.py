@@ -15,7 +15,7 @@ from zoneinfo import available_timezones
 
 import pytest
 from babel import Locale
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, select, text
 
 from association import create_app
 from association.audit.log import GENESIS
@@ -81,6 +81,10 @@ def demo_app(tmp_path_factory):
         _add_webhook_endpoint()
         yield app
         db.session.remove()
+        # Users and startups refer to each other (as in tests/conftest.py): SQLite, which
+        # cannot drop a foreign key, needs the demo's cycle broken before dropping.
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE startups SET decided_by_id = NULL"))
         db.drop_all()
         db.engine.dispose()
 

@@ -32,8 +32,14 @@ ROLE_WORDS = {
 }
 
 
+# A startup's founder registers on the residency's pages: never a role staff give, so it is
+# not among ROLE_WORDS (the user form's choices), but pages that list every user name it.
+STARTUP_WORD = lazy_pgettext("role", "startup founder")
+
+
 def role_word(role: str) -> str:
     try:
-        return str(ROLE_WORDS[Role(role)])
+        role = Role(role)
     except ValueError:
         return role
+    return str(STARTUP_WORD if role == Role.STARTUP else ROLE_WORDS[role])

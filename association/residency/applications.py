@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.history import stating_time
 from association.membership.uploads import MEGABYTE, Upload, check_pdf, clean_filename
 from association.parks.models import User
 from association.parks.service import check_country
@@ -89,8 +90,8 @@ def check_period(call: ResidencyCall, starts_on: date, ends_on: date) -> None:
         )
 
 
-def _require_window(call: ResidencyCall) -> None:
-    today = utcnow().date()
+def _require_window(call: ResidencyCall, now: datetime | None = None) -> None:
+    today = (now or utcnow()).date()
     if call.status != CallStatus.OPEN or not (
         call.applications_open <= today <= call.applications_close
     ):
@@ -130,16 +131,19 @@ def _require_founder_acting(founder: User, application: ResidencyApplication) ->
 
 
 @state_change
-def start_application(session: Session, founder: User, call) -> ResidencyApplication:
+def start_application(
+    session: Session, founder: User, call, now: datetime | None = None
+) -> ResidencyApplication:
     """The startup's draft application in the call: one per startup and call, while the call
-    takes applications, for a confirmed startup whose home park takes part."""
+    takes applications, for a confirmed startup whose home park takes part.
+    `now` is when, when that was before it is recorded (association.history)."""
     if founder is None or founder.startup_id is None:
         raise NotAllowed(_("Only a startup's founder can apply."))
     startup = session.get_one(Startup, founder.startup_id)
     policy.require_founder(founder, startup)
     require_confirmed(startup)
     _require_home_taking_part(startup)
-    _require_window(call)
+    _require_window(call, now)
     existing = session.scalar(
         select(ResidencyApplication.id).where(
             ResidencyApplication.call_id == call.id,
@@ -149,7 +153,12 @@ def start_application(session: Session, founder: User, call) -> ResidencyApplica
     if existing is not None:
         raise Conflict(_("%(startup)s has already applied in this call.", startup=startup.name))
     application = ResidencyApplication(
-        call=call, startup=startup, status=ApplicationStatus.DRAFT, sector=startup.sector
+        call=call,
+        startup=startup,
+        status=ApplicationStatus.DRAFT,
+        sector=startup.sector,
+        created_at=now or utcnow(),
+        updated_at=now or utcnow(),
     )
     session.add(application)
     session.flush()
@@ -158,7 +167,7 @@ def start_application(session: Session, founder: User, call) -> ResidencyApplica
         "residency.application_started",
         actor=founder,
         subject=application,
-        details={"call": call.id, "startup": startup.id},
+        details=stating_time({"call": call.id, "startup": startup.id}, now),
     )
     return application
 
@@ -237,11 +246,13 @@ def save_application(
     ends_on: date | None,
     founders: list[dict],
     choices: list[tuple[HostOffer, str]],
+    now: datetime | None = None,
 ) -> ResidencyApplication:
     """Save the draft whole (its founders and host choices replaced by those given, the
     choices in order of preference). A draft may be incomplete; what it holds keeps the
     rules: at most three hosts of this call, never the home park, each host once, and dates
-    within the call's bounds."""
+    within the call's bounds.
+    `now` is when, when that was before it is recorded (association.history)."""
     _require_founder_acting(founder, application)
     _require_draft(application)
     stage = (stage or "").strip()
@@ -277,7 +288,7 @@ def save_application(
                 status=ChoiceStatus.PENDING,
             )
         )
-    application.updated_at = utcnow()
+    application.updated_at = now or utcnow()
     session.flush()
     session.expire(application, ["founders", "choices"])
     record(
@@ -285,12 +296,15 @@ def save_application(
         "residency.application_saved",
         actor=founder,
         subject=application,
-        details={
-            "hosts": [offer.park.slug for offer, _wishes in wanted],
-            "founders": len(people),
-            "starts_on": starts_on.isoformat() if starts_on else None,
-            "ends_on": ends_on.isoformat() if ends_on else None,
-        },
+        details=stating_time(
+            {
+                "hosts": [offer.park.slug for offer, _wishes in wanted],
+                "founders": len(people),
+                "starts_on": starts_on.isoformat() if starts_on else None,
+                "ends_on": ends_on.isoformat() if ends_on else None,
+            },
+            now,
+        ),
     )
     return application
 
@@ -308,10 +322,12 @@ def attach_document(
     purpose: DocumentPurpose,
     filename: str,
     content: bytes,
+    now: datetime | None = None,
 ) -> ResidencyDocument:
     """Attach the draft's pitch deck or company registration: a readable PDF (checked by its
     content, as membership's documents are) of at most RESIDENCY_DOCUMENT_MAX_MB. A second
-    document for the same purpose replaces the first."""
+    document for the same purpose replaces the first.
+    `now` is when, when that was before it is recorded (association.history)."""
     _require_founder_acting(founder, application)
     _require_draft(application)
     purpose = DocumentPurpose(purpose)
@@ -338,6 +354,7 @@ def attach_document(
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
+        uploaded_at=now or utcnow(),
     )
     session.add(document)
     session.flush()
@@ -346,27 +363,34 @@ def attach_document(
         "residency.document_attached",
         actor=founder,
         subject=application,
-        details={
-            "purpose": str(purpose),
-            "filename": document.filename,
-            "sha256": document.sha256,
-            "replaced": bool(replaced),
-        },
+        details=stating_time(
+            {
+                "purpose": str(purpose),
+                "filename": document.filename,
+                "sha256": document.sha256,
+                "replaced": bool(replaced),
+            },
+            now,
+        ),
     )
     return document
 
 
 @state_change
 def submit_application(
-    session: Session, founder: User, application: ResidencyApplication
+    session: Session,
+    founder: User,
+    application: ResidencyApplication,
+    now: datetime | None = None,
 ) -> ResidencyApplication:
     """Send the complete draft to the home park for endorsement (its coordinators are
     e-mailed), while the call takes applications. Complete: the product, the dates, at least
-    one founder and one host, the pitch deck and the company registration."""
+    one founder and one host, the pitch deck and the company registration.
+    `now` is when, when that was before it is recorded (association.history)."""
     _require_founder_acting(founder, application)
     _require_draft(application)
     _require_home_taking_part(application)
-    _require_window(application.call)
+    _require_window(application.call, now)
     missing = []
     if not application.product:
         missing.append(_("the product"))
@@ -389,7 +413,7 @@ def submit_application(
     assert application.ends_on is not None
     check_period(application.call, application.starts_on, application.ends_on)
     application.status = ApplicationStatus.AWAITING_ENDORSEMENT
-    application.submitted_at = application.updated_at = utcnow()
+    application.submitted_at = application.updated_at = now or utcnow()
     startup = application.startup
     tell(
         session,
@@ -405,7 +429,9 @@ def submit_application(
         "residency.application_submitted",
         actor=founder,
         subject=application,
-        details={"hosts": [choice.offer.park.slug for choice in application.choices]},
+        details=stating_time(
+            {"hosts": [choice.offer.park.slug for choice in application.choices]}, now
+        ),
     )
     return application
 
@@ -490,10 +516,14 @@ def withdraw_application(
 
 @state_change
 def endorse_application(
-    session: Session, coordinator: User | None, application: ResidencyApplication
+    session: Session,
+    coordinator: User | None,
+    application: ResidencyApplication,
+    now: datetime | None = None,
 ) -> ResidencyApplication:
     """The home park vouches that the startup is a resident in good standing: each host now
-    sees the application and decides (its coordinators and the founders are e-mailed)."""
+    sees the application and decides (its coordinators and the founders are e-mailed).
+    `now` is when, when that was before it is recorded (association.history)."""
     startup = application.startup
     policy.require_coordinator(coordinator, startup.home_park)
     if application.status != ApplicationStatus.AWAITING_ENDORSEMENT:
@@ -504,7 +534,7 @@ def endorse_application(
             )
         )
     application.status = ApplicationStatus.ENDORSED
-    application.endorsed_at = application.updated_at = utcnow()
+    application.endorsed_at = application.updated_at = now or utcnow()
     application.endorsed_by_id = coordinator.id if coordinator is not None else None
     for choice in application.choices:
         choice.status = ChoiceStatus.UNDER_REVIEW
@@ -539,7 +569,9 @@ def endorse_application(
         "residency.application_endorsed",
         actor=coordinator,
         subject=application,
-        details={"hosts": [choice.offer.park.slug for choice in application.choices]},
+        details=stating_time(
+            {"hosts": [choice.offer.park.slug for choice in application.choices]}, now
+        ),
     )
     return application
 

@@ -5,7 +5,7 @@ places. Places never go below the places already held by offers made in the call
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from association.audit.log import record
 from association.content_languages import TranslatedField, check_translations, set_translations
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotFound, state_change
+from association.history import stating_time
 from association.parks.models import Park, User
 from association.residency import policy
 from association.residency.models import (
@@ -96,8 +97,10 @@ def create_call(
     min_months: int,
     max_months: int,
     rules: str = "",
+    now: datetime | None = None,
 ) -> ResidencyCall:
-    """A draft call (not public until opened), its dates consistent."""
+    """A draft call (not public until opened), its dates consistent. `now` is when it was
+    created, when that was before it is recorded (association.history)."""
     policy.require_staff(staff)
     call = ResidencyCall(
         title=(title or "").strip(),
@@ -109,12 +112,17 @@ def create_call(
         min_months=min_months,
         max_months=max_months,
         rules=(rules or "").strip(),
+        created_at=now or utcnow(),
     )
     _check_call(call)
     session.add(call)
     session.flush()
     record(
-        session, "residency.call_created", actor=staff, subject=call, details=_call_details(call)
+        session,
+        "residency.call_created",
+        actor=staff,
+        subject=call,
+        details=stating_time(_call_details(call), now),
     )
     return call
 
@@ -200,9 +208,11 @@ def set_host_offer(
     contact_email: str,
     contact_phone: str,
     translations: dict[str, dict[str, str]] | None = None,
+    now: datetime | None = None,
 ) -> HostOffer:
     """Make or change `park`'s offer in the call (by its programme coordinator or the
-    secretariat). Places never fall below those already held; a closed call's offers stay."""
+    secretariat). Places never fall below those already held; a closed call's offers stay.
+    `now` is when, when that was before it is recorded (association.history)."""
     policy.require_coordinator(actor, park)
     if call.status == CallStatus.CLOSED:
         raise Conflict(_("The call is closed: its host offers can no longer change."))
@@ -260,7 +270,7 @@ def set_host_offer(
         setattr(offer, name, value)
     translated = set_translations(offer.translations, checked, HostOfferTranslation)
     if changed or translated:
-        offer.updated_at = utcnow()
+        offer.updated_at = now or utcnow()
         session.flush()
         details: dict = {"park": park.slug, "places": places, "changed": changed}
         if translated:
@@ -270,7 +280,7 @@ def set_host_offer(
             "residency.offer_created" if created else "residency.offer_changed",
             actor=actor,
             subject=call,
-            details=details,
+            details=stating_time(details, now),
         )
     return offer
 
@@ -304,8 +314,11 @@ def remove_host_offer(session: Session, staff: User | None, offer: HostOffer) ->
 
 
 @state_change
-def open_call(session: Session, staff: User | None, call: ResidencyCall) -> ResidencyCall:
-    """Publish a draft call: it needs at least one host offer and a window not yet over."""
+def open_call(
+    session: Session, staff: User | None, call: ResidencyCall, now: datetime | None = None
+) -> ResidencyCall:
+    """Publish a draft call: it needs at least one host offer and a window not yet over (on
+    `now`, when it was opened before it is recorded: association.history)."""
     policy.require_staff(staff)
     if call.status != CallStatus.DRAFT:
         raise Conflict(
@@ -315,27 +328,30 @@ def open_call(session: Session, staff: User | None, call: ResidencyCall) -> Resi
             )
         )
     _check_call(call)
-    if call.applications_close < utcnow().date():
+    if call.applications_close < (now or utcnow()).date():
         raise Invalid(
             _("The call's application window is already over."), field="applications_close"
         )
     if not call.offers:
         raise Invalid(_("A call needs at least one host park's offer before it opens."))
     call.status = CallStatus.OPEN
-    call.opened_at = utcnow()
+    call.opened_at = now or utcnow()
     record(
         session,
         "residency.call_opened",
         actor=staff,
         subject=call,
-        details={"hosts": [offer.park.slug for offer in call.offers]},
+        details=stating_time({"hosts": [offer.park.slug for offer in call.offers]}, now),
     )
     return call
 
 
 @state_change
-def close_call(session: Session, staff: User | None, call: ResidencyCall) -> ResidencyCall:
-    """No new applications; what was submitted goes on to its decisions and residencies."""
+def close_call(
+    session: Session, staff: User | None, call: ResidencyCall, now: datetime | None = None
+) -> ResidencyCall:
+    """No new applications; what was submitted goes on to its decisions and residencies.
+    `now` is when, when that was before it is recorded (association.history)."""
     policy.require_staff(staff)
     if call.status != CallStatus.OPEN:
         raise Conflict(
@@ -345,6 +361,12 @@ def close_call(session: Session, staff: User | None, call: ResidencyCall) -> Res
             )
         )
     call.status = CallStatus.CLOSED
-    call.closed_at = utcnow()
-    record(session, "residency.call_closed", actor=staff, subject=call)
+    call.closed_at = now or utcnow()
+    record(
+        session,
+        "residency.call_closed",
+        actor=staff,
+        subject=call,
+        details=stating_time({}, now),
+    )
     return call

@@ -6,7 +6,7 @@ coordinators offering the last place at once cannot both succeed."""
 from __future__ import annotations
 
 import enum
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, NotAllowed, state_change
+from association.history import stating_time
 from association.parks.models import User
 from association.residency import policy
 from association.residency.announcements import announce_decided
@@ -99,10 +100,12 @@ def _lapse(session: Session, choice: HostChoice) -> None:
     settle_if_unplaced(session, choice.application)
 
 
-def _make_offer(session: Session, actor: User | None, choice: HostChoice) -> None:
+def _make_offer(
+    session: Session, actor: User | None, choice: HostChoice, now: datetime | None = None
+) -> None:
     """Offer the choice a place, if one is free; the startup's lower preferences are withdrawn."""
     offer = choice.offer
-    today = utcnow().date()
+    today = (now or utcnow()).date()
     _lapse_expired(session, offer, today)
     held = places_held(session, offer)
     if held >= offer.places:
@@ -128,10 +131,12 @@ def decide(
     choice: HostChoice,
     decision: Decision,
     reason: str = "",
+    now: datetime | None = None,
 ) -> HostChoice:
     """The host's decision on a choice under review: accept (an offer, only while a place is
     free: Conflict otherwise), waitlist, or reject (with a reason; a waitlisted choice may be
-    rejected too). The founders are e-mailed."""
+    rejected too). The founders are e-mailed.
+    `now` is when, when that was before it is recorded (association.history)."""
     _require_host(coordinator, choice)
     decision = Decision(decision)
     reason = (reason or "").strip()
@@ -152,13 +157,13 @@ def decide(
     if decision == Decision.REJECT and not reason:
         raise Invalid(_("Please give the reason."), field="reason")
     if decision == Decision.ACCEPT:
-        _make_offer(session, coordinator, choice)
+        _make_offer(session, coordinator, choice, now)
     else:
         choice.status = (
             ChoiceStatus.WAITLISTED if decision == Decision.WAITLIST else ChoiceStatus.REJECTED
         )
     choice.decision_reason = reason
-    choice.decided_at = utcnow()
+    choice.decided_at = now or utcnow()
     choice.decided_by_id = coordinator.id if coordinator is not None else None
     application = choice.application
     tell(
@@ -176,12 +181,17 @@ def decide(
         "residency.decided",
         actor=coordinator,
         subject=application,
-        details={
-            "host": choice.offer.park.slug,
-            "decision": str(decision),
-            "reason": reason,
-            "offer_expires_on": str(choice.offer_expires_on) if choice.offer_expires_on else None,
-        },
+        details=stating_time(
+            {
+                "host": choice.offer.park.slug,
+                "decision": str(decision),
+                "reason": reason,
+                "offer_expires_on": str(choice.offer_expires_on)
+                if choice.offer_expires_on
+                else None,
+            },
+            now,
+        ),
     )
     settle_if_unplaced(session, application)
     return choice
@@ -315,17 +325,20 @@ def next_residency_number(session: Session, year: int) -> str:
 
 
 @state_change
-def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residency:
+def accept_offer(
+    session: Session, founder: User, choice: HostChoice, now: datetime | None = None
+) -> Residency:
     """The startup takes a standing offer: a residency (upcoming, with the application's dates
     and its number); the application is placed and every other choice withdrawn, freeing any
-    place it held. Both parks' coordinators are e-mailed."""
+    place it held. Both parks' coordinators are e-mailed.
+    `now` is when, when that was before it is recorded (association.history)."""
     application = choice.application
     policy.require_founder(founder, application.startup)
     _require_endorsed(choice)
     if choice.status != ChoiceStatus.OFFERED:
         raise Conflict(_("There is no standing offer of this host to accept."))
     assert choice.offer_expires_on is not None
-    if choice.offer_expires_on < utcnow().date():
+    if choice.offer_expires_on < (now or utcnow()).date():
         raise Conflict(_("The offer expired on %(day)s.", day=choice.offer_expires_on.isoformat()))
     assert application.starts_on is not None
     assert application.ends_on is not None
@@ -339,6 +352,7 @@ def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residen
         starts_on=application.starts_on,
         ends_on=application.ends_on,
         number=next_residency_number(session, application.starts_on.year),
+        created_at=now or utcnow(),
     )
     session.add(residency)
     choice.status = ChoiceStatus.TAKEN
@@ -346,7 +360,7 @@ def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residen
         if other.id != choice.id and other.status not in SETTLED:
             withdraw_choice(session, other)
     application.status = ApplicationStatus.PLACED
-    application.updated_at = utcnow()
+    application.updated_at = now or utcnow()
     session.flush()
     tell(
         session,
@@ -369,13 +383,16 @@ def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residen
         "residency.offer_accepted",
         actor=founder,
         subject=residency,
-        details={
-            "application": application.id,
-            "host": choice.offer.park.slug,
-            "number": residency.number,
-            "starts_on": residency.starts_on.isoformat(),
-            "ends_on": residency.ends_on.isoformat(),
-        },
+        details=stating_time(
+            {
+                "application": application.id,
+                "host": choice.offer.park.slug,
+                "number": residency.number,
+                "starts_on": residency.starts_on.isoformat(),
+                "ends_on": residency.ends_on.isoformat(),
+            },
+            now,
+        ),
     )
     return residency
 

@@ -4,6 +4,8 @@ and reads its status, and can do nothing else in the programme."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from association.auth.passwords import check_new_password, hash_password
 from association.auth.service import find_user_by_email
 from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
+from association.history import stating_time
 from association.parks.models import Park, Role, User, normalise_email
 from association.parks.service import check_language, check_website
 from association.residency import policy
@@ -43,12 +46,14 @@ def register_startup(
     founder_email: str,
     password: str,
     language: str,
+    now: datetime | None = None,
 ) -> tuple[Startup, User]:
     """A startup pending its home park's confirmation, and its founder's account (role
     startup), which signs in at once. The home park's programme coordinators are e-mailed.
 
     Refused: a home park that is not a member or observer, a registration number the home
-    park already has a startup under, an e-mail address already in use, a weak password."""
+    park already has a startup under, an e-mail address already in use, a weak password.
+    `now` is when it registered, when that was before it is recorded (association.history)."""
     name = _required(name, _("Please give the startup's name."), "name")
     registration_number = _required(
         registration_number,
@@ -98,6 +103,7 @@ def register_startup(
         sector=(sector or "").strip(),
         description=(description or "").strip(),
         status=StartupStatus.PENDING,
+        created_at=now or utcnow(),
     )
     session.add(startup)
     session.flush()
@@ -127,12 +133,15 @@ def register_startup(
         "residency.startup_registered",
         actor=founder,
         subject=startup,
-        details={
-            "name": startup.name,
-            "home_park": home_park.slug,
-            "registration_number": registration_number,
-            "founder": email,
-        },
+        details=stating_time(
+            {
+                "name": startup.name,
+                "home_park": home_park.slug,
+                "registration_number": registration_number,
+                "founder": email,
+            },
+            now,
+        ),
     )
     return startup, founder
 
@@ -149,12 +158,15 @@ def _require_pending(startup: Startup) -> None:
 
 
 @state_change
-def confirm_startup(session: Session, coordinator: User | None, startup: Startup) -> Startup:
-    """The home park confirms the startup is its resident: its founders may now apply."""
+def confirm_startup(
+    session: Session, coordinator: User | None, startup: Startup, now: datetime | None = None
+) -> Startup:
+    """The home park confirms the startup is its resident: its founders may now apply.
+    `now` is when, when that was before it is recorded (association.history)."""
     policy.require_coordinator(coordinator, startup.home_park)
     _require_pending(startup)
     startup.status = StartupStatus.CONFIRMED
-    startup.decided_at = utcnow()
+    startup.decided_at = now or utcnow()
     startup.decided_by_id = coordinator.id if coordinator is not None else None
     tell(
         session,
@@ -168,7 +180,13 @@ def confirm_startup(session: Session, coordinator: User | None, startup: Startup
         startup=startup,
         link=startup_link(startup),
     )
-    record(session, "residency.startup_confirmed", actor=coordinator, subject=startup)
+    record(
+        session,
+        "residency.startup_confirmed",
+        actor=coordinator,
+        subject=startup,
+        details=stating_time({}, now),
+    )
     return startup
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from association.audit.log import record
 from association.database import utcnow
 from association.domain import Conflict, Invalid, state_change
+from association.history import stating_time
 from association.parks.models import User
 from association.residency import policy
 from association.residency.announcements import announce_started
@@ -43,13 +44,16 @@ def _status_conflict(residency: Residency) -> Conflict:
 
 
 @state_change
-def check_in(session: Session, coordinator: User | None, residency: Residency) -> Residency:
-    """The host records the startup's arrival: the residency is active (everyone is told)."""
+def check_in(
+    session: Session, coordinator: User | None, residency: Residency, now: datetime | None = None
+) -> Residency:
+    """The host records the startup's arrival: the residency is active (everyone is told).
+    `now` is when, when that was before it is recorded (association.history)."""
     policy.require_coordinator(coordinator, residency.host_park)
     if residency.status != ResidencyStatus.UPCOMING:
         raise _status_conflict(residency)
     residency.status = ResidencyStatus.ACTIVE
-    residency.checked_in_at = utcnow()
+    residency.checked_in_at = now or utcnow()
     tell(
         session,
         _everyone(session, residency),
@@ -59,7 +63,13 @@ def check_in(session: Session, coordinator: User | None, residency: Residency) -
         link=residency_link(residency),
     )
     announce_started(session, residency)
-    record(session, "residency.checked_in", actor=coordinator, subject=residency)
+    record(
+        session,
+        "residency.checked_in",
+        actor=coordinator,
+        subject=residency,
+        details=stating_time({}, now),
+    )
     return residency
 
 
@@ -154,7 +164,11 @@ def check_out(
         "residency.checked_out",
         actor=coordinator,
         subject=residency,
-        details={"on": on.isoformat(), "status": str(residency.status)},
+        # A departure recorded on a later day happened at noon that day (association.history).
+        details=stating_time(
+            {"on": on.isoformat(), "status": str(residency.status)},
+            residency.checked_out_at if on != today else None,
+        ),
     )
     return residency
 
@@ -192,9 +206,10 @@ def cut_short(
 
 @state_change
 def submit_final_report(
-    session: Session, founder: User, residency: Residency, text: str
+    session: Session, founder: User, residency: Residency, text: str, now: datetime | None = None
 ) -> Residency:
-    """The startup's short report on its residency, once, after its check-out."""
+    """The startup's short report on its residency, once, after its check-out.
+    `now` is when, when that was before it is recorded (association.history)."""
     policy.require_founder(founder, residency.startup)
     if residency.status not in ENDED or residency.checked_out_at is None:
         raise Conflict(_("The final report is written after the check-out."))
@@ -204,6 +219,12 @@ def submit_final_report(
     if not text:
         raise Invalid(_("Please write the report."), field="text")
     residency.final_report = text
-    residency.reported_at = utcnow()
-    record(session, "residency.final_report_submitted", actor=founder, subject=residency)
+    residency.reported_at = now or utcnow()
+    record(
+        session,
+        "residency.final_report_submitted",
+        actor=founder,
+        subject=residency,
+        details=stating_time({}, now),
+    )
     return residency

@@ -135,3 +135,14 @@ def test_a_new_language_for_a_member_park_says_its_certificate_waits_for_a_reiss
     page = html.unescape(response.get_data(as_text=True))
     assert "The certificate in force keeps the languages it was issued in." in page
     assert "for one in Қазақша" in page
+
+
+def test_the_user_list_names_a_startup_founder_by_role(client, session, secretariat, park):
+    from tests.factories import make_startup
+
+    _startup, founder = make_startup(session, park)
+    login(client, secretariat)
+    for path in ("/secretariat/users", f"/secretariat/users/{founder.id}"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "startup founder" in page.get_data(as_text=True), path
