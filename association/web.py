@@ -37,6 +37,7 @@ from association.content_languages import InLanguage, Translated
 from association.errors import for_the_api
 from association.extensions import login_manager
 from association.languages import CODES, ENGLISH, LANGUAGES, NAMES, offered
+from association.parks.models import Role
 
 # Only our own origin; no inline script or style. Bootstrap's CSS draws its icons from data: URIs.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -373,12 +374,14 @@ def nav_links() -> list[tuple[str, str]]:
         ("membership.directory", _("Members")),
         ("voting.initiative_list", _("Initiatives")),
         ("memoranda.register", _("Memoranda")),
+        ("residency.programme", _("Residency")),
         ("documents.verify", _("Verify")),
     ]
-    if current_user.is_authenticated:
-        links.insert(2, ("meetings.meeting_list", _("Meetings")))
-    else:
+    if not current_user.is_authenticated:
         links.insert(1, ("membership.apply", _("Apply")))
+    elif current_user.role != Role.STARTUP:
+        # A startup's founder is no member's reader: meetings are not theirs.
+        links.insert(2, ("meetings.meeting_list", _("Meetings")))
     return links
 
 
@@ -391,6 +394,7 @@ def secretariat_links() -> list[tuple[str, str]]:
         ("memoranda.secretariat_register", _("Memoranda")),
         ("voting.manage_list", _("Initiatives")),
         ("meetings.manage_list", _("Meetings")),
+        ("residency_secretariat.call_list", _("Residency")),
         ("audit.event_list", _("Audit log")),
         ("mail.outbox", _("Outbox")),
         ("webhooks.endpoint_list", _("Webhooks")),

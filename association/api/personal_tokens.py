@@ -119,6 +119,9 @@ def why_no_new_token(user: User, *, second_factor_passed: bool) -> str | None:
     staff token opens the secretariat's API, so it is made only after the second factor)."""
     if not user.active:
         return _("This account is not active. Please contact the secretariat.")
+    if user.role == Role.STARTUP:
+        # The API is for the parks' platforms; a startup works on its pages.
+        return _("A startup's account cannot create API tokens.")
     park = user.park
     if park is not None and park.status not in _PARKS_WITH_TOKENS:
         return _(

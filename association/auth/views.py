@@ -35,7 +35,7 @@ from association.auth.throttle import TooManyAttempts
 from association.domain import DomainError
 from association.extensions import db, limiter
 from association.forms import ConfirmForm
-from association.parks.models import User
+from association.parks.models import Role, User
 from association.parks.service import member_countries
 from association.web import safe_next
 
@@ -59,6 +59,9 @@ def _begin_session(user: User, next_page: str | None):
         session["second_factor_pending"] = user.signed_in_key
         return redirect(url_for("auth.second_factor_step", next=next_page))
     login_user(user, remember=user.signed_in.remember_until is not None)
+    if user.role == Role.STARTUP:
+        # A startup's founder works on the startup's own page, not on a park's dashboard.
+        return redirect(safe_next(next_page, url_for("residency.startup_home")))
     return redirect(_safe_next(next_page))
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from association.domain import NotAllowed
 from association.meetings.models import Minutes, MinutesStatus
-from association.parks.models import ParkStatus, User
+from association.parks.models import ParkStatus, Role, User
 
 # Minutes members may read: from circulation on (drafts are the secretariat's).
 READABLE_BY_MEMBERS = (MinutesStatus.CIRCULATED, MinutesStatus.APPROVED, MinutesStatus.PUBLISHED)
@@ -14,7 +14,10 @@ TAKING_PART = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
 
 
 def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+    # A startup's founder (the residency programme) signs in too, but is no member's reader.
+    return (
+        user is not None and user.is_authenticated and user.is_active and user.role != Role.STARTUP
+    )
 
 
 def can_view_meetings(user: User | None) -> bool:

@@ -108,6 +108,9 @@ class DutiesForm(Form):
     integration_manager = BooleanField(
         _l("Integration manager: registers the park's webhook endpoints")
     )
+    programme_coordinator = BooleanField(
+        _l("Programme coordinator: confirms the park's startups and reviews residency applications")
+    )
     submit = SubmitField(_l("Save duties"))
 
 

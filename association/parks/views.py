@@ -246,6 +246,7 @@ def _user_page(user: User, role_form: RoleForm | None, status: int = 200):
         delegate=user.is_delegate,
         signatory=user.is_signatory,
         integration_manager=user.is_integration_manager,
+        programme_coordinator=user.is_programme_coordinator,
     )
     # What a change to secretariat or administrator would end, said before it is saved.
     duties_at_stake = accounts.duties_lost_by_role_change(user, Role.SECRETARIAT)
@@ -273,6 +274,7 @@ def user_duties(user_id: int):
             delegate=form.delegate.data,
             signatory=form.signatory.data,
             integration_manager=form.integration_manager.data,
+            programme_coordinator=form.programme_coordinator.data,
         )
         flash(_("The duties are saved."), "success")
     return redirect(url_for("parks.user_detail", user_id=user_id))

@@ -7,7 +7,7 @@ from typing import TypeGuard
 from flask_babel import gettext as _
 
 from association.domain import NotAllowed
-from association.parks.models import User
+from association.parks.models import Role, User
 from association.voting.models import Initiative, InitiativeStatus
 
 # Visitors see which questions are open, upcoming and decided (title, summary, outcome);
@@ -16,7 +16,8 @@ PUBLIC_STATUSES = (InitiativeStatus.SCHEDULED, InitiativeStatus.OPEN, Initiative
 
 
 def _signed_in(user: User | None) -> TypeGuard[User]:
-    return user is not None and user.is_authenticated
+    # A startup's founder (the residency programme) signs in too, but is no member's reader.
+    return user is not None and user.is_authenticated and user.role != Role.STARTUP
 
 
 def can_manage_initiatives(user: User | None) -> bool:
