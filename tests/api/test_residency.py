@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from association.residency import policy, queries
-from association.residency.calls import set_host_offer
+from association.residency.calls import close_call, set_host_offer
 from association.residency.decisions import Decision, accept_offer, decide
 from association.residency.models import ResidencyApplication
 from association.residency.retention import remove_expired_founders
@@ -88,16 +88,18 @@ def _sees(client, headers, application) -> bool:
 
 
 def test_a_visitor_lists_open_and_closed_calls_but_no_draft(client, session, secretariat, hosts):
+    closed = close_call(session, secretariat, make_call(session, secretariat, hosts[:1]))
     opened = make_call(session, secretariat, hosts[:1], title="Spring")
     draft = make_call(session, secretariat, hosts[:1], open=False, title="Autumn")
     listed = client.get("/api/v1/residency/calls").get_json()["calls"]
-    assert [c["title"] for c in listed] == ["Spring"]
-    assert listed[0]["status"] == "open"
+    assert [(c["id"], c["status"]) for c in listed] == [(opened.id, "open"), (closed.id, "closed")]
     assert client.get(f"/api/v1/residency/calls/{draft.id}").status_code == 404
     assert client.get(f"/api/v1/residency/calls/{opened.id}").status_code == 200
+    assert client.get(f"/api/v1/residency/calls/{closed.id}").status_code == 200
     headers = bearer(session, secretariat)
+    assert client.get(f"/api/v1/residency/calls/{draft.id}", headers=headers).status_code == 200
     staff = client.get("/api/v1/residency/calls", headers=headers).get_json()["calls"]
-    assert [c["id"] for c in staff] == [draft.id, opened.id]
+    assert [c["id"] for c in staff] == [draft.id, opened.id, closed.id]
     only_open = client.get("/api/v1/residency/calls?status=open", headers=headers).get_json()
     assert [c["id"] for c in only_open["calls"]] == [opened.id]
 
