@@ -18,6 +18,7 @@ from association.api.resources import (  # noqa: F401  (routes)
     meetings,
     memoranda,
     parks,
+    residency,
     verify,
 )
 from association.api.token_pages import bp as token_pages

@@ -12,6 +12,7 @@ from association.parks.models import Park, ParkStatus, Role, User
 from association.residency.models import (
     ApplicationStatus,
     ChoiceStatus,
+    Residency,
     ResidencyApplication,
     Startup,
 )
@@ -129,3 +130,17 @@ def require_coordinator(actor: User | None, park: Park) -> None:
 def require_founder(actor: User | None, startup: Startup) -> None:
     if not is_founder_of(actor, startup):
         raise NotAllowed(_("Only the founders of %(startup)s can do this.", startup=startup.name))
+
+
+def can_see_residency(user: User | None, residency: Residency) -> bool:
+    """A residency in full (its number, dates and stay): its startup's founders, the
+    coordinators of its home and host parks, and the secretariat. Anyone else reads at most
+    what the public programme page names of a startup that opted in."""
+    if user is None:
+        return False
+    return (
+        user.is_staff
+        or is_founder_of(user, residency.startup)
+        or is_coordinator_of(user, residency.home_park)
+        or is_coordinator_of(user, residency.host_park)
+    )

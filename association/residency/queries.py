@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from association.parks.models import Park, ParkStatus, User
+from association.parks.models import Park, ParkStatus, Role, User
 from association.residency.models import (
     HOLDS_A_PLACE,
     ApplicationStatus,
@@ -25,6 +25,7 @@ from association.residency.models import (
     Startup,
     StartupStatus,
 )
+from association.residency.policy import is_coordinator_of
 
 # A park a startup may name as its home, or a host may be: a park that takes part.
 TAKING_PART = (ParkStatus.MEMBER, ParkStatus.OBSERVER)
@@ -354,4 +355,126 @@ def coordinators_of(session: Session, park_id: int) -> list[User]:
                 User.active.is_(True),
             )
         ).all()
+    )
+
+
+# --- what the API reads (association.api.resources.residency) -----------------------------
+
+
+def calls_statement(*, staff: bool, status: CallStatus | None = None) -> Select:
+    """The calls a reader lists: open and closed ones for everyone, drafts for the secretariat
+    only (as its own pages show them)."""
+    statement = select(ResidencyCall)
+    if not staff:
+        statement = statement.where(ResidencyCall.status != CallStatus.DRAFT)
+    if status is not None:
+        statement = statement.where(ResidencyCall.status == status)
+    return statement
+
+
+def call_with_offers(session: Session, call_id: int) -> CallPage | None:
+    """One call with its host offers (their parks, translations and places left), or None."""
+    call = session.get(ResidencyCall, call_id)
+    if call is None:
+        return None
+    offers = session.scalars(
+        select(HostOffer)
+        .where(HostOffer.call_id == call.id)
+        .options(selectinload(HostOffer.park), selectinload(HostOffer.translations))
+        .order_by(HostOffer.id)
+    ).all()
+    taken = places_taken(session, offers)
+    shown = [OfferShown(o, max(o.places - taken.get(o.id, 0), 0)) for o in offers]
+    return CallPage(call, shown, [])
+
+
+def _coordinated_park_id(reader: User | None) -> int | None:
+    """The park whose programme the reader coordinates, if any (policy.is_coordinator_of)."""
+    if reader is None or reader.park is None or not is_coordinator_of(reader, reader.park):
+        return None
+    return reader.park_id
+
+
+def _home_of(park_id: int) -> ColumnElement[bool]:
+    return and_(
+        ResidencyApplication.startup_id.in_(
+            select(Startup.id).where(Startup.home_park_id == park_id)
+        ),
+        ResidencyApplication.status != ApplicationStatus.DRAFT,
+    )
+
+
+def _host_of(park_id: int) -> ColumnElement[bool]:
+    return and_(
+        ResidencyApplication.endorsed_at.is_not(None),
+        ResidencyApplication.id.in_(
+            select(HostChoice.application_id)
+            .join(HostOffer, HostChoice.offer_id == HostOffer.id)
+            .where(HostOffer.park_id == park_id)
+        ),
+    )
+
+
+def readable_applications_statement(
+    reader: User | None,
+    *,
+    call_id: int | None = None,
+    status: ApplicationStatus | None = None,
+    role: str | None = None,
+) -> Select:
+    """The applications `reader` may read, as policy.can_see_application decides one by one:
+    a founder its startup's own; the secretariat every submitted one; a programme coordinator
+    its park's startups' submitted ones (`role` home) and, once endorsed, those that list its
+    park as a host (`role` host). `role` narrows a coordinator's to one side; a reader that
+    coordinates no park has no side, so it reads none by role."""
+    statement = select(ResidencyApplication).options(
+        selectinload(ResidencyApplication.call),
+        selectinload(ResidencyApplication.startup).selectinload(Startup.home_park),
+    )
+    park_id = _coordinated_park_id(reader)
+    if role is not None:
+        if park_id is None:
+            return statement.where(false())
+        seen = _home_of(park_id) if role == "home" else _host_of(park_id)
+    elif reader is not None and reader.active and reader.role == Role.STARTUP:
+        seen = ResidencyApplication.startup_id == reader.startup_id
+    elif reader is not None and reader.is_staff:
+        seen = ResidencyApplication.status != ApplicationStatus.DRAFT
+    elif park_id is not None:
+        seen = or_(_home_of(park_id), _host_of(park_id))
+    else:
+        return statement.where(false())
+    statement = statement.where(seen)
+    if call_id is not None:
+        statement = statement.where(ResidencyApplication.call_id == call_id)
+    if status is not None:
+        statement = statement.where(ResidencyApplication.status == status)
+    return statement
+
+
+def residencies_statement(reader: User | None) -> Select:
+    """The residencies a reader lists: those of its startup, of the park it coordinates (home
+    or host) and, for the secretariat, all; and for everyone those now in residency whose
+    startup opted in to be named publicly (policy.can_see_residency says which fields)."""
+    public = and_(
+        Residency.status.in_(IN_RESIDENCY),
+        Residency.startup_id.in_(select(Startup.id).where(Startup.listed_publicly.is_(True))),
+    )
+    seen: ColumnElement[bool] = public
+    if reader is not None:
+        park_id = _coordinated_park_id(reader)
+        if reader.is_staff:
+            seen = true()
+        elif reader.active and reader.role == Role.STARTUP and reader.startup_id is not None:
+            seen = or_(public, Residency.startup_id == reader.startup_id)
+        elif park_id is not None:
+            seen = or_(public, Residency.home_park_id == park_id, Residency.host_park_id == park_id)
+    return (
+        select(Residency)
+        .where(seen)
+        .options(
+            selectinload(Residency.startup),
+            selectinload(Residency.home_park),
+            selectinload(Residency.host_park),
+        )
     )

@@ -1,6 +1,6 @@
-"""The OpenAPI document with the meetings, memoranda, applications, certificates and audit
-resources: valid, and each model under a name of its own (the document uses bare class names,
-so two models of one name would silently become one)."""
+"""The OpenAPI document with the meetings, memoranda, applications, certificates, audit and
+residency resources: valid, and each model under a name of its own (the document uses bare
+class names, so two models of one name would silently become one)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from association.api.resources import (
     meetings,
     memoranda,
     parks,
+    residency,
     verify,
 )
 
@@ -34,6 +35,7 @@ MODULES = (
     meetings,
     memoranda,
     parks,
+    residency,
     verify,
 )
 
@@ -51,6 +53,11 @@ def test_the_document_validates_and_holds_the_resources(client):
         "/api/v1/certificates",
         "/api/v1/audit/events",
         "/api/v1/audit/checkpoints",
+        "/api/v1/residency/calls",
+        "/api/v1/residency/calls/{call_id}",
+        "/api/v1/residency/applications",
+        "/api/v1/residency/applications/{application_id}",
+        "/api/v1/residency/residencies",
     } <= set(document["paths"])
 
 

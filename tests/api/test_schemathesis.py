@@ -7,7 +7,7 @@ its media type, its body.
 The database holds something for each operation to find: member, observer and suspended
 parks, a certificate, initiatives open (public, secret, options), scheduled, draft and closed
 (public and secret, with ballots and a frozen result), meetings to come and held, a memorandum
-in circulation, an application."""
+in circulation, an application, a residency call with an application and a residency."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ from association.membership.documents import issue_certificate
 from association.memoranda import circulation, drafting
 from association.parks.models import ParkStatus, Role
 from association.parks.service import change_park_status, slugify
+from association.residency.decisions import Decision, accept_offer, decide
+from association.residency.startups import set_listed_publicly
+from association.residency.stays import check_in
 from association.voting.ballots import cast_ballot
 from association.voting.initiatives import create_initiative, schedule_initiative
 from association.voting.models import BallotKind
@@ -42,7 +45,11 @@ from tests.factories import (
     POSTGRES_URL,
     enrol_second_factor,
     make_api_token,
+    make_call,
+    make_coordinator,
     make_park,
+    make_residency_application,
+    make_startup,
     make_user,
 )
 
@@ -159,6 +166,23 @@ def _meetings_memoranda_and_an_application(session, secretariat, astana, sabah) 
     )
 
 
+def _residency_programme(session, secretariat, astana, sabah) -> None:
+    """An open call with Sabah Lab as host, a draft call, and a startup of Astana Hub accepted
+    there, checked in and named publicly: an application, an offer and a residency to find."""
+    home_coordinator = make_coordinator(session, secretariat, astana)
+    host_coordinator = make_coordinator(session, secretariat, sabah)
+    call = make_call(session, secretariat, [sabah])
+    make_call(session, secretariat, [sabah], open=False)
+    startup, founder = make_startup(session, astana)
+    application = make_residency_application(
+        session, founder, call, [sabah], endorse_by=home_coordinator
+    )
+    decide(session, host_coordinator, application.choices[0], Decision.ACCEPT)
+    residency = accept_offer(session, founder, application.choices[0])
+    check_in(session, host_coordinator, residency)
+    set_listed_publicly(session, founder, startup, True)
+
+
 PARK_NAMES = ("Astana Hub", "Sabah Lab", "IT Park Uzbekistan", "Tech Garden")
 
 
@@ -192,6 +216,7 @@ def _arrange(session) -> dict[str, str]:
         cast_ballot(session, delegate, initiative, "against")
         close_vote(session, secretariat, initiative, reason=EARLY)
     _meetings_memoranda_and_an_application(session, secretariat, astana, sabah)
+    _residency_programme(session, secretariat, astana, sabah)
     later = create_initiative(session, secretariat, title="Shared data centre")
     schedule_initiative(
         session, secretariat, later, utcnow() + timedelta(days=2), utcnow() + timedelta(days=9)
