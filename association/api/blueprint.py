@@ -22,7 +22,7 @@ from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
 from association.api.personal_tokens import require_scope
-from association.audit.log import association_version
+from association.audit.log import association_version, association_version_with
 from association.domain import DomainError, Invalid, NotAuthenticated
 from association.extensions import csrf, db, limiter
 from association.site import setting
@@ -166,8 +166,11 @@ def answer_unchanged() -> Response | None:
     if request.method not in ("GET", "HEAD"):
         return None
     session = db.session()
-    votes.settle_on_read(session)
-    etag = _etag_of_request(session)
+    version, due = association_version_with(session, votes.any_vote_due())
+    if due:
+        votes.settle_on_read(session)
+        version = association_version(session)
+    etag = _etag_of_request(version)
     g.api_etag = etag
     if etag in request.if_none_match:
         response = Response(status=304)
@@ -176,11 +179,11 @@ def answer_unchanged() -> Response | None:
     return None
 
 
-def _etag_of_request(session) -> str:
+def _etag_of_request(version: int) -> str:
     reader = f"user:{current_user.id}" if current_user.is_authenticated else "visitor"
     # The minute too: a few answers depend on the clock alone (upcoming or past meetings).
     minute = int(time.time() // 60)
-    named = f"{association_version(session)}|{minute}|{reader}|{get_locale()}|{request.full_path}"
+    named = f"{version}|{minute}|{reader}|{get_locale()}|{request.full_path}"
     return hashlib.sha256(named.encode()).hexdigest()[:32]
 
 
