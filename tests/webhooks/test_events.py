@@ -183,9 +183,16 @@ def test_a_memorandums_events_reach_only_its_parties_endpoints_and_the_secretari
         "memorandum.signed",
         "memorandum.issued",
     ]
-    assert [p["type"] for p in payloads(session, endpoint)] == wanted
-    assert [p["type"] for p in payloads(session, association_endpoint)] == wanted
-    assert payloads(session, outsider_endpoint) == []
+
+    # The parks made above were announced as admitted: only the memorandum's events count here.
+    def memorandum_events(endpoint):
+        return [
+            p["type"] for p in payloads(session, endpoint) if p["type"].startswith("memorandum.")
+        ]
+
+    assert memorandum_events(endpoint) == wanted
+    assert memorandum_events(association_endpoint) == wanted
+    assert memorandum_events(outsider_endpoint) == []
     issued = payloads(session, endpoint, "memorandum.issued")[0]["data"]
     assert issued["registry_number"].startswith("AMT/MOU/")
     last_signature = payloads(session, endpoint, "memorandum.signed")[-1]["data"]
