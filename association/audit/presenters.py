@@ -98,6 +98,7 @@ SENTENCES: dict[str, Any] = {
     "webhook.endpoint_disabled": _l(
         "%(actor)s disabled the webhook endpoint %(subject)s after days of failed deliveries"
     ),
+    "webhook.endpoint_paused": _l("%(actor)s disabled the webhook endpoint %(subject)s"),
     "webhook.test_sent": _l("%(actor)s sent a test event to the webhook endpoint %(subject)s"),
 }
 FALLBACK = _l("%(actor)s: %(action)s, %(subject)s")

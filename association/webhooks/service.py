@@ -236,6 +236,28 @@ def reenable_endpoint(session: Session, actor: Any, endpoint: WebhookEndpoint) -
 
 
 @state_change
+def pause_endpoint(
+    session: Session, actor: Any, endpoint: WebhookEndpoint, note: str
+) -> WebhookEndpoint:
+    """Stop sending to the endpoint, with the owner's note saying why, until it is re-enabled;
+    events meanwhile are not queued for it (as for an endpoint the worker disabled)."""
+    _require_manager(actor, endpoint)
+    if endpoint.disabled_at is not None:
+        raise Conflict(_("This endpoint is already disabled."))
+    endpoint.disabled_at = utcnow()
+    endpoint.disabled_reason = note.strip()
+    endpoint.failing_since = None
+    record(
+        session,
+        "webhook.endpoint_paused",
+        actor=actor,
+        subject=endpoint,
+        details={"url": endpoint.url, "note": endpoint.disabled_reason},
+    )
+    return endpoint
+
+
+@state_change
 def send_test_event(session: Session, actor: Any, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Queue a `webhook.test` event for this endpoint alone, whatever events it chose."""
     _require_manager(actor, endpoint)
