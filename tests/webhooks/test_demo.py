@@ -41,7 +41,8 @@ def test_the_demo_has_one_integration_manager_and_one_disabled_endpoint(
     manager = session.scalars(select(User).where(User.email == MANAGER_EMAIL)).one()
     assert manager.is_integration_manager
     assert manager.park.name_latin == "Astana Hub"
-    assert not (manager.is_delegate or manager.is_signatory)
+    assert not manager.is_delegate
+    assert not manager.is_signatory
     endpoint = session.scalars(select(WebhookEndpoint)).one()
     assert (endpoint.url, endpoint.park_id) == (ENDPOINT_URL, manager.park_id)
     assert endpoint.disabled_at is not None
