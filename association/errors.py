@@ -53,7 +53,8 @@ def allow(allowed: bool) -> None:
 
 # The JSON API answers with RFC 9457 problems, the pages with an HTML page: the same status and
 # the same sentence, decided in one place.
-API_PREFIX = "/api/"
+# /api/v1/ only: /api/docs is a page, which a signed-in person reads signed in.
+API_PREFIX = "/api/v1/"
 
 
 def for_the_api() -> bool:
