@@ -136,7 +136,7 @@ def refuse_invalid_input(req, resp, error, instance, model_adapter) -> None:
     listing each field and why, in our own translated words rather than pydantic's English."""
     if error is None:
         return
-    problems = [
+    problems: list[dict[str, str | None]] = [
         {
             "field": ".".join(str(part) for part in detail.get("loc", ())) or None,
             "detail": validation.reason(detail),
@@ -148,9 +148,9 @@ def refuse_invalid_input(req, resp, error, instance, model_adapter) -> None:
             "The request is not valid: %(problems)s.",
             # Each reason is a sentence of its own; inside this one it loses its full stop.
             problems="; ".join(
-                f"{p['field']}: {p['detail'].rstrip('.')}"
+                f"{p['field']}: {(p['detail'] or '').rstrip('.')}"
                 if p["field"]
-                else p["detail"].rstrip(".")
+                else (p["detail"] or "").rstrip(".")
                 for p in problems
             ),
         ),

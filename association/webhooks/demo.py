@@ -45,6 +45,7 @@ def _manager(session: Session, park: Park) -> User:
         )
     if not user.is_integration_manager:
         secretariat = find_user_by_email(session, SECRETARIAT_EMAIL)
+        assert secretariat is not None  # seed_parks_and_users made it first
         set_park_duties(
             session,
             secretariat,
