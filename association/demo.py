@@ -25,6 +25,7 @@ from association.memoranda.demo import seed_memoranda
 from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
 from association.voting.demo import seed_voting
+from association.webhooks.demo import MANAGER_EMAIL, seed_integration
 
 
 def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> User:
@@ -85,7 +86,14 @@ def seed_parks_and_users(session: Session) -> None:
 
 
 # Each area's part, in the order their data depend on each other.
-SEEDERS = [seed_parks_and_users, seed_membership, seed_voting, seed_meetings, seed_memoranda]
+SEEDERS = [
+    seed_parks_and_users,
+    seed_membership,
+    seed_voting,
+    seed_meetings,
+    seed_memoranda,
+    seed_integration,
+]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str]]:
@@ -96,4 +104,5 @@ def seed_demo(session: Session) -> list[tuple[str, str]]:
     for demo in FOUNDERS:
         logins.append((demo_email("delegate", demo), f"delegate of {demo.name_latin}"))
         logins.append((demo_email("signatory", demo), f"signatory of {demo.name_latin}"))
+    logins.append((MANAGER_EMAIL, f"integration manager of {FOUNDERS[0].name_latin}"))
     return logins
