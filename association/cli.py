@@ -38,6 +38,32 @@ def seed_demo_command():
     click.echo("app, or print the current code with: .venv/bin/python -m association.demo_code")
     for email, who in logins:
         click.echo(f"  {email:<62} {who}")
+    _echo_integration(db.session())
+
+
+def _echo_integration(session) -> None:
+    # How to try the API and the webhooks with the demo; no secret is printed (a token is made
+    # by its user, on the page, and shown there once).
+    from association.site import site_url
+    from association.webhooks.demo import ENDPOINT_URL, MANAGER_EMAIL, seed_integration
+
+    click.echo("")
+    click.echo(
+        f"API: sign in (e.g. as {MANAGER_EMAIL}), make a token on {site_url('/account/tokens')},"
+    )
+    click.echo("then:")
+    click.echo(f'  curl -H "Authorization: Bearer <your token>" {site_url("/api/v1/me")}')
+    click.echo(f"The reference: {site_url('/api/docs')}")
+    not_registered = seed_integration(session)  # idempotent: says why, if it could not be made
+    if not_registered:
+        click.echo(
+            f"Webhooks: the demo endpoint to {ENDPOINT_URL} is not registered: {not_registered}"
+        )
+    else:
+        click.echo(
+            f"Webhooks: {site_url('/webhooks')} shows Astana Hub's demo endpoint to {ENDPOINT_URL},"
+        )
+        click.echo("disabled with a note: example.org is no park's platform.")
 
 
 @click.command("backup")

@@ -26,6 +26,7 @@ from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.service import create_park
 from association.residency.demo import residency_logins, seed_residency
 from association.voting.demo import seed_voting
+from association.webhooks.demo import MANAGER_EMAIL, seed_integration
 
 
 def _ensure_user(session: Session, email: str, full_name: str, **kwargs) -> User:
@@ -92,6 +93,7 @@ SEEDERS = [
     seed_voting,
     seed_meetings,
     seed_memoranda,
+    seed_integration,
     seed_residency,
 ]
 
@@ -104,5 +106,6 @@ def seed_demo(session: Session) -> list[tuple[str, str]]:
     for demo in FOUNDERS:
         logins.append((demo_email("delegate", demo), f"delegate of {demo.name_latin}"))
         logins.append((demo_email("signatory", demo), f"signatory of {demo.name_latin}"))
+    logins.append((MANAGER_EMAIL, f"integration manager of {FOUNDERS[0].name_latin}"))
     logins.extend(residency_logins())
     return logins

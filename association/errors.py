@@ -53,7 +53,8 @@ def allow(allowed: bool) -> None:
 
 # The JSON API answers with RFC 9457 problems, the pages with an HTML page: the same status and
 # the same sentence, decided in one place.
-API_PREFIX = "/api/"
+# /api/v1/ only: /api/docs is a page, which a signed-in person reads signed in.
+API_PREFIX = "/api/v1/"
 
 
 def for_the_api() -> bool:
@@ -89,7 +90,21 @@ def _explanation(error: HTTPException, status: int) -> str | None:
         return error.description  # the view's own reason
     if status == 403 and not current_user.is_authenticated:
         return _(SIGN_IN_EXPLANATION)
+    if status == 405 and for_the_api():
+        return _api_method_not_allowed(error)
     return _(EXPLANATIONS[status]) if status in EXPLANATIONS else None
+
+
+def _api_method_not_allowed(error: HTTPException) -> str:
+    # An API client has no page buttons to use: it is told which methods the address takes.
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:
+        return _(
+            "This API address does not accept the %(method)s method; it accepts %(allowed)s.",
+            method=request.method,
+            allowed=", ".join(allowed),
+        )
+    return _("This API address does not accept the %(method)s method.", method=request.method)
 
 
 def register(app: Flask) -> None:

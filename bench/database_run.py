@@ -16,11 +16,11 @@ from bench.comparison_apps import MINIMAL_APP
 from bench.databases import count_ballot_events
 from bench.dataset import DataSet, generate
 from bench.endpoint_load import (
-    api_etags,
     check_endpoints,
     load_endpoints,
     minimal_endpoints,
     ours_endpoints,
+    requests_of,
 )
 from bench.http_client import sign_in
 from bench.load import LoadResult
@@ -78,15 +78,15 @@ def bench_database(
         with ThreadPoolExecutor(4) as pool:
             sessions = list(pool.map(lambda email: sign_in(ours.port, email, page), data.delegates))
 
-        ours_load = ours_endpoints(
-            data, sessions, page, args.connections, api_etags(ours.port, data)
-        )
+        ours_load = ours_endpoints(data, sessions, page, args.connections, ours.port, args.duration)
         minimal_load = minimal_endpoints(args.connections)
         check_endpoints(ours.port, ours_load)
         check_endpoints(minimal.port, minimal_load)
         outcome.ours = load_endpoints(ours.port, ours_load, args, workdir)
         outcome.minimal = load_endpoints(minimal.port, minimal_load, args, workdir)
-        posts = outcome.ours["ballot POST"].requests + min(12, len(ours_load["ballot POST"][0]))
+        posts = outcome.ours["ballot POST"].requests + min(
+            12, len(requests_of(ours_load["ballot POST"][0]))
+        )
         outcome.ballot_changes = (count_ballot_events(database_url, data.vote_initiative), posts)
         outcome.memory_ours = ours.peak_memory_mib()
         outcome.memory_minimal = minimal.peak_memory_mib()

@@ -4,6 +4,8 @@ one check of each before the load, then each endpoint loaded in turn for a bound
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bench.http_client import request
@@ -14,8 +16,10 @@ if TYPE_CHECKING:
 
     from bench.dataset import DataSet
 
-# An endpoint's name: the requests the load cycles through, and the status each must answer.
-Endpoints = dict[str, tuple[list[Req], int]]
+# An endpoint's name: the requests the load cycles through (or how to make them just before they
+# are sent, when they hold something that goes stale), and the status each must answer.
+Requests = list[Req] | Callable[[], list[Req]]
+Endpoints = dict[str, tuple[Requests, int]]
 
 
 def api_etags(port: int, data: DataSet) -> list[tuple[str, str]]:
@@ -34,12 +38,43 @@ def api_etags(port: int, data: DataSet) -> list[tuple[str, str]]:
     return found
 
 
+def conditional_gets(
+    port: int, data: DataSet, page: str, seconds: float
+) -> Callable[[], list[Req]]:
+    """The 304 load's requests, made just before they are sent. An ETag is the association's
+    version and the minute (time alone changes what an initiative says), so each is taken after
+    every other change (a token's first use of the day is audited, the ballots' check writes) and
+    early enough in a minute that the load ends before the next one."""
+
+    def fresh() -> list[Req]:
+        left = 60 - time.time() % 60
+        if left < seconds + 3:
+            time.sleep(left + 0.5)
+        api_etags(port, data)  # each token's first use today is written, which changes the version
+        return [
+            Req(
+                "GET",
+                f"/api/v1{page}",
+                headers={"Authorization": f"Bearer {token}", "If-None-Match": etag},
+                group=n,
+            )
+            for n, (token, etag) in enumerate(api_etags(port, data))
+        ]
+
+    return fresh
+
+
+def requests_of(requests: Requests) -> list[Req]:
+    return requests() if callable(requests) else requests
+
+
 def ours_endpoints(
     data: DataSet,
     sessions: list[tuple[str, str]],
     page: str,
     connections: int,
-    api: list[tuple[str, str]],
+    port: int,
+    seconds: float,
 ) -> Endpoints:
     # The parks whose sessions the load cycles through (not the race checks' parks).
     loaders = range(min(len(sessions) - 1, max(40, 3 * connections)))
@@ -69,22 +104,11 @@ def ours_endpoints(
         "API initiative GET": (
             [
                 Req("GET", f"/api/v1{page}", headers={"Authorization": f"Bearer {token}"}, group=n)
-                for n, (token, _etag) in enumerate(api)
+                for n, token in enumerate(data.api_tokens)
             ],
             200,
         ),
-        "API initiative 304": (
-            [
-                Req(
-                    "GET",
-                    f"/api/v1{page}",
-                    headers={"Authorization": f"Bearer {token}", "If-None-Match": etag},
-                    group=n,
-                )
-                for n, (token, etag) in enumerate(api)
-            ],
-            304,
-        ),
+        "API initiative 304": (conditional_gets(port, data, page, seconds), 304),
         # Each park's For, then each park's Against: every POST changes its park's ballot.
         "ballot POST": (
             [
@@ -138,7 +162,9 @@ def check_once(port: int, r: Req, expected: int, what: str) -> None:
 def check_endpoints(port: int, endpoints: Endpoints) -> None:
     """Every page answers as it should, and is warm."""
     for name, (requests, expected) in endpoints.items():
-        for r in requests[-12:]:  # for the ballots: Against, so the load's first For changes them
+        for r in requests_of(requests)[
+            -12:
+        ]:  # for the ballots: Against, so the load's first For changes them
             check_once(port, r, expected, name)
 
 
@@ -149,7 +175,7 @@ def load_endpoints(port: int, endpoints: Endpoints, args, workdir: Path) -> dict
         print(f"   load: {name:<24} {args.duration:.0f} s ...", end=" ", flush=True)
         results[name] = result = load(
             port,
-            requests,
+            requests_of(requests),
             expected,
             duration=args.duration,
             threads=args.threads,

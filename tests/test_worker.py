@@ -23,37 +23,16 @@ from association.webhooks import service
 from association.webhooks.models import WebhookDelivery
 from association.worker import Worker
 from tests.factories import make_integration_manager
+from tests.smtp import RecordingSMTP
 from tests.webhooks.receiver import Receiver
-
-
-class FakeSMTP:
-    sent: list = []
-
-    def __init__(self, host, port, timeout):
-        pass
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        FakeSMTP.sent.append(message["To"])
-
-    def quit(self):
-        pass
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
 def smtp(app, monkeypatch):
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    RecordingSMTP.sent = []
     app.config["MAIL_SERVER"] = "smtp.example.org"
-    return FakeSMTP
+    return RecordingSMTP
 
 
 @pytest.fixture
@@ -83,7 +62,7 @@ def test_worker_once_sends_the_mail_and_the_webhooks(
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Webhooks delivered: 1" in result.output
-    assert sorted(smtp.sent) == sorted(waiting)
+    assert sorted(message["To"] for message in smtp.sent) == sorted(waiting)
     assert receiver.all_signed()
     assert session.scalar(select(WebhookDelivery.delivered_at)) is not None
     assert session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all() == []

@@ -9,7 +9,7 @@ from flask import Flask
 from association.api.access import credentials_of_request
 from association.api.blueprint import bp
 from association.api.reference import pages
-from association.api.resources import (  # noqa: F401  (routes)
+from association.api.resources import (
     account,
     applications,
     audit,
@@ -22,6 +22,21 @@ from association.api.resources import (  # noqa: F401  (routes)
     verify,
 )
 from association.api.token_pages import bp as token_pages
+
+# The resources: importing each adds its routes to the blueprint (and its models to the
+# document). The tests read this list too, so that a new resource is checked with the others.
+RESOURCES = (
+    account,
+    applications,
+    audit,
+    certificates,
+    initiatives,
+    meetings,
+    memoranda,
+    parks,
+    residency,
+    verify,
+)
 
 
 def init_app(app: Flask) -> None:

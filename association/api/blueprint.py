@@ -21,8 +21,9 @@ from flask_login import current_user
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
+from association.api import validation
 from association.api.personal_tokens import require_scope
-from association.audit.log import association_version
+from association.audit.log import association_version, association_version_with
 from association.domain import DomainError, Invalid, NotAuthenticated
 from association.extensions import csrf, db, limiter
 from association.site import setting
@@ -99,7 +100,9 @@ def _rate_limit() -> str:
 
 
 def operation(*, scope: str | None = "read", signed_in: bool = False) -> Callable[[F], F]:
-    """An API view: limited per token, and refused unless the token carries `scope`.
+    """An API view: limited per token (one limit over every operation, 304s included),
+    refused unless the token carries `scope`, and answered 304 when the client holds the
+    answer's ETag.
 
     `signed_in`: the resource is for a token's user only (a visitor's request is told to
     authenticate). Without it a visitor reads what a visitor reads on the pages.
@@ -115,31 +118,40 @@ def operation(*, scope: str | None = "read", signed_in: bool = False) -> Callabl
                 )
             if token is not None and scope is not None:
                 require_scope(token, scope)
+            unchanged = answer_unchanged()
+            if unchanged is not None:
+                return unchanged
             _require_json_body()
             return view(*args, **kwargs)
 
-        return cast(F, limiter.limit(_rate_limit, key_func=_client_key)(checked))
+        # Shared: a token's limit is its own over the whole API, not one per address of it.
+        limited = limiter.shared_limit(_rate_limit, scope="api", key_func=_client_key)
+        return cast(F, limited(checked))
 
     return decorate
 
 
 def refuse_invalid_input(req, resp, error, instance, model_adapter) -> None:
     """spectree's hook before a view: a request the models refuse becomes a problem (422)
-    listing each field and why, in the page's words rather than pydantic's objects."""
+    listing each field and why, in our own translated words rather than pydantic's English."""
     if error is None:
         return
-    problems = [
+    problems: list[dict[str, str | None]] = [
         {
             "field": ".".join(str(part) for part in detail.get("loc", ())) or None,
-            "detail": detail.get("msg", ""),
+            "detail": validation.reason(detail),
         }
         for detail in error.errors()
     ]
     raise Unprocessable(
         _(
             "The request is not valid: %(problems)s.",
+            # Each reason is a sentence of its own; inside this one it loses its full stop.
             problems="; ".join(
-                f"{p['field']}: {p['detail']}" if p["field"] else p["detail"] for p in problems
+                f"{p['field']}: {(p['detail'] or '').rstrip('.')}"
+                if p["field"]
+                else (p["detail"] or "").rstrip(".")
+                for p in problems
             ),
         ),
         errors=problems,
@@ -157,17 +169,21 @@ def json_answer(body: Any, status: int = 200, headers: dict | None = None) -> Re
     return response
 
 
-@bp.before_request
 def answer_unchanged() -> Response | None:
     """A GET's ETag names what the answer is made from: the association's version (it grows
     with every state change), the reader, the language and the address. A client that holds
-    it gets 304 before anything is built; votes that fell due are settled first, as any read
-    of the pages settles them, so a 304 never keeps a vote open past its time."""
+    it gets 304 before anything is built, though only after its token's limit, scope and
+    credentials are checked (a loop of conditional GETs is limited like any other); votes that
+    fell due are settled first, as any read of the pages settles them, so a 304 never keeps a
+    vote open past its time."""
     if request.method not in ("GET", "HEAD"):
         return None
     session = db.session()
-    votes.settle_on_read(session)
-    etag = _etag_of_request(session)
+    version, due = association_version_with(session, votes.any_vote_due())
+    if due:
+        votes.settle_on_read(session)
+        version = association_version(session)
+    etag = _etag_of_request(version)
     g.api_etag = etag
     if etag in request.if_none_match:
         response = Response(status=304)
@@ -176,11 +192,11 @@ def answer_unchanged() -> Response | None:
     return None
 
 
-def _etag_of_request(session) -> str:
+def _etag_of_request(version: int) -> str:
     reader = f"user:{current_user.id}" if current_user.is_authenticated else "visitor"
     # The minute too: a few answers depend on the clock alone (upcoming or past meetings).
     minute = int(time.time() // 60)
-    named = f"{association_version(session)}|{minute}|{reader}|{get_locale()}|{request.full_path}"
+    named = f"{version}|{minute}|{reader}|{get_locale()}|{request.full_path}"
     return hashlib.sha256(named.encode()).hexdigest()[:32]
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any, overload
 
 from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from association.parks.models import Park
 
@@ -63,7 +64,8 @@ def _written_as_a_day(value: Any) -> Any:
     # pydantic also reads a number ("0", "1700000000") as a Unix time: a client's slip would
     # quietly ask for a day in 1970. The document says YYYY-MM-DD, and so does this.
     if isinstance(value, str) and not _DAY.fullmatch(value):
-        raise ValueError("a day is written YYYY-MM-DD")
+        # Its own type, so that the problem says it in the reader's language (validation.py).
+        raise PydanticCustomError("day_format", "a day is written YYYY-MM-DD")
     return value
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from association.api.blueprint import bp, json_answer, spec
+from association.api.blueprint import bp, json_answer, operation, spec
 
 pages = Blueprint("api_reference", __name__)
 
@@ -23,8 +23,8 @@ def document() -> dict[str, Any]:
     (`application/problem+json`, RFC 9457), which spectree cannot declare itself."""
     made = copy.deepcopy(spec.spec)
     for item in made["paths"].values():
-        for operation in item.values():
-            for answer in operation.get("responses", {}).values():
+        for described in item.values():
+            for answer in described.get("responses", {}).values():
                 content = answer.get("content", {})
                 schema = content.get("application/json", {}).get("schema", {})
                 if schema.get("$ref", "").endswith("/Problem"):
@@ -33,6 +33,7 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
+@operation(scope=None)
 def openapi_document():
     return json_answer(document())
 

@@ -15,8 +15,8 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, Row, insert, select, update
 from sqlalchemy import event as sqlalchemy_events
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from association.audit.models import AuditChainHead, AuditEvent
@@ -96,6 +96,12 @@ def association_version(session: Session) -> int:
     """A number that grows with every state change (each takes the change lock, which counts
     itself): equal numbers mean nothing has changed in between. Read without the lock."""
     return session.execute(_READ_VERSION).scalar() or 0
+
+
+def association_version_with(session: Session, *also: ColumnElement) -> Row:
+    """The association's version and, in the same statement, whatever else the caller reads beside
+    it (the API's ETag check asks whether a vote is due): one round trip instead of two."""
+    return session.execute(select(_head.c.changes, *also).where(_head.c.id == 1)).one()
 
 
 def current_head(session: Session) -> tuple[int, str]:

@@ -140,6 +140,17 @@ SENTENCES: dict[str, Any] = {
     "residency.founders_removed": _l(
         "%(actor)s deleted the founders' personal data of %(subject)s"
     ),
+    "api_token.created": _l("%(actor)s made the API token %(subject)s"),
+    "api_token.used": _l("%(actor)s used the API token %(subject)s for the first time that day"),
+    "api_token.revoked": _l("%(actor)s revoked the API token %(subject)s"),
+    "webhook.endpoint_created": _l("%(actor)s registered the webhook endpoint %(subject)s"),
+    "webhook.endpoint_removed": _l("%(actor)s removed the webhook endpoint %(subject)s"),
+    "webhook.endpoint_reenabled": _l("%(actor)s re-enabled the webhook endpoint %(subject)s"),
+    "webhook.endpoint_disabled": _l(
+        "%(actor)s disabled the webhook endpoint %(subject)s after days of failed deliveries"
+    ),
+    "webhook.endpoint_paused": _l("%(actor)s disabled the webhook endpoint %(subject)s"),
+    "webhook.test_sent": _l("%(actor)s sent a test event to the webhook endpoint %(subject)s"),
 }
 FALLBACK = _l("%(actor)s: %(action)s, %(subject)s")
 NO_SUBJECT = _l("%(actor)s: %(action)s")

@@ -17,8 +17,9 @@ from association.extensions import Model
 from association.parks.models import Park, User
 
 PER_PAGE = 50
-# What names a subject, by the first of these its model has (a Minutes names its meeting).
-_NAME_ATTRIBUTES = ("title", "name_latin", "full_name", "name", "number")
+# What names a subject, by the first of these its model has (a Minutes names its meeting, an
+# API token its name, a webhook endpoint its web address, a residency its number).
+_NAME_ATTRIBUTES = ("title", "name_latin", "full_name", "name", "number", "url")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def event_lines(session: Session, events: list[AuditEvent]) -> list[EventLine]:
         actor = actor_name(event, user, park_name)
         subject = subjects.get((event.subject_type or "", event.subject_id or ""))
         if subject is None and event.subject_type:
-            subject = f"{event.subject_type} {event.subject_id}"
+            # A removed webhook endpoint is gone, but its event kept the address.
+            subject = _recorded_url(event) or f"{event.subject_type} {event.subject_id}"
         lines.append(EventLine(event, sentence(event, actor, subject), actor, details_of(event)))
     return lines
 
@@ -114,6 +116,11 @@ def _subject_names(session: Session, events: list[AuditEvent]) -> dict[tuple[str
             if name:
                 names[(type_name, str(row.id))] = name
     return names
+
+
+def _recorded_url(event: AuditEvent) -> str | None:
+    url = dict(details_of(event)).get("url")
+    return url if url and url.startswith(("https://", "http://")) else None
 
 
 def _name_of(row: Any) -> str | None:

@@ -36,11 +36,10 @@ from association.membership.lifecycle import (
 from association.membership.models import Application, ApplicationStatus, Category
 from association.parks.models import Park, ParkStatus, Role, User
 from association.parks.presenters import park_status_word
-from association.parks.service import change_park_status, create_park, public_park_data
+from association.parks.service import change_park_status, create_park
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeKind, InitiativeStatus, Outcome
 from association.voting.votes import open_vote
-from association.webhooks.service import announce
 
 ADMISSION_VOTE_DAYS = 14
 
@@ -72,7 +71,9 @@ def approve_application(
     the parks' own status change), which gives it a membership number that is never reused
     and a member-since date; issues its certificate; invites the contact person as the
     park's first delegate and signatory (an existing account of that e-mail is linked).
-    `actor` None with `initiative` is an admission vote's outcome.
+    `actor` None with `initiative` is an admission vote's outcome. The parks' own creation or
+    status change announces `member.admitted` (an observer confirmed as one is not admitted
+    anew).
     """
     require_reviewer(actor)
     category = Category(category)
@@ -120,7 +121,6 @@ def approve_application(
             **_decision_details(initiative),
         },
     )
-    announce(session, "member.admitted", public_park_data(park))
     tell_applicant(
         session,
         application,

@@ -120,6 +120,22 @@ def _admit(session: Session, park: Park, since: date | None) -> None:
         park.member_since = since or utcnow().date()
 
 
+def _is_admission(previous: ParkStatus | None, status: ParkStatus) -> bool:
+    """Whether a park entering `status` from `previous` is admitted: a new park, a withdrawn
+    one re-admitted, or an observer admitted as a member. Lifting a suspension is not."""
+    if status not in ADMITTED:
+        return False
+    return previous in (None, ParkStatus.WITHDRAWN) or (
+        previous == ParkStatus.OBSERVER and status == ParkStatus.MEMBER
+    )
+
+
+def _announce_admission(session: Session, park: Park) -> None:
+    # Here, where every admission passes (an approved application, an admission vote, a park
+    # the secretariat adds or re-admits), so that none of them goes unannounced.
+    announce(session, "member.admitted", public_park_data(park))
+
+
 @state_change
 def create_park(
     session: Session,
@@ -175,6 +191,8 @@ def create_park(
             "membership_number": park.membership_number,
         },
     )
+    if _is_admission(None, status):
+        _announce_admission(session, park)
     return park
 
 
@@ -266,6 +284,8 @@ def change_park_status(
             "changed_at": iso(utcnow()),
         },
     )
+    if _is_admission(ParkStatus(previous), status):
+        _announce_admission(session, park)
     _reissue_certificate_if_needed(session, actor, park)
     return park
 

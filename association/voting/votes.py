@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, Exists, exists, select
 from sqlalchemy.orm import Session
 
 from association.audit.log import record
@@ -333,6 +333,21 @@ def settle(
     return changed
 
 
+def _due(now: datetime | None = None) -> ColumnElement[bool]:
+    """The votes past their time: scheduled ones whose opening came, open ones whose close came."""
+    clock = now or utcnow()
+    return ((Initiative.status == InitiativeStatus.SCHEDULED) & (Initiative.opens_at <= clock)) | (
+        (Initiative.status == InitiativeStatus.OPEN) & (Initiative.closes_at <= clock)
+    )
+
+
+def any_vote_due(now: datetime | None = None) -> Exists:
+    """Whether some vote is past its time, as an expression: a caller reads it in a statement it
+    makes anyway (the API's version check), to learn without a query of its own that nothing is
+    due."""
+    return exists().where(_due(now))
+
+
 def settle_on_read(
     session: Session,
     initiative: Initiative | None = None,
@@ -347,23 +362,7 @@ def settle_on_read(
     if initiative is not None:
         due = [initiative]
     else:
-        clock = now or utcnow()
-        due = list(
-            session.scalars(
-                select(Initiative)
-                .where(
-                    (
-                        (Initiative.status == InitiativeStatus.SCHEDULED)
-                        & (Initiative.opens_at <= clock)
-                    )
-                    | (
-                        (Initiative.status == InitiativeStatus.OPEN)
-                        & (Initiative.closes_at <= clock)
-                    )
-                )
-                .limit(limit)
-            )
-        )
+        due = list(session.scalars(select(Initiative).where(_due(now)).limit(limit)))
     was_due = False
     for each in due:
         if is_due(each, now):

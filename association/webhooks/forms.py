@@ -23,7 +23,7 @@ class CheckboxesField(SelectMultipleField):
 
 class EndpointForm(Form):
     url = StringField(
-        _l("Address (URL)"),
+        _l("Web address"),
         validators=[DataRequired(), Length(max=2000)],
         description=_l(
             "A public https:// address of your platform. Each event is POSTed there as JSON, "

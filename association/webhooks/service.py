@@ -224,7 +224,36 @@ def reenable_endpoint(session: Session, actor: Any, endpoint: WebhookEndpoint) -
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""
     endpoint.failing_since = None
-    record(session, "webhook.endpoint_reenabled", actor=actor, subject=endpoint)
+    # The address in every event of an endpoint: the log names it after the endpoint is removed.
+    record(
+        session,
+        "webhook.endpoint_reenabled",
+        actor=actor,
+        subject=endpoint,
+        details={"url": endpoint.url},
+    )
+    return endpoint
+
+
+@state_change
+def pause_endpoint(
+    session: Session, actor: Any, endpoint: WebhookEndpoint, note: str
+) -> WebhookEndpoint:
+    """Stop sending to the endpoint, with the owner's note saying why, until it is re-enabled;
+    events meanwhile are not queued for it (as for an endpoint the worker disabled)."""
+    _require_manager(actor, endpoint)
+    if endpoint.disabled_at is not None:
+        raise Conflict(_("This endpoint is already disabled."))
+    endpoint.disabled_at = utcnow()
+    endpoint.disabled_reason = note.strip()
+    endpoint.failing_since = None
+    record(
+        session,
+        "webhook.endpoint_paused",
+        actor=actor,
+        subject=endpoint,
+        details={"url": endpoint.url, "note": endpoint.disabled_reason},
+    )
     return endpoint
 
 
@@ -238,5 +267,7 @@ def send_test_event(session: Session, actor: Any, endpoint: WebhookEndpoint) -> 
     data = {"endpoint": endpoint.id, "requested_by": actor.full_name}
     delivery = _queue(session, endpoint, TEST_EVENT, payload_text(TEST_EVENT, data, now), now)
     session.flush()
-    record(session, "webhook.test_sent", actor=actor, subject=endpoint)
+    record(
+        session, "webhook.test_sent", actor=actor, subject=endpoint, details={"url": endpoint.url}
+    )
     return delivery

@@ -20,8 +20,9 @@ from association.webhooks.presenters import DELIVERY_STATES, event_sentence
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-def _form() -> EndpointForm:
-    form = EndpointForm()
+def _form(*, empty: bool = False) -> EndpointForm:
+    # Empty after an endpoint is added: the page then shows the new one, not its address again.
+    form = EndpointForm(formdata=None) if empty else EndpointForm()
     if current_user.is_staff:
         form.park.choices = [(0, _("The association (receives what the secretariat reads)"))]
         form.park.choices += queries.park_choices(db.session())
@@ -70,7 +71,7 @@ def endpoint_create():
         return _list_page(form, status=refused.status)
     # Rendered, not redirected: the secret is shown on this answer once and kept nowhere else
     # in the clear (not even in the session cookie).
-    return _list_page(_form(), secret=secret, created=endpoint, status=201)
+    return _list_page(_form(empty=True), secret=secret, created=endpoint, status=201)
 
 
 def _endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:

@@ -425,6 +425,59 @@ def test_requests_over_the_limit_wait_and_the_limit_is_each_tokens_own(
     assert client.get("/api/v1/me", headers=bearer(other)).status_code == 200
 
 
+def test_the_limit_is_one_over_the_whole_api_not_one_per_address(
+    app, client, bearer, make_token, delegate
+):
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    headers = bearer(make_token(delegate))
+    answers = [
+        client.get(address, headers=headers)
+        for address in ("/api/v1/me", "/api/v1/parks", "/api/v1/initiatives")
+    ]
+    assert [response.status_code for response in answers] == [200, 200, 429]
+
+
+def test_a_tokens_304s_count_against_its_limit(app, client, bearer, make_token, delegate):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    headers = bearer(make_token(delegate))
+    with time_machine.travel(
+        datetime.now(UTC).replace(second=0) + timedelta(minutes=1), tick=False
+    ):
+        etag = client.get("/api/v1/parks", headers=headers).headers["ETag"]
+        conditional = {**headers, "If-None-Match": etag}
+        answers = [client.get("/api/v1/parks", headers=conditional) for _ in range(3)]
+    assert [response.status_code for response in answers] == [304, 304, 429]
+    _problem(answers[2], 429)
+
+
+def test_a_304_is_not_given_to_a_visitor_for_what_needs_a_token(
+    client, bearer, make_token, delegate
+):
+    headers = bearer(make_token(delegate))
+    with time_machine.travel(
+        datetime.now(UTC).replace(second=0) + timedelta(minutes=1), tick=False
+    ):
+        etag = client.get("/api/v1/me", headers=headers).headers["ETag"]
+        answer = client.get("/api/v1/me", headers={"If-None-Match": etag})
+    _problem(answer, 401)
+
+
+# --- method not allowed -----------------------------------------------------------------
+
+
+def test_a_method_an_address_does_not_take_is_named_with_those_it_takes(
+    client, bearer, delegate_secret
+):
+    response = client.delete("/api/v1/me", headers=bearer(delegate_secret))
+    problem = _problem(response, 405)
+    assert "GET" in response.headers["Allow"]
+    assert "button" not in problem["detail"]
+    assert problem["detail"].startswith(
+        "This API address does not accept the DELETE method; it accepts "
+    )
+    assert "GET" in problem["detail"]
+
+
 # --- secret ballots stay secret ---------------------------------------------------------
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from sqlalchemy import event
 
 from association.database import utcnow
+from association.extensions import db
 from association.voting.ballots import cast_ballot
 from association.voting.initiatives import create_initiative
 from association.voting.models import Initiative, InitiativeStatus
@@ -72,3 +74,30 @@ def test_a_vote_past_its_time_is_closed_before_any_304(client, session, secretar
     assert answer.json["status"] == "closed"
     session.expire_all()
     assert session.get(Initiative, initiative_id).status == InitiativeStatus.CLOSED
+
+
+def test_a_304_costs_two_statements_the_token_and_the_version_with_whether_a_vote_is_due(
+    client, session, secretariat, delegate
+):
+    """The 304 is the cheap answer a polling platform lives on: it reads the token (with its user
+    and park) and, in one statement, the version and whether any vote fell due; nothing else."""
+    initiative_id = _open_initiative(session, secretariat)
+    headers = _headers(session, delegate)
+    address = f"/api/v1/initiatives/{initiative_id}"
+    with time_machine.travel(utcnow().replace(second=0) + timedelta(minutes=1), tick=False):
+        client.get(address, headers=headers)  # the token's first use today is written
+        etag = client.get(address, headers=headers).headers["ETag"]
+        seen: list[str] = []
+
+        def note(_connection, _cursor, statement, *_args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            answer = client.get(address, headers={**headers, "If-None-Match": etag})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    assert answer.status_code == 304
+    assert len(seen) == 2, seen
+    assert "audit_chain_head" in seen[1]
+    assert "EXISTS" in seen[1]

@@ -9,6 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from tests.factories import login
+
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -137,6 +139,14 @@ def test_the_reference_lists_every_operation_of_the_document(
     for path, method, operation in _operations(_document(client)):
         assert f"{method.upper()} {path}" in text
         assert " ".join(operation["summary"].split()) in text, f"{method.upper()} {path}"
+
+
+def test_a_signed_in_person_reads_the_reference_signed_in(client, delegate):
+    # /api/docs is a page: only /api/v1/ ignores the cookie.
+    login(client, delegate)
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert delegate.full_name in page
+    assert client.get("/api/v1/me").status_code == 401
 
 
 def test_the_reference_needs_nothing_the_csp_refuses(client):

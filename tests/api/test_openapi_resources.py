@@ -11,33 +11,9 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 from association.api import common, pagination
-from association.api.resources import (
-    account,
-    applications,
-    audit,
-    certificates,
-    initiatives,
-    meetings,
-    memoranda,
-    parks,
-    residency,
-    verify,
-)
+from association.api.area import RESOURCES
 
-MODULES = (
-    common,
-    pagination,
-    account,
-    applications,
-    audit,
-    certificates,
-    initiatives,
-    meetings,
-    memoranda,
-    parks,
-    residency,
-    verify,
-)
+MODULES = (common, pagination, *RESOURCES)
 
 
 def test_the_document_validates_and_holds_the_resources(client):

@@ -218,7 +218,7 @@ def the_api_asks_for_a_token(world: World, attempt: Attempt) -> str:
 
 
 def an_unknown_field(world: World, attempt: Attempt) -> str:
-    return "The request is not valid: park: Extra inputs are not permitted."
+    return "The request is not valid: park: This field is not accepted here."
 
 
 @dataclass(frozen=True)

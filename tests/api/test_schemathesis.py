@@ -28,7 +28,6 @@ from association.database import utcnow
 from association.extensions import db, limiter
 from association.meetings.models import MeetingKind
 from association.meetings.scheduling import create_meeting
-from association.membership import applications
 from association.membership.documents import issue_certificate
 from association.memoranda import circulation, drafting
 from association.parks.models import ParkStatus, Role
@@ -52,6 +51,7 @@ from tests.factories import (
     make_startup,
     make_user,
 )
+from tests.membership.conftest import submit_confirmed
 
 
 class _Server:
@@ -139,31 +139,7 @@ def _meetings_memoranda_and_an_application(session, secretariat, astana, sabah) 
     for park in (astana, sabah):
         drafting.add_member_party(session, secretariat, memorandum, park)
     circulation.circulate(session, secretariat, memorandum)
-    submitted = applications.submit_application(
-        session,
-        applications.ApplicationInput(
-            name_latin="Technopark of Tajikistan",
-            name_native="Технопарки Тоҷикистон",
-            legal_entity="Technopark of Tajikistan LLC",
-            country="TJ",
-            city="Dushanbe",
-            website="https://technopark.tj",
-            year_founded=2019,
-            resident_companies=42,
-            contact_name="Farrukh Rahimov",
-            contact_title="Project Manager",
-            contact_email="farrukh@technopark.tj",
-            contact_phone="+992 37 000 00 00",
-            motivation="We wish to cooperate with the parks of the Turkic states.",
-        ),
-        [],
-    )
-    applications.confirm_application(
-        session,
-        submitted.application,
-        submitted.confirmation_code,
-        tracking_code=submitted.tracking_code,
-    )
+    submit_confirmed(session)  # the membership tests' own application
 
 
 def _residency_programme(session, secretariat, astana, sabah) -> None:

@@ -73,3 +73,52 @@ def test_bad_filters_answer_a_page_not_an_error(client, secretariat):
         {"action": "x" * 500},
     ):
         assert client.get("/secretariat/audit/", query_string=query).status_code in (200, 400)
+
+
+def test_api_token_and_webhook_events_read_as_sentences(client, session, secretariat, park):
+    from datetime import timedelta
+
+    from association.api.personal_tokens import authenticate, revoke_token
+    from association.database import utcnow
+    from association.webhooks.delivery import disable_if_failing
+    from association.webhooks.service import (
+        reenable_endpoint,
+        register_endpoint,
+        remove_endpoint,
+        send_test_event,
+    )
+    from tests.factories import make_api_token, make_integration_manager
+
+    manager = make_integration_manager(session, secretariat, park, full_name="Nurlan Abenov")
+    token, secret = make_api_token(session, manager, name="Park portal")
+    authenticate(session, secret)
+    revoke_token(session, manager, token.id)
+    url = "http://127.0.0.1:9/hooks"
+    endpoint, _secret = register_endpoint(
+        session, manager, url=url, events=["initiative.opened"], park_id=park.id
+    )
+    send_test_event(session, manager, endpoint)
+    endpoint.failing_since = utcnow() - timedelta(days=30)
+    session.commit()
+    disable_if_failing(session, endpoint.id)
+    reenable_endpoint(session, manager, endpoint)
+    remove_endpoint(session, manager, endpoint)
+
+    login(client, secretariat)
+    html = client.get("/secretariat/audit/").get_data(as_text=True)
+    who = "Nurlan Abenov (Astana Hub)"
+    for expected in (
+        f"{who} made the API token Park portal",
+        f"{who} used the API token Park portal for the first time that day",
+        f"{who} revoked the API token Park portal",
+        f"{who} registered the webhook endpoint {url}",
+        f"{who} sent a test event to the webhook endpoint {url}",
+        f"disabled the webhook endpoint {url} after days of failed deliveries",
+        f"{who} re-enabled the webhook endpoint {url}",
+        f"{who} removed the webhook endpoint {url}",
+    ):
+        assert expected in html
+    sentences = re.findall(r'<div class="audit-sentence">(.*?)</div>', html)
+    assert not [
+        s for s in sentences if re.search(r"webhook\.|api_token\.|WebhookEndpoint|ApiToken", s)
+    ]

@@ -22,28 +22,7 @@ from association.memoranda import drafting as memoranda_drafting
 from association.memoranda import outside
 from tests.factories import login, make_user
 from tests.membership.conftest import application_input
-
-
-class RecordingSMTP:
-    sent: list = []
-
-    def __init__(self, host, port, timeout):
-        pass
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        RecordingSMTP.sent.append(message)
-
-    def quit(self):
-        pass
-
-    def close(self):
-        pass
+from tests.smtp import RecordingSMTP
 
 
 def _last_to(session, recipient: str) -> OutboxMessage:

@@ -32,6 +32,9 @@ def test_an_integration_manager_adds_an_endpoint_and_sees_its_secret_once(
     assert endpoint.secret.startswith("whsec_")
     assert endpoint.park_id == manager.park_id
     assert endpoint.events == ["initiative.opened", "initiative.closed"]
+    # The form below is empty again: the new endpoint is in the list, not waiting to be added.
+    assert f'value="{receiver.url}"' not in page
+    assert " checked" not in page
 
     assert endpoint.secret not in client.get("/webhooks").get_data(as_text=True)
     detail = client.get(f"/webhooks/{endpoint.id}").get_data(as_text=True)
