@@ -15,7 +15,7 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy import event as sqlalchemy_events
 from sqlalchemy.orm import Session
 
@@ -98,10 +98,13 @@ def association_version(session: Session) -> int:
     return session.execute(_READ_VERSION).scalar() or 0
 
 
-def association_version_with(session: Session, *also: ColumnElement) -> Row:
+def association_version_with(session: Session, *also: ColumnElement) -> tuple:
     """The association's version and, in the same statement, whatever else the caller reads beside
     it (the API's ETag check asks whether a vote is due): one round trip instead of two."""
-    return session.execute(select(_head.c.changes, *also).where(_head.c.id == 1)).one()
+    # A select of subqueries has its one row even before the chain's head exists (a new
+    # database): the version is 0 then, as association_version says.
+    version, *rest = session.execute(select(_READ_VERSION.scalar_subquery(), *also)).one()
+    return (version or 0, *rest)
 
 
 def current_head(session: Session) -> tuple[int, str]:
