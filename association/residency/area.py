@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from association.documents.service import register_describer, register_number_finder
 from association.residency import documents
 from association.residency import documents_pages as _documents_pages  # noqa: F401  (its routes join bp)
+from association.residency import figures_pages as _figures_pages  # noqa: F401  (its routes join bp)
 from association.residency.views import bp
 
 
