@@ -18,6 +18,7 @@ CELL = 54
 LEFT = 170  # the home countries' names
 TOP = 130  # the host countries' names, slanted
 MARGIN = 16
+RIGHT = 100  # room for the last host country's slanted name
 FONT = "'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 # One hue, light to dark: a lighter cell always means fewer startups, in colour or grey.
 SHADES = ["#ffffff", "#e3eff1", "#bcd8dd", "#86b9c2", "#4f95a1", "#1f6c79", "#0b4f5c"]
@@ -36,8 +37,8 @@ def flow_matrix_svg(figures: ResidencyFigures, country_name: Callable[[str], str
     matrix = figures.matrix()
     most = max(matrix.values(), default=0)
     size = max(len(countries), 1)
-    width = LEFT + size * CELL + MARGIN
-    height = TOP + size * CELL + 44
+    width = LEFT + size * CELL + RIGHT
+    height = TOP + size * CELL + MARGIN
     title = _(
         "Startups moving between countries in %(year)s: %(count)d residencies",
         year=figures.year,
@@ -122,15 +123,6 @@ def flow_matrix_svg(figures: ResidencyFigures, country_name: Callable[[str], str
                     dominant_baseline="central",
                 )
             )
-    drawing.append(
-        draw.Text(
-            _("Each cell: startups of the row's country in residency in the column's country."),
-            11,
-            MARGIN,
-            TOP + size * CELL + 26,
-            fill="#4d5a60",
-        )
-    )
     return drawing.as_svg()
 
 
