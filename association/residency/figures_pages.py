@@ -3,9 +3,13 @@ SVG image, so the strict CSP needs no inline style) and its CSV export, all of o
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+import threading
+from dataclasses import dataclass, field
+
+from flask import Response, current_app, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from association.errors import allow
 from association.extensions import db
@@ -31,10 +35,42 @@ def can_see_figures(user: User | None) -> bool:
     )
 
 
-def _figures() -> figures_queries.ResidencyFigures:
+@dataclass
+class _Kept:
+    """Figures counted at one version, and their page's body once rendered in a language."""
+
+    version: tuple
+    figures: figures_queries.ResidencyFigures
+    bodies: dict[str, Markup] = field(default_factory=dict)
+
+
+# Figures counted, per application, by the year asked (None: the newest) with the version they
+# were counted at. Each worker keeps its own and counts again when the version moves, so no
+# process needs another's; a few years' worth is all there is to keep.
+_CACHE_SIZE = 32
+_cache_lock = threading.Lock()
+
+
+def _kept() -> _Kept:
     allow(can_see_figures(current_user))
     year = request.args.get("year", type=int)
-    return figures_queries.residency_figures(db.session(), year if year in _YEARS else None)
+    year = year if year in _YEARS else None
+    session = db.session()
+    version = figures_queries.figures_version(session)
+    cache: dict[int | None, _Kept] = current_app.extensions.setdefault("residency_figures", {})
+    kept = cache.get(year)
+    if kept is not None and kept.version == version:
+        return kept
+    kept = _Kept(version, figures_queries.residency_figures(session, year))
+    with _cache_lock:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[year] = kept
+    return kept
+
+
+def _figures() -> figures_queries.ResidencyFigures:
+    return _kept().figures
 
 
 def _country_namer():
@@ -45,14 +81,22 @@ def _country_namer():
 @bp.get("/figures")
 @login_required
 def figures():
-    figures = _figures()
-    return render_template(
-        "residency/figures.html",
-        figures=figures,
-        country_name=_country_namer(),
-        percent=_percent,
-        days=_days,
-    )
+    kept = _kept()
+    language = str(get_locale() or "en")
+    body = kept.bodies.get(language)
+    if body is None:
+        # The figures' part of the page is the same for every reader in a language: rendered
+        # once per version of the figures, not for each of 200 parks' rows at each request.
+        body = kept.bodies[language] = Markup(
+            render_template(
+                "residency/figures_body.html",
+                figures=kept.figures,
+                country_name=_country_namer(),
+                percent=_percent,
+                days=_days,
+            )
+        )
+    return render_template("residency/figures.html", figures=kept.figures, figures_body=body)
 
 
 def _percent(rate: float | None) -> str:

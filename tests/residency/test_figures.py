@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from association.extensions import db
 from association.parks.models import ParkStatus
@@ -265,3 +265,43 @@ def test_a_nonsense_year_shows_the_newest(client, programme, delegate):
     login(client, delegate)
     page = client.get("/residency/figures?year=99999999").get_data(as_text=True)
     assert '<option value="2027" selected>' in page
+
+
+def test_counted_figures_are_kept_until_the_programme_changes(client, session, programme, delegate):
+    login(client, delegate)
+    first = _statements_of(client, "/residency/figures?year=2027")
+    kept = _statements_of(client, "/residency/figures?year=2027")
+    assert len(kept) < len(first)
+    startup = rows.add_startup(session, programme["itpark"])
+    offer = programme["call"].offers[0]  # Astana Hub's
+    rows.add_residency(
+        session, _apply(session, programme["call"], startup, [(offer, ChoiceStatus.TAKEN, 3)])
+    )
+    session.commit()
+    page = client.get("/residency/figures?year=2027").get_data(as_text=True)
+    assert 'Residencies starting in 2027</dt>\n  <dd class="col-sm-8">5</dd>' in page
+
+
+def test_an_audited_change_counts_the_figures_again(client, session, programme, delegate):
+    from association.audit.log import record
+    from association.residency.models import Residency
+
+    login(client, delegate)
+    before = client.get("/residency/figures.csv?year=2026").get_data(as_text=True)
+    assert "startups_moving,KZ,TR,,,1" in before
+    # A residency's dates moved (as an extension does, audited): it now starts in 2027.
+    moved = session.scalars(select(Residency).where(Residency.starts_on == date(2026, 3, 1))).one()
+    moved.starts_on = date(2027, 3, 1)
+    record(session, "residency.extended", subject=moved, details={"starts_on": "2027-03-01"})
+    session.commit()
+    after = client.get("/residency/figures.csv?year=2026").get_data(as_text=True)
+    assert "startups_moving" not in after
+
+
+def test_each_language_gets_its_own_country_names(client, programme, delegate):
+    login(client, delegate)
+    english = client.get("/residency/figures?year=2027").get_data(as_text=True)
+    russian = client.get("/residency/figures?year=2027&lang=ru").get_data(as_text=True)
+    assert "Kazakhstan" in english
+    assert "Казахстан" in russian
+    assert "Kazakhstan" not in russian
