@@ -81,6 +81,10 @@ SETTINGS: dict[str, object] = {
     "WEBHOOK_DISABLE_AFTER_DAYS": 3,
     # A meeting is quorate when more than this share of the member parks is present (0.5: over half).
     "MEETING_QUORUM_FRACTION": 0.5,
+    # The residency programme: how long a host's offer stands for the startup to accept it,
+    # and the most one attached PDF (pitch deck, company registration) may weigh.
+    "RESIDENCY_OFFER_DAYS": 14,
+    "RESIDENCY_DOCUMENT_MAX_MB": 10,
 }
 
 _BOOLEAN = {

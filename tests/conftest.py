@@ -124,6 +124,10 @@ def app(app_config):
         limiter.reset()
         yield app
         db.session.remove()
+        # Users and startups refer to each other (a founder's startup, the user who confirmed
+        # it): SQLite, which cannot drop a foreign key, needs the cycle broken before dropping.
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE startups SET decided_by_id = NULL"))
         db.drop_all()
         db.engine.dispose()
 

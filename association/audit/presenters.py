@@ -89,6 +89,57 @@ SENTENCES: dict[str, Any] = {
     "memorandum.amendment_drafted": _l("%(actor)s drafted an amendment to %(subject)s"),
     "memorandum.outside_code_sent": _l("%(actor)s sent a signing code for %(subject)s"),
     "memorandum.outside_link_resent": _l("%(actor)s resent a signing link for %(subject)s"),
+    "residency.startup_registered": _l("%(actor)s registered the startup %(subject)s"),
+    "residency.startup_confirmed": _l("%(actor)s confirmed the startup %(subject)s"),
+    "residency.startup_declined": _l("%(actor)s declined to confirm the startup %(subject)s"),
+    "residency.startup_listing_changed": _l(
+        "%(actor)s changed whether %(subject)s is listed publicly"
+    ),
+    "residency.call_created": _l("%(actor)s drafted the residency call %(subject)s"),
+    "residency.call_changed": _l("%(actor)s changed the residency call %(subject)s"),
+    "residency.call_opened": _l("%(actor)s opened the residency call %(subject)s"),
+    "residency.call_closed": _l("%(actor)s closed the residency call %(subject)s"),
+    "residency.offer_created": _l("%(actor)s added a host offer to %(subject)s"),
+    "residency.offer_changed": _l("%(actor)s changed a host offer in %(subject)s"),
+    "residency.offer_removed": _l("%(actor)s removed a host offer from %(subject)s"),
+    "residency.application_started": _l("%(actor)s began a residency application, %(subject)s"),
+    "residency.application_saved": _l("%(actor)s saved the residency application %(subject)s"),
+    "residency.document_attached": _l("%(actor)s attached a document to %(subject)s"),
+    "residency.application_submitted": _l(
+        "%(actor)s submitted the residency application %(subject)s"
+    ),
+    "residency.application_withdrawn": _l(
+        "%(actor)s withdrew the residency application %(subject)s"
+    ),
+    "residency.application_endorsed": _l(
+        "%(actor)s endorsed the residency application %(subject)s"
+    ),
+    "residency.endorsement_declined": _l(
+        "%(actor)s declined to endorse the residency application %(subject)s"
+    ),
+    "residency.application_unplaced": _l(
+        "%(actor)s recorded that %(subject)s ended without a residency"
+    ),
+    "residency.question_asked": _l("%(actor)s asked a question on %(subject)s"),
+    "residency.question_answered": _l("%(actor)s answered a question on %(subject)s"),
+    "residency.decided": _l("%(actor)s decided on the residency application %(subject)s"),
+    "residency.freed_place_offered": _l("%(actor)s offered a freed place to %(subject)s"),
+    "residency.offer_lapsed": _l("%(actor)s recorded that an offer to %(subject)s expired"),
+    "residency.offer_accepted": _l("%(actor)s accepted the residency %(subject)s"),
+    "residency.offer_declined": _l("%(actor)s declined a host's offer on %(subject)s"),
+    "residency.offers_reminded": _l("%(actor)s reminded startups of offers about to expire"),
+    "residency.checked_in": _l("%(actor)s checked in the residency %(subject)s"),
+    "residency.extended": _l("%(actor)s extended the residency %(subject)s"),
+    "residency.checked_out": _l("%(actor)s checked out the residency %(subject)s"),
+    "residency.cut_short": _l(
+        "%(actor)s recorded that the residency %(subject)s will not take place"
+    ),
+    "residency.final_report_submitted": _l(
+        "%(actor)s submitted the final report of the residency %(subject)s"
+    ),
+    "residency.founders_removed": _l(
+        "%(actor)s deleted the founders' personal data of %(subject)s"
+    ),
 }
 FALLBACK = _l("%(actor)s: %(action)s, %(subject)s")
 NO_SUBJECT = _l("%(actor)s: %(action)s")

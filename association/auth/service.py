@@ -325,21 +325,31 @@ def set_park_duties(
     delegate: bool,
     signatory: bool,
     integration_manager: bool | None = None,
+    programme_coordinator: bool | None = None,
 ) -> None:
-    """Make a park's user its delegate (casts the park's vote), signatory (signs memoranda)
-    and/or integration manager (registers the park's webhook endpoints); an
-    `integration_manager` not given stays as it is."""
+    """Make a park's user its delegate (casts the park's vote), signatory (signs memoranda),
+    integration manager (registers the park's webhook endpoints) and/or programme
+    coordinator (the residency programme); an `integration_manager` or
+    `programme_coordinator` not given stays as it is."""
     _require(can_manage_users(actor))
     if integration_manager is None:
         integration_manager = user.is_integration_manager
-    _check_membership(user.role, user.park, delegate, signatory or integration_manager)
+    if programme_coordinator is None:
+        programme_coordinator = user.is_programme_coordinator
+    _check_membership(
+        user.role, user.park, delegate, signatory or integration_manager or programme_coordinator
+    )
     before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
     after = {"delegate": delegate, "signatory": signatory}
     if integration_manager or user.is_integration_manager:
         before["integration_manager"] = user.is_integration_manager
         after["integration_manager"] = integration_manager
+    if programme_coordinator or user.is_programme_coordinator:
+        before["programme_coordinator"] = user.is_programme_coordinator
+        after["programme_coordinator"] = programme_coordinator
     user.is_delegate, user.is_signatory = delegate, signatory
     user.is_integration_manager = integration_manager
+    user.is_programme_coordinator = programme_coordinator
     record(
         session,
         "user.duties_changed",
@@ -383,6 +393,8 @@ def duties_lost_by_role_change(user: User, role: Role) -> list[str]:
         lost.append(_("signatory of %(park)s", park=park))
     if user.is_integration_manager:
         lost.append(_("integration manager of %(park)s", park=park))
+    if user.is_programme_coordinator:
+        lost.append(_("programme coordinator of %(park)s", park=park))
     return lost
 
 
@@ -426,9 +438,12 @@ def change_role(
     duties_before = {"delegate": user.is_delegate, "signatory": user.is_signatory}
     if user.is_integration_manager:
         duties_before["integration_manager"] = True
+    if user.is_programme_coordinator:
+        duties_before["programme_coordinator"] = True
     user.role, user.park = role, park
     if park is None:
         user.is_delegate = user.is_signatory = user.is_integration_manager = False
+        user.is_programme_coordinator = False
     end_every_session(session, user)
     record(
         session,

@@ -10,11 +10,14 @@ from association.documents.service import register_describer, register_number_fi
 from association.residency import documents
 from association.residency import documents_pages as _documents_pages  # noqa: F401  (its routes join bp)
 from association.residency import figures_pages as _figures_pages  # noqa: F401  (its routes join bp)
+from association.residency.cli import residency_remind_command, residency_retention_command
 from association.residency.views import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(residency_retention_command)
+    app.cli.add_command(residency_remind_command)
     register_describer(
         documents.CERTIFICATE,
         documents.describe_residency_certificate,

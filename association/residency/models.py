@@ -53,7 +53,9 @@ class Startup(Model):
         String(20), index=True, default=StartupStatus.PENDING
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # use_alter: users and startups refer to each other (a founder's startup, the user who
+    # decided on a startup), so neither table can be created or dropped wholly before the other.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     # Whether the public programme page may name it while it is in residency (its own choice).
     listed_publicly: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -31,6 +31,9 @@ EVENTS = (
     "memorandum.issued",
     "member.admitted",
     "park.status_changed",
+    "residency.application_endorsed",
+    "residency.decided",
+    "residency.started",
 )
 # Sent only when the owner asks for it ("send a test event"), whatever the endpoint chose.
 TEST_EVENT = "webhook.test"

@@ -21,6 +21,11 @@ EVENT_SENTENCES = {
     "memorandum.issued": _l("A memorandum your park is a party to is issued and in force."),
     "member.admitted": _l("The association admits a new member or observer."),
     "park.status_changed": _l("A park's status changes (member, observer, suspended, withdrawn)."),
+    "residency.application_endorsed": _l(
+        "A residency application of your park's startup, or to your park, is endorsed."
+    ),
+    "residency.decided": _l("A host park decides on a residency application of or to your park."),
+    "residency.started": _l("A residency of your park's startup, or at your park, begins."),
 }
 assert set(EVENT_SENTENCES) == set(EVENTS)
 
