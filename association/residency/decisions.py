@@ -27,6 +27,7 @@ from association.residency.applications import (
     withdraw_choice,
 )
 from association.residency.calls import places_held
+from association.residency.documents import issue_residency_documents
 from association.residency.models import (
     ApplicationStatus,
     ChoiceStatus,
@@ -317,8 +318,9 @@ def next_residency_number(session: Session, year: int) -> str:
 @state_change
 def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residency:
     """The startup takes a standing offer: a residency (upcoming, with the application's dates
-    and its number); the application is placed and every other choice withdrawn, freeing any
-    place it held. Both parks' coordinators are e-mailed."""
+    and its number) with its sealed certificate and letter of invitation; the application is
+    placed and every other choice withdrawn, freeing any place it held. Both parks'
+    coordinators are e-mailed."""
     application = choice.application
     policy.require_founder(founder, application.startup)
     _require_endorsed(choice)
@@ -348,6 +350,9 @@ def accept_offer(session: Session, founder: User, choice: HostChoice) -> Residen
     application.status = ApplicationStatus.PLACED
     application.updated_at = utcnow()
     session.flush()
+    # Sealed with the change itself: the certificate and the letter of invitation exist exactly
+    # when the residency does.
+    issue_residency_documents(session, residency, actor=founder)
     tell(
         session,
         [

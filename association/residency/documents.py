@@ -30,36 +30,13 @@ from association.documents.models import StoredDocument
 from association.documents.service import DocumentState
 from association.languages import ENGLISH, for_country
 from association.membership.documents import printed_country
-from association.parks.models import Park, Role, User
+from association.parks.models import Park, User
+from association.residency import policy
 from association.residency.models import Residency, ResidencyStatus
 
 CERTIFICATE = "residency_certificate"
 LETTER = "residency_letter"
 SUBJECT = "Residency"
-
-
-# --- who may see them ----------------------------------------------------------------------------
-
-
-def can_download_residency_documents(user: User | None, residency: Residency) -> bool:
-    """The startup's founders (its users), the programme coordinators of its home and host
-    parks, and the secretariat."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    if user.role == Role.STARTUP:
-        return user.startup_id == residency.startup_id
-    return user.is_programme_coordinator and user.park_id in (
-        residency.home_park_id,
-        residency.host_park_id,
-    )
-
-
-def founders_data_kept(residency: Residency) -> bool:
-    """Whether the founders' personal data is still kept (residency-retention has not removed
-    it): the letter of invitation, which prints it, is served only while it is."""
-    return residency.choice.application.founders_removed is None
 
 
 # --- finding ---------------------------------------------------------------------------------------
@@ -93,7 +70,8 @@ def find_by_residency_number(
     if residency is None:
         return None
     if not (
-        residency.startup.listed_publicly or can_download_residency_documents(viewer, residency)
+        residency.startup.listed_publicly
+        or policy.can_download_residency_documents(viewer, residency)
     ):
         return None
     return current_document(session, residency, CERTIFICATE)
@@ -276,6 +254,37 @@ def issue_residency_documents(
         },
     )
     return certificate, letter
+
+
+def remove_letters(session: Session, residency: Residency, *, actor: User | None = None) -> int:
+    """Delete every letter of invitation of the residency, in force or superseded; flushed, not
+    committed. A letter's bytes print the founders' names, nationalities and dates of birth, so
+    when residency-retention removes those, it removes the letters with them (their codes are
+    then unknown at /verify); the certificates, which print none, stay. Returns how many."""
+    letters = session.scalars(
+        select(StoredDocument).where(
+            StoredDocument.kind == LETTER,
+            StoredDocument.subject_type == SUBJECT,
+            StoredDocument.subject_id == residency.id,
+        )
+    ).all()
+    if not letters:
+        return 0
+    for letter in letters:
+        letter.superseded_by_id = None  # they point at one another: unlinked before deleting
+    session.flush()
+    codes = [letter.verification_code for letter in letters]
+    for letter in letters:
+        session.delete(letter)
+    session.flush()
+    record(
+        session,
+        "residency.letters_removed",
+        actor=actor,
+        subject=residency,
+        details={"number": residency.number, "letters": codes},
+    )
+    return len(letters)
 
 
 # --- what they stand for now (the public /verify/<code> page) ----------------------------------

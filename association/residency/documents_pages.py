@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from association.documents.views import send_stored
 from association.errors import allow
 from association.extensions import db
-from association.residency import documents
+from association.residency import documents, policy
 from association.residency.models import Residency
 from association.residency.views import bp
 
@@ -25,7 +25,7 @@ def _residency(residency_id: int) -> Residency:
 @login_required
 def residency_certificate(residency_id: int):
     residency = _residency(residency_id)
-    allow(documents.can_download_residency_documents(current_user, residency))
+    allow(policy.can_download_residency_documents(current_user, residency))
     document = documents.current_document(db.session(), residency, documents.CERTIFICATE)
     if document is None:
         abort(404)
@@ -36,10 +36,12 @@ def residency_certificate(residency_id: int):
 @login_required
 def residency_letter(residency_id: int):
     residency = _residency(residency_id)
-    allow(documents.can_download_residency_documents(current_user, residency))
-    # The letter prints the founders' personal data: once retention has removed that, it is gone.
-    if not documents.founders_data_kept(residency):
+    allow(policy.can_download_residency_documents(current_user, residency))
+    # The letter prints the founders' personal data: once retention has removed that, it is
+    # gone; and a host that no longer sees the founders does not get it.
+    if residency.choice.application.founders_removed is not None:
         abort(404)
+    allow(policy.can_download_letter(current_user, residency))
     document = documents.current_document(db.session(), residency, documents.LETTER)
     if document is None:
         abort(404)

@@ -13,26 +13,12 @@ from markupsafe import Markup
 
 from association.errors import allow
 from association.extensions import db
-from association.parks.models import ParkStatus, Role, User
-from association.residency import figures_presenters, figures_queries
+from association.residency import figures_presenters, figures_queries, policy
 from association.residency.documents import country_name
 from association.residency.views import bp
 
 # Years a person could mean; anything else is taken as no year (the newest with figures).
 _YEARS = range(2000, 2201)
-
-
-def can_see_figures(user: User | None) -> bool:
-    """The users of the association's parks (not of a withdrawn one), and the secretariat."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return (
-        user.role == Role.MEMBER
-        and user.park is not None
-        and user.park.status != ParkStatus.WITHDRAWN
-    )
 
 
 @dataclass
@@ -52,7 +38,7 @@ _cache_lock = threading.Lock()
 
 
 def _kept() -> _Kept:
-    allow(can_see_figures(current_user))
+    allow(policy.can_see_figures(current_user))
     year = request.args.get("year", type=int)
     year = year if year in _YEARS else None
     session = db.session()

@@ -12,6 +12,7 @@ from association.parks.models import Park, ParkStatus, Role, User
 from association.residency.models import (
     ApplicationStatus,
     ChoiceStatus,
+    Residency,
     ResidencyApplication,
     Startup,
 )
@@ -129,3 +130,41 @@ def require_coordinator(actor: User | None, park: Park) -> None:
 def require_founder(actor: User | None, startup: Startup) -> None:
     if not is_founder_of(actor, startup):
         raise NotAllowed(_("Only the founders of %(startup)s can do this.", startup=startup.name))
+
+
+def can_download_residency_documents(user: User | None, residency: Residency) -> bool:
+    """A residency's certificate and letter: the startup's founders, the programme coordinators
+    of its home and host parks, and the secretariat."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or is_founder_of(user, residency.startup)
+        or is_coordinator_of(user, residency.home_park)
+        or is_coordinator_of(user, residency.host_park)
+    )
+
+
+def can_download_letter(user: User | None, residency: Residency) -> bool:
+    """The letter of invitation prints the founders' personal data: for those who may see the
+    residency's documents and its founders, while that data is kept (not after retention)."""
+    application = residency.choice.application
+    return (
+        can_download_residency_documents(user, residency)
+        and can_see_founders(user, application)
+        and application.founders_removed is None
+    )
+
+
+def can_see_figures(user: User | None) -> bool:
+    """The programme's figures: the users of the association's parks (not of a withdrawn one),
+    and the secretariat; not startups."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return (
+        user.role == Role.MEMBER
+        and user.park is not None
+        and user.park.status != ParkStatus.WITHDRAWN
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from tests.browser.conftest import sign_in
-from tests.residency.test_figures import _tables_can_be_dropped, programme  # noqa: F401
+from tests.residency.test_figures import programme  # noqa: F401
 
 
 def test_the_figures_chart_loads_under_the_csp(page, live_server, programme, delegate, tmp_path):  # noqa: F811

@@ -102,6 +102,10 @@ def add_application(
         starts_on=date(2027, 3, 1),
         ends_on=date(2027, 5, 31),
         submitted_at=submitted_at,
+        endorsed_at=submitted_at + timedelta(days=1)
+        if status
+        in (ApplicationStatus.ENDORSED, ApplicationStatus.PLACED, ApplicationStatus.UNPLACED)
+        else None,
     )
     session.add(application)
     session.flush()
@@ -154,21 +158,3 @@ def add_coordinator(session: Session, park: Park) -> User:
     user.is_programme_coordinator = True
     session.commit()
     return user
-
-
-def drop_tables_despite_the_startup_user_cycle(session: Session) -> None:
-    """Before conftest drops the tables: users point to startups and startups to users, a cycle
-    SQLAlchemy cannot order on SQLite (no ALTER), and SQLite checks foreign keys as it drops.
-    So on SQLite the tables are dropped here with the checks off; PostgreSQL needs nothing."""
-    from association.extensions import db
-
-    session.rollback()
-    engine = session.get_bind()
-    if engine.dialect.name != "sqlite":
-        return
-    session.close()
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        db.metadata.drop_all(connection)
-        connection.commit()
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")

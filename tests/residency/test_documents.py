@@ -50,12 +50,6 @@ def association_cert(app):
     return load_signer(app.config, Path(app.instance_path)).signing_cert
 
 
-@pytest.fixture(autouse=True)
-def _tables_can_be_dropped(session):
-    yield
-    rows.drop_tables_despite_the_startup_user_cycle(session)
-
-
 @pytest.fixture
 def world(session, make_park, make_user):
     """Astana Hub's startup Qazaq Robotics, taking IT Park Uzbekistan's offer in spring 2027."""

@@ -22,12 +22,6 @@ from tests.residency import residency_rows as rows
 SUBMITTED = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _tables_can_be_dropped(session):
-    yield
-    rows.drop_tables_despite_the_startup_user_cycle(session)
-
-
 def _apply(session, call, startup, decisions, *, submitted=SUBMITTED):
     """An application whose hosts decided after the given days: [(offer, status, days)]."""
     application = rows.add_application(
@@ -254,7 +248,7 @@ def test_a_startup_does_not_see_the_figures(client, session, programme):
 
 
 def test_a_withdrawn_parks_user_does_not_see_the_figures(make_park, make_user):
-    from association.residency.figures_pages import can_see_figures
+    from association.residency.policy import can_see_figures
 
     user = make_user(park=make_park(status=ParkStatus.WITHDRAWN))
     assert not can_see_figures(user)
