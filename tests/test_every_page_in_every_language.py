@@ -46,6 +46,11 @@ NOT_PAGES = {
     "meetings.minutes_version_pdf",
     "meetings.calendar_feed_ics",
     "memoranda.download",
+    # The residency's files: its sealed PDFs, the figures' CSV and their chart (an SVG image).
+    "residency.residency_certificate",
+    "residency.residency_letter",
+    "residency.figures_csv",
+    "residency.figures_chart",
 }
 
 
