@@ -109,7 +109,7 @@ def letter_words(language: str, residency: Residency, issued_on: date) -> dict[s
             "programme": _("Digital Nomad IT residency programme"),
             "date_label": _("Date"),
             "date": document_date(issued_on, language),
-            "reference_label": _("Reference"),
+            "reference_label": _("Our reference"),
             "title": _("Letter of invitation"),
             "addressee": _(
                 "To the diplomatic missions, consular offices and border authorities concerned"
