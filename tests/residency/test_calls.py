@@ -186,7 +186,6 @@ def test_places_cannot_go_below_the_places_held(
     session, secretariat, home, hosts, host_coordinators, home_coordinator, snapshot
 ):
     from association.residency.decisions import Decision, decide
-
     from tests.factories import make_residency_application, make_startup
 
     call = make_call(session, secretariat, hosts[:1], places=2)
