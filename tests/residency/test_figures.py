@@ -299,3 +299,20 @@ def test_each_language_gets_its_own_country_names(client, programme, delegate):
     assert "Kazakhstan" in english
     assert "Казахстан" in russian
     assert "Kazakhstan" not in russian
+
+
+def test_the_chart_of_a_year_without_residencies_says_so(client, programme, delegate):
+    login(client, delegate)
+    root = ET.fromstring(client.get("/residency/figures.svg?year=2031").data)
+    texts = [node.text for node in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts == ["No residency started in 2031."]
+
+
+def test_a_lighter_shade_always_means_fewer_startups():
+    from association.residency.figures_presenters import SHADES, shade
+
+    shades = [SHADES.index(shade(count, 40)) for count in range(41)]
+    assert shades == sorted(shades)
+    assert shades[0] == 0
+    assert shades[1] >= 1
+    assert shades[40] == len(SHADES) - 1
