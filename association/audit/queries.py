@@ -18,7 +18,7 @@ from association.parks.models import Park, User
 
 PER_PAGE = 50
 # What names a subject, by the first of these its model has (a Minutes names its meeting).
-_NAME_ATTRIBUTES = ("title", "name_latin", "full_name")
+_NAME_ATTRIBUTES = ("title", "name_latin", "full_name", "name", "number")
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,16 @@ def test_the_programme_coordinator_duty_is_given_audited_and_ends_with_the_park_
     )
     change_role(session, admin, user, Role.SECRETARIAT, end_duties=True)
     assert not user.is_programme_coordinator
+
+
+def test_each_recipient_reads_the_mail_in_their_own_language(session, home, home_coordinator):
+    startup, founder = make_startup(session, home, confirmed=False, language="ru")
+    confirm_startup(session, home_coordinator, startup)
+    to_founder = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == founder.email)
+    )
+    to_coordinator = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == home_coordinator.email)
+    )
+    assert "Секретариат" in to_founder.body
+    assert "The secretariat" in to_coordinator.body
