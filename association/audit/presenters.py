@@ -140,6 +140,12 @@ SENTENCES: dict[str, Any] = {
     "residency.founders_removed": _l(
         "%(actor)s deleted the founders' personal data of %(subject)s"
     ),
+    "residency.documents_issued": _l(
+        "%(actor)s issued the certificate and the letter of invitation of the residency %(subject)s"
+    ),
+    "residency.letters_removed": _l(
+        "%(actor)s deleted the letters of invitation of the residency %(subject)s"
+    ),
 }
 FALLBACK = _l("%(actor)s: %(action)s, %(subject)s")
 NO_SUBJECT = _l("%(actor)s: %(action)s")
