@@ -21,6 +21,7 @@ from bench.databases import engine_options
 from bench.dataset_meetings import bulk_meetings
 from bench.dataset_memoranda import bulk_draft_memoranda
 from bench.dataset_parks import CHEAP_HASH, bulk_members, issue_certificates, parks_and_delegates
+from bench.dataset_residency import bulk_residency, count_figures_queries
 from bench.dataset_sizes import (
     CERTIFIED_PARKS,
     INITIATIVES,
@@ -28,6 +29,9 @@ from bench.dataset_sizes import (
     MEMORANDA,
     OPEN_VOTES,
     PARKS,
+    RESIDENCIES,
+    RESIDENCY_APPLICATIONS,
+    RESIDENCY_YEARS,
     USERS,
 )
 from bench.dataset_votes import bulk_past_initiatives, open_votes
@@ -48,6 +52,9 @@ class DataSet:
     # Personal API tokens (read) of delegates whose parks the ballot load leaves alone, so that
     # what each token reads, and so its ETag, stays the same while the API is loaded.
     api_tokens: list[str] = field(default_factory=list)
+    # The residency figures page: the year it shows first, and the SQL statements its figures cost.
+    residency_year: int = 0
+    residency_queries: int = 0
     phases: list[tuple[str, float]] = field(default_factory=list)
 
     @property
@@ -142,6 +149,13 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         bulk_meetings(session, parks, now)
         stopwatch.lap(f"{MEETINGS} meetings in bulk")
 
+        residency_year = bulk_residency(session, parks, now, chance)
+        residency_queries = count_figures_queries(session, residency_year)
+        stopwatch.lap(
+            f"{RESIDENCY_APPLICATIONS} residency applications, {RESIDENCIES} residencies "
+            f"({RESIDENCY_YEARS} years) in bulk"
+        )
+
         # Memoranda: the issued ones through the application (timed against WeasyPrint alone).
         issue = time_issue(session, secretariat, signatories, PASSWORD, runs=issue_runs, words=3300)
         issued = issue.runs + (1 if issue_runs else 0)
@@ -167,6 +181,8 @@ def generate(database_url: str, instance: Path, secret_key: str, *, issue_runs: 
         certified=certified,
         memorandum_id=issue.memorandum_id,
         api_tokens=api_tokens,
+        residency_year=residency_year,
+        residency_queries=residency_queries,
         issue=issue if issue_runs else None,
         phases=stopwatch.phases,
     )
@@ -190,15 +206,18 @@ def _check_counts(session) -> None:
     from association.meetings.models import Meeting
     from association.memoranda.models import Memorandum
     from association.parks.models import User
+    from association.residency.models import Residency, ResidencyApplication
     from association.voting.models import Initiative
 
     counts = {
         model.__tablename__: session.scalar(select(db.func.count()).select_from(model))
-        for model in (User, Initiative, Meeting, Memorandum)
+        for model in (User, Initiative, Meeting, Memorandum, ResidencyApplication, Residency)
     }
     assert counts == {
         "users": USERS,
         "initiatives": INITIATIVES,
         "meetings": MEETINGS,
         "memoranda": MEMORANDA,
+        "residency_applications": RESIDENCY_APPLICATIONS,
+        "residencies": RESIDENCIES,
     }, counts

@@ -124,6 +124,16 @@ def ours_endpoints(
             ],
             303,
         ),
+        # The residency programme's figures over five years of it, as a park's delegate reads them.
+        "residency figures": (
+            [
+                Req(
+                    "GET", f"/residency/figures?year={data.residency_year}", sessions[n][0], group=n
+                )
+                for n in loaders
+            ],
+            200,
+        ),
         "certificate download": (
             [
                 Req(

@@ -14,6 +14,7 @@ PAIRS = [
     ("initiatives list", "50-row page"),
     ("initiative page", "50-row page"),
     ("ballot POST", "one-row insert"),
+    ("residency figures", "50-row page"),
     ("certificate download", "hello page"),
 ]
 
@@ -75,6 +76,7 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
             f"its HTML page {html:.1f} req/s: {ratio(api, html).strip()} (goal: at least 1) and "
             f"{ratio(unchanged, html).strip()} (goal: at least 3) of the page"
         )
+    _print_residency_figures(outcomes)
     for outcome in outcomes:
         if outcome.data.issue:
             issue = outcome.data.issue
@@ -102,3 +104,14 @@ def print_report(outcomes: list[Outcome], args, app_seconds: float) -> None:
     for outcome in outcomes:
         for ok, line in outcome.races:
             print(f"{'PASS' if ok else 'FAIL'}  {outcome.label:<11} {line}")
+
+
+def _print_residency_figures(outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        figures, rows = outcome.ours["residency figures"].rps, outcome.minimal["50-row page"].rps
+        print(
+            f"{outcome.label:<11} residency figures ({outcome.data.residency_year}, over 20,000 applications "
+            f"and 5,000 residencies): {figures:.1f} req/s, {ratio(figures, rows).strip()} of the 50-row page "
+            f"(goal: at least 0.5); its figures in {outcome.data.residency_queries} SQL statements "
+            f"(goal: the page in at most 12)"
+        )

@@ -51,6 +51,11 @@ NOT_PAGES = {
     "residency.startup_link",
     "residency.residency_link",
     "residency.registered",
+    # The residency's files: its sealed PDFs, the figures' CSV and their chart (an SVG image).
+    "residency.residency_certificate",
+    "residency.residency_letter",
+    "residency.figures_csv",
+    "residency.figures_chart",
 }
 
 

@@ -151,6 +151,12 @@ SENTENCES: dict[str, Any] = {
     ),
     "webhook.endpoint_paused": _l("%(actor)s disabled the webhook endpoint %(subject)s"),
     "webhook.test_sent": _l("%(actor)s sent a test event to the webhook endpoint %(subject)s"),
+    "residency.documents_issued": _l(
+        "%(actor)s issued the certificate and the letter of invitation of the residency %(subject)s"
+    ),
+    "residency.letters_removed": _l(
+        "%(actor)s deleted the letters of invitation of the residency %(subject)s"
+    ),
 }
 FALLBACK = _l("%(actor)s: %(action)s, %(subject)s")
 NO_SUBJECT = _l("%(actor)s: %(action)s")

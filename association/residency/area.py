@@ -1,16 +1,21 @@
-"""How the residency programme plugs into the application: its pages, its dashboard tasks and
-its commands."""
+"""How the residency programme plugs into the application: its pages, its dashboard tasks, what
+/verify says of its documents, and its commands."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from association.dashboard import register_tasks
+from association.documents.service import register_describer, register_number_finder
 from association.parks.service import country_name
 
 # Each side's pages are routes on bp (or secretariat_bp) in these modules: importing them
 # registers them.
 from association.residency import coordinator_pages as _coordinator  # noqa: F401
+from association.residency import documents
+from association.residency import documents_pages as _documents  # noqa: F401
+from association.residency import figures_pages as _figures  # noqa: F401
 from association.residency import public_pages as _public  # noqa: F401
 from association.residency import secretariat_pages as _secretariat  # noqa: F401
 from association.residency import startup_pages as _startup  # noqa: F401
@@ -33,3 +38,14 @@ def init_app(app: Flask) -> None:
         residency_stage=stage_label,
         country_name=country_name,
     )
+    register_describer(
+        documents.CERTIFICATE,
+        documents.describe_residency_certificate,
+        label=_l("Digital Nomad residency certificate"),
+    )
+    register_describer(
+        documents.LETTER,
+        documents.describe_residency_letter,
+        label=_l("Letter of invitation (Digital Nomad residency)"),
+    )
+    register_number_finder(documents.find_by_residency_number)

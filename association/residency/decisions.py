@@ -28,6 +28,7 @@ from association.residency.applications import (
     withdraw_choice,
 )
 from association.residency.calls import places_held
+from association.residency.documents import issue_residency_documents
 from association.residency.models import (
     ApplicationStatus,
     ChoiceStatus,
@@ -329,8 +330,9 @@ def accept_offer(
     session: Session, founder: User, choice: HostChoice, now: datetime | None = None
 ) -> Residency:
     """The startup takes a standing offer: a residency (upcoming, with the application's dates
-    and its number); the application is placed and every other choice withdrawn, freeing any
-    place it held. Both parks' coordinators are e-mailed.
+    and its number) with its sealed certificate and letter of invitation; the application is
+    placed and every other choice withdrawn, freeing any place it held. Both parks'
+    coordinators are e-mailed.
     `now` is when, when that was before it is recorded (association.history)."""
     application = choice.application
     policy.require_founder(founder, application.startup)
@@ -362,6 +364,9 @@ def accept_offer(
     application.status = ApplicationStatus.PLACED
     application.updated_at = now or utcnow()
     session.flush()
+    # Sealed with the change itself: the certificate and the letter of invitation exist exactly
+    # when the residency does.
+    issue_residency_documents(session, residency, actor=founder)
     tell(
         session,
         [

@@ -133,14 +133,39 @@ def require_founder(actor: User | None, startup: Startup) -> None:
 
 
 def can_see_residency(user: User | None, residency: Residency) -> bool:
-    """A residency in full (its number, dates and stay): its startup's founders, the
-    coordinators of its home and host parks, and the secretariat. Anyone else reads at most
-    what the public programme page names of a startup that opted in."""
-    if user is None:
+    """A residency in full (its number, dates and stay) and its certificate: its startup's
+    founders, the coordinators of its home and host parks, and the secretariat. Anyone else
+    reads at most what the public programme page names of a startup that opted in."""
+    if user is None or not user.is_authenticated:
         return False
     return (
         user.is_staff
         or is_founder_of(user, residency.startup)
         or is_coordinator_of(user, residency.home_park)
         or is_coordinator_of(user, residency.host_park)
+    )
+
+
+def can_download_letter(user: User | None, residency: Residency) -> bool:
+    """The letter of invitation prints the founders' personal data: for those who may see the
+    residency's documents and its founders, while that data is kept (not after retention)."""
+    application = residency.choice.application
+    return (
+        can_see_residency(user, residency)
+        and can_see_founders(user, application)
+        and application.founders_removed is None
+    )
+
+
+def can_see_figures(user: User | None) -> bool:
+    """The programme's figures: the users of the association's parks (not of a withdrawn one),
+    and the secretariat; not startups."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return (
+        user.role == Role.MEMBER
+        and user.park is not None
+        and user.park.status != ParkStatus.WITHDRAWN
     )

@@ -13,6 +13,7 @@ from association.audit.log import record
 from association.database import utcnow
 from association.domain import state_change
 from association.parks.models import User
+from association.residency.documents import remove_letters
 from association.residency.models import (
     CallStatus,
     Founder,
@@ -51,7 +52,8 @@ def remove_expired_founders(
     """Delete the Founder rows of every application whose residency ended (its check-out, or
     else its planned end) more than two years before `today`, or which has no residency and
     whose call closed more than two years before; `founders_removed` keeps how many there
-    were. Each application is audited. Run again, it finds nothing more: idempotent."""
+    were, and the residency's letters of invitation, which print them, are deleted too. Each
+    application is audited. Run again, it finds nothing more: idempotent."""
     require_staff(actor)
     cutoff = years_before(today or utcnow().date(), KEPT_YEARS)
     with_founders = select(Founder.application_id).distinct()
@@ -86,6 +88,9 @@ def remove_expired_founders(
         for founder in list(application.founders):
             session.delete(founder)
         application.founders_removed = (application.founders_removed or 0) + count
+        if residency is not None:
+            # Its letters of invitation print the same personal data: they go with it.
+            remove_letters(session, residency, actor=actor)
         record(
             session,
             "residency.founders_removed",

@@ -17,6 +17,7 @@ from association.parks.models import User
 from association.residency import policy
 from association.residency.announcements import announce_started
 from association.residency.applications import add_months
+from association.residency.documents import issue_residency_documents
 from association.residency.models import Residency, ResidencyStatus
 from association.residency.notifications import residency_link, tell
 
@@ -82,7 +83,8 @@ def extend_residency(
     reason: str = "",
 ) -> Residency:
     """The host extends a residency under way to a later end, within the call's longest
-    length; the residency is extended."""
+    length; the residency is extended, and its certificate and letter of invitation are issued
+    anew with the new end, superseding the previous two."""
     policy.require_coordinator(coordinator, residency.host_park)
     if residency.status not in IN_RESIDENCY:
         raise _status_conflict(residency)
@@ -109,6 +111,8 @@ def extend_residency(
     before = residency.ends_on
     residency.ends_on = ends_on
     residency.status = ResidencyStatus.EXTENDED
+    # The certificate and the letter state the dates: both are issued anew, the old superseded.
+    issue_residency_documents(session, residency, actor=coordinator)
     tell(
         session,
         _everyone(session, residency),

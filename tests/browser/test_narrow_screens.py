@@ -60,6 +60,11 @@ NOT_PAGES = {
     "membership.confirm",
     "memoranda.outside_sign",
     "checkpoints.checkpoint_json",
+    # The residency's files: its sealed PDFs, the figures' CSV and their chart (an SVG image).
+    "residency.residency_certificate",
+    "residency.residency_letter",
+    "residency.figures_csv",
+    "residency.figures_chart",
 }
 
 
