@@ -13,7 +13,7 @@ from association.parks.service import country_name
 # Each side's pages are routes on bp (or secretariat_bp) in these modules: importing them
 # registers them.
 from association.residency import coordinator_pages as _coordinator  # noqa: F401
-from association.residency import documents
+from association.residency import documents, policy
 from association.residency import documents_pages as _documents  # noqa: F401
 from association.residency import figures_pages as _figures  # noqa: F401
 from association.residency import public_pages as _public  # noqa: F401
@@ -37,6 +37,9 @@ def init_app(app: Flask) -> None:
         residency_badge=badge_colour,
         residency_stage=stage_label,
         country_name=country_name,
+        may_see_residency=policy.can_see_residency,
+        may_download_letter=policy.can_download_letter,
+        may_see_figures=policy.can_see_figures,
     )
     register_describer(
         documents.CERTIFICATE,

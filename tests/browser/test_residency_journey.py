@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from association.extensions import db
 from association.parks.models import User
+from association.residency.documents import CERTIFICATE, current_document
 from association.residency.models import Residency
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_call, make_coordinator, make_park, residency_pdf
@@ -139,6 +140,22 @@ def test_register_confirm_apply_endorse_accept(
     host_tab.goto(f"{live_server}/residency/park")
     expect(host_tab.get_by_text(residency.number)).to_be_visible()
     host_tab.screenshot(path=str(shots / "park-residency.png"), full_page=True)
+
+    # The founder downloads the sealed certificate, and anyone can check it at /verify.
+    founder_tab.goto(f"{live_server}/residency/startup")
+    with founder_tab.expect_download() as download_info:
+        founder_tab.get_by_role("link", name="Download the certificate (PDF)").click()
+    certificate = Path(download_info.value.path())
+    assert certificate.read_bytes() == current_document(db.session, residency, CERTIFICATE).content
+    visitor = _tab(browser)
+    visitor.goto(f"{live_server}/verify")
+    visitor.get_by_label("PDF document").set_input_files(str(certificate))
+    visitor.get_by_role("button", name="Check the document").click()
+    expect(visitor.get_by_text("Issued by the association and unchanged")).to_be_visible()
+    expect(visitor.get_by_text(residency.number)).to_be_visible()
+    visitor.screenshot(path=str(shots / "verified.png"), full_page=True)
+    visitor.get_by_role("link", name="See what it stands for today").click()
+    expect(visitor.get_by_text("This document is in force.")).to_be_visible()
 
 
 def _plus_days(day, days: int) -> str:
