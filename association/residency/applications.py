@@ -19,6 +19,7 @@ from association.domain import Conflict, Invalid, NotAllowed, state_change
 from association.history import stating_time
 from association.membership.uploads import MEGABYTE, Upload, check_pdf, clean_filename
 from association.parks.models import User
+from association.parks.presenters import park_status_word
 from association.parks.service import check_country
 from association.residency import policy
 from association.residency.announcements import announce_endorsed
@@ -37,6 +38,7 @@ from association.residency.models import (
 )
 from association.residency.notifications import application_link, tell
 from association.residency.startups import require_confirmed
+from association.residency.words import status_label
 from association.site import setting
 
 # A startup applies to at most this many hosts, in order of preference.
@@ -115,7 +117,7 @@ def _require_home_taking_part(application_or_startup) -> None:
                 "%(park)s, the startup's home park, is %(status)s: its startups cannot apply "
                 "in the programme now.",
                 park=park.name_latin,
-                status=_(str(park.status)),
+                status=park_status_word(park.status),
             )
         )
 
@@ -502,7 +504,7 @@ def withdraw_application(
         raise Conflict(
             _(
                 "The application is %(status)s: it can no longer be withdrawn.",
-                status=_(str(application.status)),
+                status=status_label("application", application.status),
             )
         )
     for choice in application.choices:
@@ -530,7 +532,7 @@ def endorse_application(
         raise Conflict(
             _(
                 "Only an application awaiting endorsement can be endorsed; this one is %(status)s.",
-                status=_(str(application.status)),
+                status=status_label("application", application.status),
             )
         )
     application.status = ApplicationStatus.ENDORSED
@@ -591,7 +593,7 @@ def decline_endorsement(
         raise Conflict(
             _(
                 "Only an application awaiting endorsement can be declined; this one is %(status)s.",
-                status=_(str(application.status)),
+                status=status_label("application", application.status),
             )
         )
     application.status = ApplicationStatus.NOT_ENDORSED

@@ -27,6 +27,7 @@ from association.residency.models import (
     HostOfferTranslation,
     ResidencyCall,
 )
+from association.residency.words import status_label
 
 # A residency lasts at most this many months, whatever a call says.
 LONGEST_MONTHS = 24
@@ -324,7 +325,7 @@ def open_call(
         raise Conflict(
             _(
                 "Only a draft call can be opened; this one is %(status)s.",
-                status=_(str(call.status)),
+                status=status_label("call", call.status),
             )
         )
     _check_call(call)
@@ -357,7 +358,7 @@ def close_call(
         raise Conflict(
             _(
                 "Only an open call can be closed; this one is %(status)s.",
-                status=_(str(call.status)),
+                status=status_label("call", call.status),
             )
         )
     call.status = CallStatus.CLOSED

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -125,7 +125,7 @@ def startup_tasks(session: Session, user: User) -> list[Task]:
             if choice.offer_expires_on is None
             else _("The offer stands until %(date)s.", date=choice.offer_expires_on.isoformat()),
             url=url_for("residency.application_edit", application_id=choice.application_id),
-            action=_("Answer"),
+            action=pgettext("button", "Answer"),
             urgent=True,
         )
         for choice in offers
@@ -137,7 +137,7 @@ def startup_tasks(session: Session, user: User) -> list[Task]:
             url=url_for(
                 "residency.application_edit", application_id=question.choice.application_id
             ),
-            action=_("Answer"),
+            action=pgettext("button", "Answer"),
         )
         for question in questions
     ]

@@ -39,6 +39,7 @@ from association.residency.models import (
     ResidencyStatus,
 )
 from association.residency.notifications import application_link, residency_link, tell
+from association.residency.words import status_label
 from association.site import setting
 
 __all__ = [
@@ -72,7 +73,7 @@ def _require_endorsed(choice: HostChoice) -> None:
         raise Conflict(
             _(
                 "The application is %(status)s: its hosts no longer decide on it.",
-                status=_(str(choice.application.status)),
+                status=status_label("application", choice.application.status),
             )
         )
 
@@ -152,7 +153,7 @@ def decide(
             _(
                 "%(park)s has already decided on this application: its choice is %(status)s.",
                 park=choice.offer.park.name_latin,
-                status=_(str(choice.status)),
+                status=status_label("choice", choice.status),
             )
         )
     if decision == Decision.REJECT and not reason:

@@ -19,6 +19,7 @@ from typing import Any
 
 from babel import Locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -323,7 +324,12 @@ def describe_residency_certificate(session: Session, document: StoredDocument) -
         "Digital Nomad residency certificate of %(startup)s", startup=residency.startup.name
     )
     if document.superseded_by is not None:
-        details.append((_("Replaced by"), document.superseded_by.verification_code))
+        details.append(
+            (
+                pgettext("residency document", "Replaced by"),
+                document.superseded_by.verification_code,
+            )
+        )
         return DocumentState(
             headline,
             _("Superseded by certificate %(code)s", code=document.superseded_by.verification_code),
@@ -359,7 +365,12 @@ def describe_residency_letter(session: Session, document: StoredDocument) -> Doc
     details.append((_("Founders named"), str(_founders_named(residency))))
     headline = _("Letter of invitation for %(startup)s", startup=residency.startup.name)
     if document.superseded_by is not None:
-        details.append((_("Replaced by"), document.superseded_by.verification_code))
+        details.append(
+            (
+                pgettext("residency document", "Replaced by"),
+                document.superseded_by.verification_code,
+            )
+        )
         return DocumentState(
             headline,
             _("Superseded by letter %(code)s", code=document.superseded_by.verification_code),

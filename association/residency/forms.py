@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -217,7 +218,7 @@ class ReasonForm(Form):
     reason = TextAreaField(
         _l("Reason (the startup reads it)"), validators=[DataRequired(), Length(max=5000)]
     )
-    submit = SubmitField(_l("Decline"))
+    submit = SubmitField(lazy_pgettext("residency", "Decline"))
 
 
 class QuestionForm(Form):

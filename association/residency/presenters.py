@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from association.content_languages import InLanguage, in_language, texts_of
 from association.residency.models import (
@@ -17,44 +16,18 @@ from association.residency.models import (
     ResidencyStatus,
     StartupStatus,
 )
+
+# The statuses' words live beside the domain, which names them in its refusals too.
+from association.residency.words import (  # noqa: F401
+    APPLICATION_STATUS,
+    CALL_STATUS,
+    CHOICE_STATUS,
+    RESIDENCY_STATUS,
+    STARTUP_STATUS,
+    status_label,
+)
 from association.web import reader_language
 
-STARTUP_STATUS = {
-    StartupStatus.PENDING: _l("Waiting for the home park to confirm"),
-    StartupStatus.CONFIRMED: lazy_pgettext("startup status", "Confirmed"),
-    StartupStatus.DECLINED: lazy_pgettext("startup status", "Not confirmed"),
-}
-CALL_STATUS = {
-    CallStatus.DRAFT: lazy_pgettext("call status", "Draft"),
-    CallStatus.OPEN: lazy_pgettext("call status", "Open"),
-    CallStatus.CLOSED: lazy_pgettext("call status", "Closed"),
-}
-APPLICATION_STATUS = {
-    ApplicationStatus.DRAFT: lazy_pgettext("residency application", "Draft"),
-    ApplicationStatus.AWAITING_ENDORSEMENT: _l("Waiting for the home park's endorsement"),
-    ApplicationStatus.ENDORSED: _l("Endorsed: with the host parks"),
-    ApplicationStatus.NOT_ENDORSED: _l("Not endorsed by the home park"),
-    ApplicationStatus.PLACED: _l("Placed: an offer was accepted"),
-    ApplicationStatus.UNPLACED: _l("No place"),
-    ApplicationStatus.WITHDRAWN: lazy_pgettext("residency application", "Withdrawn"),
-}
-CHOICE_STATUS = {
-    ChoiceStatus.PENDING: _l("Waiting for the endorsement"),
-    ChoiceStatus.UNDER_REVIEW: _l("Under review by the host"),
-    ChoiceStatus.OFFERED: _l("Offered a place"),
-    ChoiceStatus.WAITLISTED: _l("On the waiting list"),
-    ChoiceStatus.REJECTED: lazy_pgettext("host decision", "Rejected"),
-    ChoiceStatus.WITHDRAWN: lazy_pgettext("host choice", "Withdrawn"),
-    ChoiceStatus.DECLINED: _l("Offer declined"),
-    ChoiceStatus.TAKEN: _l("Offer accepted"),
-}
-RESIDENCY_STATUS = {
-    ResidencyStatus.UPCOMING: _l("Upcoming"),
-    ResidencyStatus.ACTIVE: lazy_pgettext("residency status", "In residency"),
-    ResidencyStatus.EXTENDED: _l("In residency, extended"),
-    ResidencyStatus.COMPLETED: lazy_pgettext("residency status", "Completed"),
-    ResidencyStatus.CUT_SHORT: _l("Cut short"),
-}
 # Bootstrap colours of each status's badge.
 BADGE = {
     StartupStatus.PENDING: "warning",
@@ -80,25 +53,12 @@ BADGE = {
     ResidencyStatus.COMPLETED: "dark",
     ResidencyStatus.CUT_SHORT: "secondary",
 }
-_LABELS: dict[str, object] = {
-    **{f"startup:{k}": v for k, v in STARTUP_STATUS.items()},
-    **{f"call:{k}": v for k, v in CALL_STATUS.items()},
-    **{f"application:{k}": v for k, v in APPLICATION_STATUS.items()},
-    **{f"choice:{k}": v for k, v in CHOICE_STATUS.items()},
-    **{f"residency:{k}": v for k, v in RESIDENCY_STATUS.items()},
-}
-
 STAGES = [
     ("idea", _l("Idea")),
     ("prototype", _l("Prototype")),
     ("revenue", _l("First revenue")),
     ("growth", _l("Growth")),
 ]
-
-
-def status_label(kind: str, status: str) -> str:
-    """A status of a startup, call, application, host choice or residency in the reader's words."""
-    return str(_LABELS.get(f"{kind}:{status}", status))
 
 
 def badge_colour(status: str) -> str:
