@@ -23,6 +23,12 @@ from association.meetings.models import AgendaItem, Meeting, Minutes
 from association.membership.models import Application
 from association.memoranda.models import Memorandum, Revision
 from association.parks.models import Park, User
+from association.residency.models import (
+    ApplicationStatus,
+    HostOffer,
+    ResidencyApplication,
+    ResidencyCall,
+)
 from association.voting.models import Initiative
 from tests.browser.conftest import sign_in
 
@@ -65,6 +71,10 @@ NOT_PAGES = {
     "residency.residency_letter",
     "residency.figures_csv",
     "residency.figures_chart",
+    "residency.application_document",
+    # Redirects to the page where the reader acts (the links in the programme's e-mails).
+    "residency.startup_link",
+    "residency.residency_link",
 }
 
 
@@ -124,6 +134,8 @@ ARGUMENTS: dict[str, Callable[[Session], object]] = {
     "message_id": lambda s: _first(s, select(OutboxMessage).order_by(OutboxMessage.id)).id,
     "minutes_id": lambda s: _first(s, select(Minutes).order_by(Minutes.id)).id,
     "endpoint_id": _endpoint,
+    "call_id": lambda s: _first(s, select(ResidencyCall).order_by(ResidencyCall.id)).id,
+    "offer_id": lambda s: _first(s, select(HostOffer).order_by(HostOffer.id)).id,
     "code": lambda s: (
         _first(s, select(StoredDocument).order_by(StoredDocument.id)).verification_code
     ),
@@ -133,6 +145,14 @@ TOGETHER: dict[str, Callable[[Session], dict]] = {
     "memoranda.compare_revisions": _memorandum_with_revisions,
     "meetings.agenda_edit": _agenda_item,
     "meetings.minutes_detail": _minutes,
+    "residency.application_detail": lambda s: {
+        "application_id": _first(
+            s,
+            select(ResidencyApplication)
+            .where(ResidencyApplication.status != ApplicationStatus.DRAFT)
+            .order_by(ResidencyApplication.id),
+        ).id
+    },
 }
 
 
