@@ -40,20 +40,7 @@ def differences_from_models() -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
-    if db.engine.dialect.name == "sqlite":
-        # 0023 adds users.startup_id by a plain ADD COLUMN: SQLite cannot add its foreign key
-        # to an existing table (PostgreSQL gets it), and a batch copy of users is never made.
-        differences = [d for d in differences if not _users_startup_foreign_key(d)]
     return differences
-
-
-def _users_startup_foreign_key(difference) -> bool:
-    if not isinstance(difference, tuple) or difference[0] != "add_fk":
-        return False
-    constraint = difference[1]
-    return constraint.table.name == "users" and [c.name for c in constraint.columns] == [
-        "startup_id"
-    ]
 
 
 def head_and_last_event() -> tuple[tuple[int, str], tuple[int, str]]:

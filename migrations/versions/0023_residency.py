@@ -233,20 +233,25 @@ def upgrade():
     with op.batch_alter_table('residency_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_residency_questions_choice_id'), ['choice_id'], unique=False)
 
-    # Plain ADD COLUMN, never a batch copy of users (see 0022). SQLite cannot add the foreign
-    # key to an existing table; PostgreSQL gets it.
+    # Plain ADD COLUMN, never a batch copy of users (see 0022). SQLite cannot add a constraint
+    # to an existing table, but takes the foreign key inline in the ADD COLUMN itself.
     op.add_column(
         'users',
         sa.Column(
             'is_programme_coordinator', sa.Boolean(), nullable=False, server_default=sa.false()
         ),
     )
-    op.add_column('users', sa.Column('startup_id', sa.Integer(), nullable=True))
-    op.create_index(op.f('ix_users_startup_id'), 'users', ['startup_id'], unique=False)
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(
+            'ALTER TABLE users ADD COLUMN startup_id INTEGER '
+            'CONSTRAINT fk_users_startup_id_startups REFERENCES startups (id)'
+        )
+    else:
+        op.add_column('users', sa.Column('startup_id', sa.Integer(), nullable=True))
         op.create_foreign_key(
             op.f('fk_users_startup_id_startups'), 'users', 'startups', ['startup_id'], ['id']
         )
+    op.create_index(op.f('ix_users_startup_id'), 'users', ['startup_id'], unique=False)
 
     # ### end Alembic commands ###
 
