@@ -35,6 +35,7 @@ from association.residency.models import (
     HostChoice,
     HostOffer,
     Residency,
+    ResidencyApplication,
     ResidencyQuestion,
     ResidencyStatus,
 )
@@ -165,19 +166,7 @@ def decide(
             ChoiceStatus.WAITLISTED if decision == Decision.WAITLIST else ChoiceStatus.REJECTED
         )
     choice.decision_reason = reason
-    choice.decided_at = now or utcnow()
-    choice.decided_by_id = coordinator.id if coordinator is not None else None
-    application = choice.application
-    tell(
-        session,
-        policy.founders(application.startup),
-        _l("%(park)s decided on your application", park=choice.offer.park.name_latin),
-        "residency_decision.txt",
-        application=application,
-        choice=choice,
-        link=application_link(application),
-    )
-    announce_decided(session, choice)
+    application = _decided(session, coordinator, choice, now)
     record(
         session,
         "residency.decided",
@@ -199,6 +188,27 @@ def decide(
     return choice
 
 
+def _decided(
+    session: Session, coordinator: User | None, choice: HostChoice, now: datetime | None = None
+) -> ResidencyApplication:
+    """What every host decision does after it: who decided and when, the founders told by
+    e-mail and the parks' platforms by webhook."""
+    choice.decided_at = now or utcnow()
+    choice.decided_by_id = coordinator.id if coordinator is not None else None
+    application = choice.application
+    tell(
+        session,
+        policy.founders(application.startup),
+        _l("%(park)s decided on your application", park=choice.offer.park.name_latin),
+        "residency_decision.txt",
+        application=application,
+        choice=choice,
+        link=application_link(application),
+    )
+    announce_decided(session, choice)
+    return application
+
+
 @state_change
 def offer_freed_place(session: Session, coordinator: User | None, choice: HostChoice) -> HostChoice:
     """The host confirms that a freed place goes to the first startup on its waiting list."""
@@ -215,19 +225,7 @@ def offer_freed_place(session: Session, coordinator: User | None, choice: HostCh
             )
         )
     _make_offer(session, coordinator, choice)
-    choice.decided_at = utcnow()
-    choice.decided_by_id = coordinator.id if coordinator is not None else None
-    application = choice.application
-    tell(
-        session,
-        policy.founders(application.startup),
-        _l("%(park)s decided on your application", park=choice.offer.park.name_latin),
-        "residency_decision.txt",
-        application=application,
-        choice=choice,
-        link=application_link(application),
-    )
-    announce_decided(session, choice)
+    application = _decided(session, coordinator, choice)
     record(
         session,
         "residency.freed_place_offered",
